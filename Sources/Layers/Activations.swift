@@ -1,0 +1,112 @@
+import TensorCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Keras 3's activation functions, applied in place to a tensor's values.
+/// Softmax and log_softmax act along the last axis.
+public struct Activation: Registered {
+    public var className: String
+    public var aliases: [String]
+    public var kind: Kind
+
+    public enum Kind: Sendable {
+        case elementwise(@Sendable (Float) -> Float)
+        case lastAxis(@Sendable (UnsafeMutableBufferPointer<Float>) -> Void)
+    }
+
+    /// The name Keras stores in configs (`swish` is stored as `silu`).
+    public var name: String { className }
+
+    public func apply(_ t: inout Tensor) {
+        switch kind {
+        case .elementwise(let f):
+            t.scalars.withUnsafeMutableBufferPointer { buf in
+                for i in buf.indices { buf[i] = f(buf[i]) }
+            }
+        case .lastAxis(let f):
+            let n = t.shape.last ?? 1
+            guard n > 0 else { return }
+            t.scalars.withUnsafeMutableBufferPointer { buf in
+                guard let base = buf.baseAddress else { return }
+                var start = 0
+                while start < buf.count {
+                    f(UnsafeMutableBufferPointer(start: base + start, count: n))
+                    start += n
+                }
+            }
+        }
+    }
+
+    public func callAsFunction(_ t: Tensor) -> Tensor {
+        var out = t
+        apply(&out)
+        return out
+    }
+
+    public var isLinear: Bool { className == "linear" }
+
+    static let seluAlpha: Float = 1.6732632423543772
+    static let seluScale: Float = 1.0507009873554805
+
+    public static let registry = Registry<Activation>(kind: "activation", [
+        .init("linear", [], .elementwise { $0 }),
+        .init("relu", [], .elementwise { max($0, 0) }),
+        .init("relu6", [], .elementwise { min(max($0, 0), 6) }),
+        .init("leaky_relu", [], .elementwise { $0 >= 0 ? $0 : 0.2 * $0 }),
+        .init("elu", [], .elementwise { $0 > 0 ? $0 : expm1f($0) }),
+        .init("selu", [], .elementwise { seluScale * ($0 > 0 ? $0 : seluAlpha * expm1f($0)) }),
+        .init("softplus", [], .elementwise { softplus($0) }),
+        .init("softsign", [], .elementwise { $0 / (1 + abs($0)) }),
+        .init("tanh", [], .elementwise { tanhf($0) }),
+        .init("sigmoid", [], .elementwise { sigmoid($0) }),
+        .init("hard_sigmoid", [], .elementwise { hardSigmoid($0) }),
+        .init("exponential", [], .elementwise { expf($0) }),
+        .init("gelu", [], .elementwise { $0 * 0.5 * (1 + erff($0 / Float(2).squareRoot())) }),
+        .init("silu", ["swish"], .elementwise { $0 * sigmoid($0) }),
+        .init("hard_silu", ["hard_swish"], .elementwise { $0 * hardSigmoid($0) }),
+        .init("mish", [], .elementwise { $0 * tanhf(softplus($0)) }),
+        .init("log_sigmoid", [], .elementwise { -softplus(-$0) }),
+        .init("softmax", [], .lastAxis { row in
+            let m = row.max() ?? 0
+            var sum: Float = 0
+            for i in row.indices { row[i] = expf(row[i] - m); sum += row[i] }
+            for i in row.indices { row[i] /= sum }
+        }),
+        .init("log_softmax", [], .lastAxis { row in
+            let m = row.max() ?? 0
+            var sum: Float = 0
+            for v in row { sum += expf(v - m) }
+            let lse = m + logf(sum)
+            for i in row.indices { row[i] -= lse }
+        }),
+    ])
+
+    init(_ name: String, _ aliases: [String], _ kind: Kind) {
+        self.className = name
+        self.aliases = aliases
+        self.kind = kind
+    }
+
+    /// `None` means linear, as in Keras.
+    public static func make(_ value: Value) throws -> Activation {
+        switch value {
+        case .null: return try registry.get("linear")
+        case .string(let name): return try registry.get(name)
+        default: throw LabError("activation must be a name such as relu, got \(value.python)")
+        }
+    }
+}
+
+@inline(__always) func sigmoid(_ x: Float) -> Float {
+    x >= 0 ? 1 / (1 + expf(-x)) : expf(x) / (1 + expf(x))
+}
+
+@inline(__always) func softplus(_ x: Float) -> Float {
+    // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|)
+    max(x, 0) + log1pf(expf(-abs(x)))
+}
+
+@inline(__always) func hardSigmoid(_ x: Float) -> Float {
+    min(max(x / 6 + 0.5, 0), 1)
+}

@@ -1,0 +1,96 @@
+import TensorCore
+
+/// A symbolic shape: the batch dimension first, `nil` where a size is unknown.
+public struct Shape: Equatable, Hashable, Sendable, CustomStringConvertible {
+    public var dims: [Int?]
+    public init(_ dims: [Int?]) { self.dims = dims }
+    /// A shape with an unknown batch size in front of `sample`.
+    public init(batchOf sample: [Int]) { dims = [nil] + sample.map { Optional($0) } }
+
+    public var rank: Int { dims.count }
+    public var last: Int? { dims.last ?? nil }
+    /// The sizes after the batch dimension, if all are known.
+    public var sample: [Int]? {
+        let rest = dims.dropFirst()
+        return rest.allSatisfy { $0 != nil } ? rest.compactMap { $0 } : nil
+    }
+
+    /// `(None, 32)` as Keras prints it.
+    public var description: String {
+        let parts = dims.map { $0.map(String.init) ?? "None" }
+        return parts.count == 1 ? "(\(parts[0]),)" : "(" + parts.joined(separator: ", ") + ")"
+    }
+}
+
+/// A weight a layer needs once its input shape is known.
+public struct WeightSpec: Sendable {
+    public var name: String
+    public var shape: [Int]
+    public var initializer: any Initializer
+    public var regularizer: (any Regularizer)?
+    public var constraint: (any Constraint)?
+
+    public init(_ name: String, _ shape: [Int], _ initializer: any Initializer,
+                regularizer: (any Regularizer)? = nil, constraint: (any Constraint)? = nil) {
+        self.name = name
+        self.shape = shape
+        self.initializer = initializer
+        self.regularizer = regularizer
+        self.constraint = constraint
+    }
+}
+
+/// A layer: its Keras config plus its ordered, named weights.
+///
+/// The life-cycle follows Keras: arguments are checked at construction; weights
+/// are created (by the model, from `weightSpecs`) as soon as the input shape is
+/// known; `outputShape` is separate from `call`.
+public protocol Layer: Sendable {
+    /// Keras's class name, e.g. `Dense`.
+    static var className: String { get }
+    var name: String { get set }
+    var trainable: Bool { get set }
+    /// Weight values in Keras's order (`kernel`, then `bias`); empty until built.
+    var weights: [Tensor] { get set }
+    /// Config entries after the common `name`, `trainable`, `dtype`, in Keras's order.
+    var config: [Keyword] { get }
+    /// Activity regularizer, if the layer has one.
+    var activityRegularizer: (any Regularizer)? { get }
+
+    func outputShape(for inputs: [Shape]) throws -> Shape
+    func weightSpecs(for inputs: [Shape]) throws -> [WeightSpec]
+    func call(_ inputs: [Tensor], training: Bool) throws -> Tensor
+    /// Multiply-accumulates per sample.
+    func macs(for inputs: [Shape]) -> Int
+}
+
+extension Layer {
+    public var className: String { Self.className }
+    public var activityRegularizer: (any Regularizer)? { nil }
+    public func weightSpecs(for inputs: [Shape]) throws -> [WeightSpec] { [] }
+    public func macs(for inputs: [Shape]) -> Int { 0 }
+    public var parameterCount: Int { weights.reduce(0) { $0 + $1.count } }
+}
+
+/// A layer that takes exactly one input: most of them.
+public protocol UnaryLayer: Layer {
+    func outputShape(for input: Shape) throws -> Shape
+    func weightSpecs(for input: Shape) throws -> [WeightSpec]
+    func call(_ x: Tensor, training: Bool) throws -> Tensor
+    func macs(for input: Shape) -> Int
+}
+
+extension UnaryLayer {
+    private func single<T>(_ items: [T]) throws -> T {
+        guard items.count == 1, let first = items.first else {
+            throw LabError("\(name) (\(Self.className)) takes one input, got \(items.count)")
+        }
+        return first
+    }
+    public func outputShape(for inputs: [Shape]) throws -> Shape { try outputShape(for: single(inputs)) }
+    public func weightSpecs(for inputs: [Shape]) throws -> [WeightSpec] { try weightSpecs(for: single(inputs)) }
+    public func call(_ inputs: [Tensor], training: Bool) throws -> Tensor { try call(single(inputs), training: training) }
+    public func macs(for inputs: [Shape]) -> Int { (try? macs(for: single(inputs))) ?? 0 }
+    public func weightSpecs(for input: Shape) throws -> [WeightSpec] { [] }
+    public func macs(for input: Shape) -> Int { 0 }
+}

@@ -1,0 +1,126 @@
+import TensorCore
+
+/// How to build one kind of layer from what the user typed.
+///
+/// `add dense 32 relu he_uniform units=…`: the first `positional` arguments bind
+/// in order; further bare words are placed by vocabulary (an activation name fills
+/// `activation`, an initializer name the first free `*_initializer`); keywords
+/// bind by Keras's argument names.
+public struct LayerType: Registered {
+    public var className: String
+    public var aliases: [String]
+    /// The layer's own Keras arguments, in Keras's positional order.
+    public var signature: Signature
+    /// How many leading arguments bind by position.
+    public var positional: Int
+    /// One line for `help add`.
+    public var summary: String
+    public var make: @Sendable (BoundArguments, inout SeedSource) throws -> any Layer
+
+    public init(_ className: String, aliases: [String] = [], positional: Int, summary: String,
+                _ parameters: [Signature.Parameter],
+                make: @escaping @Sendable (BoundArguments, inout SeedSource) throws -> any Layer) {
+        self.className = className
+        self.aliases = aliases
+        self.signature = Signature(className, parameters)
+        self.positional = positional
+        self.summary = summary
+        self.make = make
+    }
+
+    /// Arguments every layer accepts besides its own.
+    public static let commonParameters: [Signature.Parameter] = [
+        .init("name", Value.null), .init("trainable", .bool(true)), .init("dtype", Value.null),
+        .init("input_shape", Value.null),
+    ]
+
+    public static let registry = Registry<LayerType>(kind: "layer type", [
+        Dense.type,
+    ])
+
+    /// The layer and, when `input_shape=` was given, the input shape it asks for.
+    public func build(_ args: Arguments, seeds: inout SeedSource) throws -> (layer: any Layer, inputShape: [Int]?) {
+        let full = Signature(className, signature.parameters + Self.commonParameters)
+        let bound = try full.bind(try placeByVocabulary(args))
+        if let dtype = try bound.optionalString("dtype"), dtype != "float32" {
+            throw LabError("\(className): dtype '\(dtype)' is not supported", suggestion: "LayerLab computes in float32")
+        }
+        var layer = try make(bound, &seeds)
+        layer.trainable = try bound.bool("trainable")
+        if let name = try bound.optionalString("name") {
+            guard isValidName(name) else {
+                throw LabError("\(className): name '\(name)' must be letters, digits, '_', '-' or '.', starting with a letter or '_'")
+            }
+            layer.name = name
+        }
+        var inputShape: [Int]?
+        switch bound["input_shape"] {
+        case .null: break
+        case .int(let n): inputShape = [n]
+        case .tuple(let items), .list(let items):
+            inputShape = try items.map {
+                guard case .int(let n) = $0, n > 0 else {
+                    throw LabError("\(className): input_shape must hold positive integers, got \(bound["input_shape"].python)")
+                }
+                return n
+            }
+        default:
+            throw LabError("\(className): input_shape must be a tuple such as (16,), got \(bound["input_shape"].python)")
+        }
+        if let s = inputShape, s.isEmpty || s.contains(where: { $0 <= 0 }) {
+            throw LabError("\(className): input_shape must hold positive integers, got \(bound["input_shape"].python)")
+        }
+        return (layer, inputShape)
+    }
+
+    private func placeByVocabulary(_ args: Arguments) throws -> Arguments {
+        guard args.positional.count > positional else { return args }
+        var result = Arguments(Array(args.positional.prefix(positional)), args.keywords)
+        let names = signature.names
+        func isFree(_ key: String) -> Bool { names.contains(key) && !result.keywords.contains { $0.key == key } }
+        for word in args.positional.dropFirst(positional) {
+            guard case .string(let w) = word else {
+                throw LabError("\(className): unexpected value \(word.python); after the first \(positional) argument(s), give key=value",
+                               suggestion: "valid arguments: \(names.joined(separator: ", "))")
+            }
+            if Activation.registry.lookup(w) != nil, isFree("activation") {
+                result.keywords.append(Keyword("activation", word))
+            } else if InitializerType.registry.lookup(w) != nil,
+                      let key = names.first(where: { $0.hasSuffix("_initializer") && isFree($0) }) {
+                result.keywords.append(Keyword(key, word))
+            } else {
+                throw unknownWord(w, names: names)
+            }
+        }
+        return result
+    }
+}
+
+extension LayerType {
+    /// A bare word that is neither an activation nor an initializer: name the family it
+    /// most likely belongs to (`unknown activation 'rleu' — did you mean 'relu'?`).
+    func unknownWord(_ w: String, names: [String]) -> LabError {
+        var families: [(String, [String])] = []
+        if names.contains("activation") { families.append(("activation", Activation.registry.spellings)) }
+        if names.contains(where: { $0.hasSuffix("_initializer") }) {
+            families.append(("initializer", InitializerType.registry.spellings))
+        }
+        for (kind, spellings) in families {
+            if let near = nearest(to: w, in: spellings) {
+                return LabError("unknown \(kind) '\(w)'", suggestion: "did you mean '\(near)'?")
+            }
+        }
+        if families.isEmpty {
+            return LabError("\(snakeName) takes \(positional) positional argument(s); '\(w)' is one too many",
+                            suggestion: "give other arguments as key=value ('help \(snakeName)' lists them)")
+        }
+        return LabError("\(snakeName): '\(w)' is not an activation or initializer name",
+                        suggestion: "give other arguments as key=value ('help \(snakeName)' lists them)")
+    }
+}
+
+/// Layer names: an identifier that may also hold `-` and `.`, as Keras allows.
+public func isValidName(_ name: String) -> Bool {
+    guard let first = name.first, first.isLetter || first == "_" else { return false }
+    return name.allSatisfy { $0.isLetter || $0.isNumber || "_-.".contains($0) } && !name.contains("/")
+}

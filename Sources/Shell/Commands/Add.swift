@@ -1,0 +1,74 @@
+import Layers
+import Models
+import TensorCore
+
+extension Commands {
+    static let add = Command(
+        name: "add", usage: "add TYPE [ARGS…] [key=value …]",
+        summary: "add a layer after the last one; its weights are drawn at once if the input shape is known",
+        examples: ["add dense 32 relu he_uniform", "add dense 16 activation=relu",
+                   "add dense 8 kernel_initializer=RandomNormal(mean=0.0, stddev=0.05) bias_regularizer=l2(0.01)"],
+        details: """
+        The words after the type fill its first arguments (for dense: units); further bare
+        words are placed by meaning: an activation name sets activation, an initializer name
+        sets kernel_initializer. Every Keras argument can be given as key=value with its Keras
+        name. 'help dense' lists them with their defaults.
+        """
+    ) { inv, session in
+        guard let first = inv.values.first, case .string(let typeName) = first else {
+            throw LabError("add needs a layer type", suggestion: "for example 'add dense 32 relu'; types: \(LayerType.registry.names.joined(separator: ", "))")
+        }
+        let type = try LayerType.registry.get(typeName)
+        let args = Arguments(Array(inv.values.dropFirst()), inv.keywords)
+        let node = try session.change { model -> LayerNode in
+            var seeds = model.seeds
+            let (layer, inputShape) = try type.build(args, seeds: &seeds)
+            model.seeds = seeds
+            if let shape = inputShape {
+                if let existing = model.inputs.first {
+                    guard existing.shape == shape else {
+                        throw LabError("\(type.snakeName): input_shape \(Tensor.describe(shape)) differs from the model's input \(existing.outputShape)")
+                    }
+                } else {
+                    try model.setInput(shape: shape)
+                }
+            }
+            return try model.add(layer)
+        }
+        session.describeAdded(node)
+    }
+}
+
+extension Session {
+    /// `dense (Dense): (None, 16) → (None, 32), 544 params`, then each weight's summary.
+    func describeAdded(_ node: LayerNode) {
+        let title = "\(style.name(node.name)) (\(node.layer.className))"
+        guard let out = node.outputShape else {
+            say("\(title): unbuilt — its weights are drawn when the model gets an input ('input 16')")
+            return
+        }
+        let inShapes = model.inputShapes(of: node)?.map(\.description).joined(separator: ", ") ?? "?"
+        say("\(title): \(inShapes) → \(out), \(Format.thousands(node.layer.parameterCount)) params")
+        sayWeights(of: node, preview: false)
+    }
+
+    /// One line per weight: path, shape, initializer and statistics; optionally a preview.
+    func sayWeights(of node: LayerNode, preview: Bool) {
+        guard let specs = try? model.weightSpecs(of: node) else { return }
+        let nameWidth = specs.map { "\(node.name)/\($0.name)".count }.max() ?? 0
+        for (spec, value) in zip(specs, node.layer.weights) {
+            let path = "\(node.name)/\(spec.name)"
+            let padded = path + String(repeating: " ", count: nameWidth - path.count)
+            say("  \(padded)  \(Tensor.describe(value.shape))  \(Value.object(spec.initializer.object).python)")
+            say("  " + String(repeating: " ", count: nameWidth) + "  " + style.dim(Format.statistics(Statistics(value.scalars))))
+            if preview {
+                say(indent(Format.preview(value), by: 4))
+            }
+        }
+    }
+}
+
+func indent(_ text: String, by n: Int) -> String {
+    let pad = String(repeating: " ", count: n)
+    return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Formats
+import Layers
+import Models
+import TensorCore
+
+extension Commands {
+    static let forward = Command(
+        name: "forward", usage: "forward [--batch N] [--input FILE.npy] [--output FILE.npy]",
+        summary: "run the model on a batch: each layer's output shape and values, then the output",
+        examples: ["forward", "forward --batch 4", "forward --input x.npy --output y.npy"],
+        flags: [.init(name: "batch", value: "N", help: "size of the random batch (default 1); inputs are drawn from N(0, 1)"),
+                .init(name: "input", value: "FILE", help: "read the batch from a .npy file of shape (batch, …input shape)"),
+                .init(name: "output", value: "FILE", help: "write the model's output to a .npy file")]
+    ) { inv, session in
+        try inv.noArguments()
+        let model = session.model
+        guard let input = model.inputs.first else {
+            throw LabError("the model has no input yet", suggestion: "define one with 'input 16' (the sizes of one sample)")
+        }
+        let x: Tensor
+        if let file = try inv.text("input") {
+            if inv.has("batch") { throw LabError("forward: --batch goes with random inputs, not with --input") }
+            x = try NPY.read(contentsOf: URL(fileURLWithPath: file))
+        } else {
+            let batch = try inv.int("batch", default: 1, range: 1...1_000_000)
+            var t = Tensor(zeros: [batch] + input.shape)
+            session.dataGenerator.fillNormal(&t.scalars)
+            x = t
+        }
+        let style = session.style
+        let nameWidth = max(input.name.count, model.nodes.map(\.name.count).max() ?? 0)
+        func header(_ name: String, _ t: Tensor) -> String {
+            style.name(name) + String(repeating: " ", count: nameWidth - name.count) + "  " + Tensor.describe(t.shape)
+        }
+        let outputs = try model.forward([input.name: x]) { node, y in
+            session.say(header(node.name, y) + "  " + style.dim(Format.statistics(Statistics(y.scalars))))
+            session.say(indent(Format.preview(y), by: 2))
+        }
+        for (name, y) in outputs {
+            session.say(style.bold("output") + " \(name) \(Tensor.describe(y.shape))")
+            session.say(Format.preview(y))
+            if let file = try inv.text("output") {
+                try NPY.write(y, to: URL(fileURLWithPath: file))
+                session.say("wrote \(Tensor.describe(y.shape)) float32 to \(file)")
+            }
+        }
+    }
+}

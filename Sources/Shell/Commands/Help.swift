@@ -1,0 +1,54 @@
+import Layers
+import TensorCore
+
+extension Commands {
+    static let help = Command(
+        name: "help", aliases: ["?"], usage: "help [COMMAND | LAYER TYPE | activations | initializers | regularizers | constraints]",
+        summary: "list the commands, or explain one command, layer type or family of names",
+        examples: ["help", "help add", "help dense", "help activations"]
+    ) { inv, session in
+        guard let topicValue = inv.values.first else {
+            session.say(session.style.bold("Commands") + " (help COMMAND for details; several commands on one line are separated by ';')")
+            let width = all.map(\.name.count).max() ?? 0
+            for c in all { session.say("  " + c.name + String(repeating: " ", count: width - c.name.count) + "  " + c.summary) }
+            session.say(session.style.bold("Layer types") + ": " + LayerType.registry.names.joined(separator: ", ") + "  (help TYPE)")
+            session.say("Start with:  input 16  ·  add dense 32 relu  ·  summary  ·  forward")
+            return
+        }
+        guard inv.values.count == 1, case .string(let topic) = topicValue else { throw LabError("help takes one topic", suggestion: "for example 'help add'") }
+        if let c = find(topic) {
+            session.say(session.style.bold(c.usage))
+            session.say("  " + c.summary)
+            if !c.details.isEmpty { session.say(indent(c.details, by: 2)) }
+            for f in c.flags {
+                session.say("  --\(f.name)\(f.value.map { " " + $0 } ?? "")  \(f.help)")
+            }
+            session.say("Examples:")
+            for e in c.examples { session.say("  " + e) }
+            if c.name == "add" { session.say("Layer types: " + LayerType.registry.names.joined(separator: ", ")) }
+            return
+        }
+        if let type = LayerType.registry.lookup(topic) {
+            session.say(session.style.bold("\(type.className) (add \(type.snakeName) …)") + ": " + type.summary)
+            session.say("Arguments, with Keras's defaults:")
+            let params = type.signature.parameters + LayerType.commonParameters
+            let width = params.map(\.name.count).max() ?? 0
+            for p in params {
+                session.say("  " + p.name + String(repeating: " ", count: width - p.name.count) + "  "
+                            + (p.defaultValue.map(\.python) ?? "(required)"))
+            }
+            return
+        }
+        let families: [(String, [String])] = [
+            ("activations", Activation.registry.names), ("initializers", InitializerType.registry.names),
+            ("regularizers", RegularizerType.registry.names), ("constraints", ConstraintType.registry.names),
+            ("layers", LayerType.registry.names),
+        ]
+        if let (family, names) = families.first(where: { $0.0 == topic.lowercased() || $0.0.dropLast() == topic.lowercased() }) {
+            session.say(session.style.bold(family.capitalized) + ": " + names.joined(separator: ", "))
+            return
+        }
+        let topics = all.map(\.name) + LayerType.registry.names + families.map(\.0)
+        throw LabError.unknown("help topic", topic, among: topics).withFallback("type 'help' for the list of commands")
+    }
+}

@@ -1,0 +1,110 @@
+import Layers
+import TensorCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Number and tensor formatting shared by the commands.
+enum Format {
+    /// `50240` → `50,240`.
+    static func thousands(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// Keras's `readable_memory_size`: `198.79 KB`, `0.00 B`.
+    static func bytes(_ count: Int) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB", "PB"]
+        var size = Double(count)
+        var unit = 0
+        while size >= 1024, unit < units.count - 1 { size /= 1024; unit += 1 }
+        return fixed(size, 2) + " " + units[unit]
+    }
+
+    /// `%.{digits}f`.
+    static func fixed(_ x: Double, _ digits: Int) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf -> String in
+            guard let base = buf.baseAddress else { return String(x) }
+            _ = withVaList([x]) { vsnprintf(base, 64, "%.\(digits)f", $0) }
+            return String(cString: base)
+        }
+    }
+
+    /// A compact number: `0.1235`, `-3.2e-06`, `1.2e+04`.
+    static func compact(_ x: Double, _ significant: Int = 4) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+        if x == 0 { return "0" }
+        let a = abs(x)
+        if a >= 1e-3, a < 1e5 {
+            let decimals = max(0, significant - 1 - Int(floor(log10(a))))
+            var s = fixed(x, min(decimals, 6))
+            if s.contains(".") { while s.hasSuffix("0") { s.removeLast() }; if s.hasSuffix(".") { s.removeLast() } }
+            return s
+        }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf -> String in
+            guard let base = buf.baseAddress else { return String(x) }
+            _ = withVaList([x]) { vsnprintf(base, 64, "%.\(significant - 1)e", $0) }
+            return String(cString: base)
+        }
+    }
+
+    /// `mean 0.0012  std 0.3521  min -0.6118  max 0.6120`.
+    static func statistics(_ s: Statistics) -> String {
+        var line = "mean \(compact(s.mean))  std \(compact(s.std))  min \(compact(Double(s.min)))  max \(compact(Double(s.max)))"
+        if s.nonFinite > 0 { line += "  non-finite \(s.nonFinite)" }
+        return line
+    }
+
+    /// NumPy-style preview: at most `edge` items at each end of every axis, `...` between.
+    static func preview(_ t: Tensor, edge: Int = 3, indent: String = "") -> String {
+        guard t.rank > 0 else { return t.scalars.first.map { cell(Double($0), t.dtype) } ?? "[]" }
+        guard t.count > 0 else { return "[]" }
+        var strides = [Int](repeating: 1, count: t.rank)
+        for i in stride(from: t.rank - 2, through: 0, by: -1) { strides[i] = strides[i + 1] * t.shape[i + 1] }
+        func shown(_ n: Int) -> [Int?] {
+            n <= 2 * edge ? Array(0..<n) : Array(0..<edge) + [nil] + Array((n - edge)..<n)
+        }
+        // Format all visible cells first, to align them to one width.
+        var cells: [Int: String] = [:]
+        func collect(_ axis: Int, _ offset: Int) {
+            for i in shown(t.shape[axis]) {
+                guard let i else { continue }
+                let o = offset + i * strides[axis]
+                if axis == t.rank - 1 { cells[o] = cell(Double(t.scalars[o]), t.dtype) } else { collect(axis + 1, o) }
+            }
+        }
+        collect(0, 0)
+        let width = cells.values.map(\.count).max() ?? 1
+        func render(_ axis: Int, _ offset: Int, _ pad: String) -> String {
+            if axis == t.rank - 1 {
+                let parts = shown(t.shape[axis]).map { i -> String in
+                    guard let i, let c = cells[offset + i * strides[axis]] else { return "..." }
+                    return String(repeating: " ", count: width - c.count) + c
+                }
+                return "[" + parts.joined(separator: " ") + "]"
+            }
+            let separator = "\n" + String(repeating: "\n", count: t.rank - axis - 2) + pad + " "
+            let parts = shown(t.shape[axis]).map { i -> String in
+                guard let i else { return "..." }
+                return render(axis + 1, offset + i * strides[axis], pad + " ")
+            }
+            return "[" + parts.joined(separator: separator) + "]"
+        }
+        return render(0, 0, indent)
+    }
+
+    static func cell(_ x: Double, _ dtype: DType) -> String {
+        if dtype == .int32 { return String(Int(x)) }
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+        return abs(x) >= 1e4 || (abs(x) < 1e-4 && x != 0) ? compact(x) : fixed(x, 4)
+    }
+}

@@ -1,0 +1,266 @@
+import Layers
+import TensorCore
+
+/// One parsed command: its name and its items in order.
+///
+/// The grammar is a shell's (words separated by spaces, `--flags`) whose values
+/// are Python literals: `add dense 32 relu kernel_initializer=RandomNormal(mean=0.0, stddev=0.05)`.
+public struct ParsedCommand: Equatable, Sendable {
+    public enum Item: Equatable, Sendable {
+        case value(Value)
+        case keyword(String, Value)
+        case flag(String)
+    }
+    public var name: String
+    public var items: [Item]
+
+    /// The command written back as text that parses to the same command.
+    public var text: String {
+        ([name] + items.map { item -> String in
+            switch item {
+            case .value(let v): return Self.shellText(v)
+            case .keyword(let k, let v): return "\(k)=\(Self.shellText(v))"
+            case .flag(let f): return "--" + f
+            }
+        }).joined(separator: " ")
+    }
+
+    /// A value as typed: bare words stay bare when they would read back the same.
+    static func shellText(_ v: Value) -> String {
+        if case .string(let s) = v, !s.isEmpty, TokenStream.literal(s) == v,
+           s.allSatisfy({ !$0.isWhitespace && !Lexer.punctuation.contains($0) }), !s.hasPrefix("--") {
+            return s
+        }
+        return v.python
+    }
+}
+
+/// Turns a line into commands. Statements are separated by `;` outside quotes and
+/// brackets; `#` starts a comment. Errors give the column of the offending token.
+public enum CommandParser {
+    public static func parse(_ line: String) throws -> [ParsedCommand] {
+        var tokens = try Lexer.tokenize(line)
+        var commands: [ParsedCommand] = []
+        while !tokens.isEmpty {
+            let end = tokens.firstIndex { $0.kind == .semicolon } ?? tokens.count
+            let statement = Array(tokens[..<end])
+            tokens.removeFirst(min(end + 1, tokens.count))
+            if !statement.isEmpty { commands.append(try parseStatement(statement)) }
+        }
+        return commands
+    }
+
+    static func parseStatement(_ tokens: [Token]) throws -> ParsedCommand {
+        guard case .word(let name) = tokens[0].kind else {
+            throw LabError("expected a command at column \(tokens[0].column), found \(tokens[0].text)",
+                           suggestion: "type 'help' to see the commands")
+        }
+        var p = TokenStream(tokens: tokens, index: 1)
+        var items: [ParsedCommand.Item] = []
+        while let t = p.peek {
+            if case .word(let w) = t.kind, w.hasPrefix("--"), w.count > 2, Double(w) == nil {
+                p.index += 1
+                items.append(.flag(String(w.dropFirst(2))))
+                continue
+            }
+            if case .word(let w) = t.kind, p.peek(1)?.kind == .equals, isIdentifier(w) {
+                p.index += 2
+                items.append(.keyword(w, try p.value()))
+                continue
+            }
+            items.append(.value(try p.value()))
+        }
+        return ParsedCommand(name: name, items: items)
+    }
+
+    static func isIdentifier(_ w: String) -> Bool {
+        guard let f = w.first, f.isLetter || f == "_" else { return false }
+        return w.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+    }
+
+    /// Parses a single value on its own: `RandomNormal(stddev=0.1)`, `(3, 3)`.
+    public static func parseValue(_ text: String) throws -> Value {
+        let tokens = try Lexer.tokenize(text)
+        var p = TokenStream(tokens: tokens, index: 0)
+        let v = try p.value()
+        if let extra = p.peek { throw LabError("unexpected \(extra.text) at column \(extra.column)") }
+        return v
+    }
+}
+
+struct Token: Equatable {
+    enum Kind: Equatable {
+        case word(String), string(String)
+        case open(Character), close(Character)
+        case comma, equals, semicolon
+    }
+    var kind: Kind
+    var column: Int
+    /// True when whitespace comes right before this token (so `f (x)` is not a call).
+    var spaced: Bool
+
+    var text: String {
+        switch kind {
+        case .word(let w): return "'\(w)'"
+        case .string(let s): return "'\(s)'"
+        case .open(let c), .close(let c): return "'\(c)'"
+        case .comma: return "','"
+        case .equals: return "'='"
+        case .semicolon: return "';'"
+        }
+    }
+}
+
+enum Lexer {
+    static let punctuation: Set<Character> = ["(", ")", "[", "]", ",", "=", ";", "'", "\"", "#"]
+
+    static func tokenize(_ line: String) throws -> [Token] {
+        let chars = Array(line)
+        var tokens: [Token] = []
+        var depth: [(Character, Int)] = []
+        var i = 0
+        var spaced = true
+        while i < chars.count {
+            let c = chars[i]
+            let column = i + 1
+            if c.isWhitespace { i += 1; spaced = true; continue }
+            if c == "#", spaced || tokens.isEmpty { break }
+            switch c {
+            case "(", "[":
+                tokens.append(Token(kind: .open(c), column: column, spaced: spaced))
+                depth.append((c, column))
+                i += 1
+            case ")", "]":
+                let expected: Character = c == ")" ? "(" : "["
+                guard let (open, _) = depth.last, open == expected else {
+                    throw LabError("unmatched '\(c)' at column \(column)")
+                }
+                depth.removeLast()
+                tokens.append(Token(kind: .close(c), column: column, spaced: spaced))
+                i += 1
+            case ",": tokens.append(Token(kind: .comma, column: column, spaced: spaced)); i += 1
+            case "=": tokens.append(Token(kind: .equals, column: column, spaced: spaced)); i += 1
+            case ";":
+                if let (open, col) = depth.last {
+                    throw LabError("'\(open)' at column \(col) is not closed before ';'")
+                }
+                tokens.append(Token(kind: .semicolon, column: column, spaced: spaced)); i += 1
+            case "'", "\"":
+                var s = ""
+                var j = i + 1
+                var closed = false
+                while j < chars.count {
+                    if chars[j] == "\\", j + 1 < chars.count { s.append(chars[j + 1]); j += 2; continue }
+                    if chars[j] == c { closed = true; break }
+                    s.append(chars[j]); j += 1
+                }
+                guard closed else { throw LabError("the string starting at column \(column) is not closed", suggestion: "add a closing \(c)") }
+                tokens.append(Token(kind: .string(s), column: column, spaced: spaced))
+                i = j + 1
+            default:
+                var j = i
+                while j < chars.count, !chars[j].isWhitespace, !punctuation.contains(chars[j]) { j += 1 }
+                tokens.append(Token(kind: .word(String(chars[i..<j])), column: column, spaced: spaced))
+                i = j
+            }
+            spaced = false
+        }
+        if let (open, col) = depth.last {
+            throw LabError("'\(open)' at column \(col) is not closed", suggestion: "add the missing '\(open == "(" ? ")" : "]")'")
+        }
+        return tokens
+    }
+}
+
+struct TokenStream {
+    var tokens: [Token]
+    var index: Int
+    /// Nesting depth, bounded so hostile input cannot exhaust the stack.
+    var depth = 0
+    static let maxDepth = 64
+
+    var peek: Token? { index < tokens.count ? tokens[index] : nil }
+    func peek(_ offset: Int) -> Token? { index + offset < tokens.count ? tokens[index + offset] : nil }
+
+    mutating func next() -> Token? {
+        defer { index += 1 }
+        return peek
+    }
+
+    mutating func value() throws -> Value {
+        guard let t = next() else { throw LabError("a value is missing at the end of the line") }
+        switch t.kind {
+        case .string(let s): return .string(s)
+        case .word(let w):
+            if let open = peek, open.kind == .open("("), !open.spaced {
+                index += 1
+                return .call(w, try arguments(close: ")"))
+            }
+            return Self.literal(w)
+        case .open(let c):
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else { throw LabError("brackets are nested too deeply at column \(t.column)") }
+            let (items, trailingComma) = try sequence(close: c == "(" ? ")" : "]")
+            if c == "[" { return .list(items) }
+            return items.count == 1 && !trailingComma ? items[0] : .tuple(items)
+        default:
+            throw LabError("unexpected \(t.text) at column \(t.column)")
+        }
+    }
+
+    /// Items up to the closing bracket; reports whether a trailing comma was written.
+    mutating func sequence(close: Character) throws -> ([Value], Bool) {
+        var items: [Value] = []
+        var trailing = false
+        while true {
+            guard let t = peek else { throw LabError("missing '\(close)'") }
+            if t.kind == .close(close) { index += 1; return (items, trailing) }
+            items.append(try value())
+            trailing = false
+            guard let sep = next() else { throw LabError("missing '\(close)'") }
+            if sep.kind == .close(close) { return (items, false) }
+            guard sep.kind == .comma else { throw LabError("expected ',' or '\(close)' at column \(sep.column), found \(sep.text)") }
+            trailing = true
+        }
+    }
+
+    mutating func arguments(close: Character) throws -> Arguments {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else { throw LabError("calls are nested too deeply") }
+        var args = Arguments()
+        while true {
+            guard let t = peek else { throw LabError("missing ')'") }
+            if t.kind == .close(close) { index += 1; return args }
+            if case .word(let w) = t.kind, peek(1)?.kind == .equals {
+                guard CommandParser.isIdentifier(w) else { throw LabError("'\(w)' at column \(t.column) is not a valid keyword") }
+                index += 2
+                args.keywords.append(Keyword(w, try value()))
+            } else {
+                guard args.keywords.isEmpty else {
+                    throw LabError("positional argument follows keyword argument at column \(t.column)")
+                }
+                args.positional.append(try value())
+            }
+            guard let sep = next() else { throw LabError("missing ')'") }
+            if sep.kind == .close(close) { return args }
+            guard sep.kind == .comma else { throw LabError("expected ',' or ')' at column \(sep.column), found \(sep.text)") }
+        }
+    }
+
+    /// A bare word: a number, None/True/False, or a name.
+    static func literal(_ w: String) -> Value {
+        switch w {
+        case "None", "none": return .null
+        case "True", "true": return .bool(true)
+        case "False", "false": return .bool(false)
+        default: break
+        }
+        if let i = Int(w) { return .int(i) }
+        let digits = w.filter { $0 != "_" }
+        if let first = w.first, first.isNumber || first == "-" || first == "+" || first == ".",
+           let d = Double(digits), d.isFinite { return .double(d) }
+        return .string(w)
+    }
+}

@@ -1,0 +1,104 @@
+import Layers
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A source of command lines: readline at a terminal, or plain lines from a pipe or file.
+public protocol LineReader: AnyObject {
+    /// The next line, or nil at the end of input (Ctrl-D).
+    func readLine(prompt: String) -> String?
+    /// The terminal's width in columns, when known.
+    var columns: Int? { get }
+}
+
+/// Reads standard input line by line, with no prompt: for pipes.
+public final class PlainLineReader: LineReader {
+    public init() {}
+    public func readLine(prompt: String) -> String? { Swift.readLine(strippingNewline: true) }
+    public var columns: Int? { nil }
+}
+
+/// Serves the lines of a script.
+public final class ScriptReader: LineReader {
+    private var lines: [Substring]
+    private var index = 0
+    public init(text: String) { lines = text.split(separator: "\n", omittingEmptySubsequences: false) }
+    public func readLine(prompt: String) -> String? {
+        guard index < lines.count else { return nil }
+        defer { index += 1 }
+        return String(lines[index])
+    }
+    public var columns: Int? { nil }
+}
+
+/// Writes straight to standard output and standard error (unbuffered, so the two interleave in order).
+public final class StandardOutput: TextOutput {
+    public init() {}
+    public func write(_ text: String) { writeAll(STDOUT_FILENO, text) }
+    public func writeError(_ text: String) { writeAll(STDERR_FILENO, text) }
+}
+
+/// Writes every byte of `text` to a file descriptor.
+public func writeAll(_ fd: Int32, _ text: String) {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
+        if n < 0, errno == EINTR { continue }
+        guard n > 0 else { return }
+        offset += n
+    }
+}
+
+extension Session {
+    /// Reads and runs lines until the input ends or `quit`. Returns true if every command succeeded.
+    public func runLines(from reader: LineReader, prompt: String) -> Bool {
+        var ok = true
+        while !finished {
+            if let cols = reader.columns { width = cols }
+            guard let line = reader.readLine(prompt: prompt) else { break }
+            if !run(line) { ok = false }
+        }
+        return ok
+    }
+
+    /// Every name that fits what is being typed, for tab completion.
+    /// `line` is the text before the word being completed, `word` the word so far.
+    public func completions(line: String, word: String) -> [String] {
+        let before = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        var candidates: [String]
+        if before.isEmpty {
+            candidates = Commands.all.map(\.name)
+        } else {
+            let command = Commands.find(before[0])?.name
+            let lastToken = line.last == "=" ? before.last ?? "" : ""
+            if lastToken.hasSuffix("=") {
+                let key = String(lastToken.dropLast()).split(separator: " ").last.map(String.init) ?? ""
+                candidates = Self.values(forKey: key)
+            } else {
+                switch command {
+                case "add":
+                    candidates = before.count == 1 ? LayerType.registry.names
+                        : Activation.registry.names + InitializerType.registry.names
+                            + (LayerType.registry.lookup(before[1])?.signature.names.map { $0 + "=" } ?? [])
+                            + LayerType.commonParameters.map { $0.name + "=" }
+                case "show", "remove": candidates = model.allNames
+                case "weights": candidates = model.weightPaths + ["--output", "--load"]
+                case "help": candidates = Commands.all.map(\.name) + LayerType.registry.names
+                    + ["activations", "initializers", "regularizers", "constraints"]
+                case "forward": candidates = ["--batch", "--input", "--output"]
+                default: candidates = []
+                }
+            }
+        }
+        return candidates.filter { $0.hasPrefix(word) }
+    }
+
+    static func values(forKey key: String) -> [String] {
+        if key == "activation" { return Activation.registry.names }
+        if key.hasSuffix("_initializer") { return InitializerType.registry.names }
+        if key.hasSuffix("_regularizer") { return RegularizerType.registry.names }
+        if key.hasSuffix("_constraint") { return ConstraintType.registry.names }
+        return []
+    }
+}

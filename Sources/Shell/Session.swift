@@ -1,0 +1,119 @@
+import Layers
+import Models
+import TensorCore
+
+/// Where the shell writes. Errors go to their own stream so scripts can separate them.
+public protocol TextOutput: AnyObject {
+    func write(_ text: String)
+    func writeError(_ text: String)
+}
+
+/// Collects output in memory (for tests and `-c`).
+public final class BufferOutput: TextOutput {
+    public private(set) var text = ""
+    public private(set) var errors = ""
+    public init() {}
+    public func write(_ s: String) { text += s }
+    public func writeError(_ s: String) { errors += s }
+}
+
+/// The state of one shell session: the model, its undo history, the seed and settings.
+/// It never touches the terminal; it reads lines and writes text.
+public final class Session {
+    public private(set) var model: Model
+    public private(set) var history = History()
+    public private(set) var seed: UInt64
+    /// Random inputs for `forward`: its own stream, so drawing them never changes weights.
+    var dataGenerator: RandomGenerator
+    public var style: Style
+    public let output: TextOutput
+    /// Columns available for tables and plots.
+    public var width: Int
+    /// Set by `quit`.
+    public private(set) var finished = false
+
+    public static let defaultSeed: UInt64 = 1337
+
+    public init(output: TextOutput, style: Style = Style(enabled: false), width: Int = 80, seed: UInt64 = Session.defaultSeed) {
+        self.output = output
+        self.style = style
+        self.width = width
+        self.seed = seed
+        model = Model(seed: seed)
+        dataGenerator = RandomGenerator(seed: seed ^ 0xDA7A)
+    }
+
+    // MARK: - Running lines
+
+    /// Runs one line (possibly several `;`-separated commands). Returns false if any failed.
+    @discardableResult
+    public func run(_ line: String) -> Bool {
+        let commands: [ParsedCommand]
+        do { commands = try CommandParser.parse(line) } catch {
+            report(error)
+            return false
+        }
+        var ok = true
+        for command in commands where !finished {
+            currentCommand = command.text
+            do { try Commands.run(command, in: self) } catch {
+                report(error)
+                ok = false
+            }
+        }
+        return ok
+    }
+
+    func report(_ error: Error) {
+        let text = (error as? LabError)?.description ?? "\(error)"
+        output.writeError(style.error("error:") + " " + text + "\n")
+    }
+
+    func say(_ text: String) { output.write(text + "\n") }
+
+    // MARK: - Changing the model
+
+    /// Applies a change to a copy of the model; on success it replaces the model and
+    /// can be undone. On failure the model is untouched.
+    @discardableResult
+    func change<T>(_ body: (inout Model) throws -> T) throws -> T {
+        var copy = model
+        let result = try body(&copy)
+        history.record(model, label: currentCommand)
+        model = copy
+        return result
+    }
+
+    /// The text of the command being run, which labels its change in the history.
+    var currentCommand = ""
+
+    /// Undoes the last change; returns its label.
+    func undo() -> String? {
+        guard let entry = history.undo(model) else { return nil }
+        model = entry.model
+        return entry.label
+    }
+
+    func redo() -> String? {
+        guard let entry = history.redo(model) else { return nil }
+        model = entry.model
+        return entry.label
+    }
+
+    func reset() {
+        history.record(model, label: currentCommand)
+        model = Model(seed: seed)
+    }
+
+    /// Sets the seed: later layers draw their weights, and `forward` its random inputs, from it.
+    func setSeed(_ seed: UInt64) {
+        self.seed = seed
+        dataGenerator = RandomGenerator(seed: seed ^ 0xDA7A)
+        var m = model
+        m.seeds = SeedSource(seed: seed)
+        history.record(model, label: currentCommand)
+        model = m
+    }
+
+    func finish() { finished = true }
+}

@@ -1,0 +1,54 @@
+import CBLAS
+
+/// Matrix products on OpenBLAS. Every matrix product in LayerLab goes through here.
+public enum BLAS {
+    /// The kernel OpenBLAS chose for this CPU (for example `Haswell`, `SkylakeX`).
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+
+    /// C[m×n] = A[m×k] · B[k×n] (+ C when `accumulate`), all row-major, on raw buffers.
+    @inline(__always)
+    public static func gemm(m: Int, n: Int, k: Int,
+                            a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                            c: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            if !accumulate { c.update(repeating: 0, count: m * n) }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k),
+                    1, a, Int32(k), b, Int32(n),
+                    accumulate ? 1 : 0, c, Int32(n))
+    }
+}
+
+extension Tensor {
+    /// Matrix product over the last axis of `self` and the first axis of a 2-D `rhs`:
+    /// (…, k) · (k, n) → (…, n). This is how Dense applies its kernel to N-D input.
+    public func matmul(_ rhs: Tensor) throws -> Tensor {
+        guard rhs.rank == 2 else {
+            throw LabError("matmul needs a 2-D right-hand side, got \(Tensor.describe(rhs.shape))")
+        }
+        guard let k = shape.last, k == rhs.shape[0] else {
+            throw LabError("cannot multiply \(Tensor.describe(shape)) by \(Tensor.describe(rhs.shape)): inner sizes differ")
+        }
+        let n = rhs.shape[1]
+        let m = k == 0 ? (Tensor.elementCount(Array(shape.dropLast())) ?? 0) : count / k
+        var out = [Float](repeating: 0, count: m * n)
+        scalars.withUnsafeBufferPointer { a in
+            rhs.scalars.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { c in
+                    if let ap = a.baseAddress, let bp = b.baseAddress, let cp = c.baseAddress {
+                        BLAS.gemm(m: m, n: n, k: k, a: ap, b: bp, c: cp)
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: Array(shape.dropLast()) + [n], out)
+    }
+}

@@ -1,0 +1,80 @@
+/// Element type of a tensor. Values are always stored as `Float`; an `int32`
+/// tensor holds whole numbers (exact up to 2^24) and is written as int32 to files.
+public enum DType: String, Sendable, CaseIterable {
+    case float32, int32
+}
+
+/// A dense, row-major, n-dimensional array of `Float`.
+///
+/// A value type: copies share storage until one of them is written (copy-on-write),
+/// which is what makes model snapshots for undo cheap.
+public struct Tensor: Equatable, Sendable {
+    public private(set) var shape: [Int]
+    public var scalars: [Float]
+    public var dtype: DType
+
+    /// Creates a tensor; `scalars.count` must equal the product of `shape`.
+    public init(shape: [Int], scalars: [Float], dtype: DType = .float32) throws {
+        guard shape.allSatisfy({ $0 >= 0 }) else {
+            throw LabError("a shape cannot have negative sizes: \(Tensor.describe(shape))")
+        }
+        guard let count = Tensor.elementCount(shape), count == scalars.count else {
+            throw LabError("\(scalars.count) values do not fill shape \(Tensor.describe(shape))")
+        }
+        self.shape = shape
+        self.scalars = scalars
+        self.dtype = dtype
+    }
+
+    /// A tensor filled with one value. Shapes come from validated layer configs.
+    public init(zeros shape: [Int], value: Float = 0, dtype: DType = .float32) {
+        self.shape = shape
+        self.scalars = [Float](repeating: value, count: Tensor.elementCount(shape) ?? 0)
+        self.dtype = dtype
+    }
+
+    /// A scalar-free wrapper used by ops that already computed a matching buffer.
+    init(unchecked shape: [Int], _ scalars: [Float], dtype: DType = .float32) {
+        self.shape = shape
+        self.scalars = scalars
+        self.dtype = dtype
+    }
+
+    public var rank: Int { shape.count }
+    public var count: Int { scalars.count }
+
+    /// The same values viewed with another shape of equal element count.
+    public func reshaped(_ newShape: [Int]) throws -> Tensor {
+        guard Tensor.elementCount(newShape) == count else {
+            throw LabError("cannot reshape \(Tensor.describe(shape)) into \(Tensor.describe(newShape)): element counts differ")
+        }
+        return Tensor(unchecked: newShape, scalars, dtype: dtype)
+    }
+
+    /// Product of sizes, or nil if it overflows `Int`.
+    public static func elementCount(_ shape: [Int]) -> Int? {
+        var n = 1
+        for d in shape {
+            let (p, overflow) = n.multipliedReportingOverflow(by: d)
+            if overflow { return nil }
+            n = p
+        }
+        return n
+    }
+
+    /// `(2, 3)` — how shapes are written everywhere (Python tuple style).
+    public static func describe(_ shape: [Int]) -> String {
+        shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+    }
+}
+
+extension Tensor {
+    /// Applies `f` to every element.
+    public func map(_ f: (Float) -> Float) -> Tensor {
+        var out = self
+        out.scalars.withUnsafeMutableBufferPointer { buf in
+            for i in buf.indices { buf[i] = f(buf[i]) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,129 @@
+import CReadline
+import Shell
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The line editor at a terminal: GNU readline through its callback interface, so
+/// that Ctrl-C at the prompt clears the line (as in bash) instead of ending the shell.
+/// Keeps a history file across sessions and completes commands, layer types,
+/// argument names and values, and the model's layer and weight names.
+///
+/// readline's C globals live only in this type.
+public final class ReadlineReader: LineReader {
+    private let historyFile: String?
+    /// What readline hands to the line callback, and whether a line has arrived.
+    nonisolated(unsafe) private static var received: (done: Bool, line: String?) = (false, nil)
+    nonisolated(unsafe) private static var completer: ((String, String) -> [String])?
+    nonisolated(unsafe) private static var matches: [String] = []
+    nonisolated(unsafe) static var interrupted: Int32 = 0
+
+    public init(historyFile: String?, completer: @escaping (_ lineBefore: String, _ word: String) -> [String]) {
+        self.historyFile = historyFile
+        Self.completer = completer
+        rl_readline_name = UnsafePointer(strdup("layerlab"))
+        rl_catch_signals = 0
+        rl_attempted_completion_function = { text, start, _ in
+            rl_attempted_completion_over = 1
+            let word = text.map { String(cString: $0) } ?? ""
+            let full = rl_line_buffer.map { String(cString: $0) } ?? ""
+            let before = String(full.utf8.prefix(Int(max(0, start)))) ?? ""
+            ReadlineReader.matches = ReadlineReader.completer?(before, word) ?? []
+            return rl_completion_matches(text) { _, state in
+                let i = Int(state)
+                guard i < ReadlineReader.matches.count else { return nil }
+                return strdup(ReadlineReader.matches[i])
+            }
+        }
+        using_history()
+        stifle_history(2000)
+        if let file = historyFile { _ = read_history(file) }
+        signal(SIGINT) { _ in ReadlineReader.interrupted = 1 }
+    }
+
+    public var columns: Int? {
+        var rows: Int32 = 0, cols: Int32 = 0
+        rl_reset_screen_size()
+        rl_get_screen_size(&rows, &cols)
+        return cols > 0 ? Int(cols) : nil
+    }
+
+    public func readLine(prompt: String) -> String? {
+        Self.interrupted = 0
+        Self.received = (false, nil)
+        install(prompt)
+        while !Self.received.done {
+            var fd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&fd, 1, -1)
+            if Self.interrupted != 0 {
+                // Ctrl-C: drop the line being typed and show a fresh prompt.
+                Self.interrupted = 0
+                rl_free_line_state()
+                rl_callback_sigcleanup()
+                rl_cleanup_after_signal()
+                rl_callback_handler_remove()
+                writeAll(STDOUT_FILENO, "^C\n")
+                install(prompt)
+                continue
+            }
+            if ready > 0 { rl_callback_read_char() }
+        }
+        let line = Self.received.line
+        if let line, !line.trimmingCharacters(in: " \t").isEmpty {
+            add_history(line)
+            if let file = historyFile { _ = append_history(1, file); _ = history_truncate_file(file, 2000) }
+        }
+        return line
+    }
+
+    private func install(_ prompt: String) {
+        rl_callback_handler_install(prompt) { cLine in
+            if let cLine {
+                ReadlineReader.received = (true, String(cString: cLine))
+                free(cLine)
+            } else {
+                ReadlineReader.received = (true, nil)
+                writeAll(STDOUT_FILENO, "\n")
+            }
+            rl_callback_handler_remove()
+        }
+    }
+
+    /// `$XDG_DATA_HOME/layerlab/history` (default `~/.local/share/layerlab/history`), creating the folder.
+    public static func defaultHistoryFile() -> String? {
+        let env = ProcessInfoLite.environment
+        let base: String
+        if let xdg = env["XDG_DATA_HOME"], !xdg.isEmpty { base = xdg } else if let home = env["HOME"], !home.isEmpty {
+            base = home + "/.local/share"
+        } else { return nil }
+        let dir = base + "/layerlab"
+        _ = mkdir(base, 0o755)
+        _ = mkdir(dir, 0o755)
+        let file = dir + "/history"
+        if access(file, F_OK) != 0 { _ = write_history(file) }
+        return file
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+/// The process environment without Foundation.
+enum ProcessInfoLite {
+    static var environment: [String: String] {
+        var result: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { result[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return result
+    }
+}

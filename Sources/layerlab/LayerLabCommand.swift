@@ -1,0 +1,65 @@
+import ArgumentParser
+import Shell
+import Terminal
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct LayerLabCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "layerlab",
+        abstract: "Build and explore Keras-style neural networks one layer at a time.",
+        discussion: "With no FILE and no -c, reads commands at a prompt (or from a pipe). Type 'help' inside for the commands.")
+
+    @Argument(help: "A file of commands to run, one or more per line.")
+    var file: String?
+
+    @Option(name: .customShort("c"), help: "Commands to run, separated by ';'.")
+    var commands: String?
+
+    @Option(help: "The seed weights and random inputs are drawn from.")
+    var seed: UInt64 = Session.defaultSeed
+
+    @Flag(name: .customLong("no-color"), help: "Never colour the output (NO_COLOR does the same).")
+    var noColor = false
+
+    func run() throws {
+        let interactive = file == nil && commands == nil && isatty(STDIN_FILENO) != 0
+        let colour = !noColor && isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil
+        let columns = getenv("COLUMNS").flatMap { Int(String(cString: $0)) } ?? 80
+        let session = Session(output: StandardOutput(), style: Style(enabled: colour), width: columns, seed: seed)
+        let ok: Bool
+        if let commands {
+            ok = session.run(commands)
+        } else if let file {
+            guard let text = readWholeFile(file) else {
+                throw ValidationError("cannot read '\(file)': \(String(cString: strerror(errno)))")
+            }
+            ok = session.runLines(from: ScriptReader(text: text), prompt: "")
+        } else if interactive {
+            let reader = ReadlineReader(historyFile: ReadlineReader.defaultHistoryFile(),
+                                        completer: { session.completions(line: $0, word: $1) })
+            print("LayerLab — Keras layers at a prompt. Type 'help' for the commands, Ctrl-D to leave.")
+            let prompt = colour ? "\u{1}\u{1B}[1;36m\u{2}layerlab>\u{1}\u{1B}[0m\u{2} " : "layerlab> "
+            _ = session.runLines(from: reader, prompt: prompt)
+            ok = true
+        } else {
+            ok = session.runLines(from: PlainLineReader(), prompt: "")
+        }
+        if !ok { throw ExitCode(1) }
+    }
+}
+
+private func readWholeFile(_ path: String) -> String? {
+    guard let f = fopen(path, "rb") else { return nil }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, f)
+        if n > 0 { bytes += buffer[0..<n] }
+        if n < buffer.count { break }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
