@@ -4,6 +4,12 @@ import TensorCore
 public protocol Constraint: Sendable {
     var object: KerasObject { get }
     func apply(_ w: Tensor) throws -> Tensor
+    /// Checks that the constraint fits a weight of this rank (its axes exist).
+    func check(rank: Int) throws
+}
+
+extension Constraint {
+    public func check(rank: Int) throws {}
 }
 
 public struct ConstraintType: Registered {
@@ -66,6 +72,8 @@ struct NormConstraint: Constraint {
     var config: [Keyword]
 
     var object: KerasObject { KerasObject(module: "keras.constraints", className: className, config: config) }
+
+    func check(rank: Int) throws { _ = try axes(rank: rank) }
 
     /// The reduced axes; negative axes count from the end (needs the rank).
     func axes(rank: Int?) throws -> Set<Int> {

@@ -188,6 +188,9 @@ public struct Model: Sendable {
             do {
                 nodes[i].outputShape = try node.layer.outputShape(for: shapes)
                 let specs = try node.layer.weightSpecs(for: shapes)
+                for spec in specs {
+                    do { try spec.constraint?.check(rank: spec.shape.count) } catch let e as LabError { throw e.at(spec.name) }
+                }
                 let current = node.layer.weights
                 let fits = current.count == specs.count && zip(current, specs).allSatisfy { $0.shape == $1.shape }
                 if !fits {

@@ -39,15 +39,42 @@ public struct ParsedCommand: Equatable, Sendable {
 /// brackets; `#` starts a comment. Errors give the column of the offending token.
 public enum CommandParser {
     public static func parse(_ line: String) throws -> [ParsedCommand] {
-        var tokens = try Lexer.tokenize(line)
-        var commands: [ParsedCommand] = []
-        while !tokens.isEmpty {
-            let end = tokens.firstIndex { $0.kind == .semicolon } ?? tokens.count
-            let statement = Array(tokens[..<end])
-            tokens.removeFirst(min(end + 1, tokens.count))
-            if !statement.isEmpty { commands.append(try parseStatement(statement)) }
+        try statements(line).compactMap { try parseStatement($0.text, offset: $0.offset) }
+    }
+
+    /// The `;`-separated statements of a line (a `;` inside quotes does not count;
+    /// a `#` comment ends the line), each with its column offset.
+    public static func statements(_ line: String) -> [(text: String, offset: Int)] {
+        var result: [(String, Int)] = []
+        var current = ""
+        var start = 0
+        var quote: Character?
+        var previous: Character = " "
+        for (i, c) in line.enumerated() {
+            if let q = quote {
+                if c == q, previous != "\\" { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = c
+            } else if c == "#", previous.isWhitespace {
+                break
+            } else if c == ";" {
+                result.append((current, start))
+                current = ""
+                start = i + 1
+                previous = " "
+                continue
+            }
+            current.append(c)
+            previous = c
         }
-        return commands
+        result.append((current, start))
+        return result
+    }
+
+    /// Parses one statement; nil when it is blank.
+    public static func parseStatement(_ text: String, offset: Int = 0) throws -> ParsedCommand? {
+        let tokens = try Lexer.tokenize(text, columnOffset: offset)
+        return tokens.isEmpty ? nil : try parseStatement(tokens)
     }
 
     static func parseStatement(_ tokens: [Token]) throws -> ParsedCommand {
@@ -92,7 +119,7 @@ struct Token: Equatable {
     enum Kind: Equatable {
         case word(String), string(String)
         case open(Character), close(Character)
-        case comma, equals, semicolon
+        case comma, equals
     }
     var kind: Kind
     var column: Int
@@ -106,7 +133,6 @@ struct Token: Equatable {
         case .open(let c), .close(let c): return "'\(c)'"
         case .comma: return "','"
         case .equals: return "'='"
-        case .semicolon: return "';'"
         }
     }
 }
@@ -114,7 +140,7 @@ struct Token: Equatable {
 enum Lexer {
     static let punctuation: Set<Character> = ["(", ")", "[", "]", ",", "=", ";", "'", "\"", "#"]
 
-    static func tokenize(_ line: String) throws -> [Token] {
+    static func tokenize(_ line: String, columnOffset: Int = 0) throws -> [Token] {
         let chars = Array(line)
         var tokens: [Token] = []
         var depth: [(Character, Int)] = []
@@ -122,7 +148,7 @@ enum Lexer {
         var spaced = true
         while i < chars.count {
             let c = chars[i]
-            let column = i + 1
+            let column = i + 1 + columnOffset
             if c.isWhitespace { i += 1; spaced = true; continue }
             if c == "#", spaced || tokens.isEmpty { break }
             switch c {
@@ -141,10 +167,7 @@ enum Lexer {
             case ",": tokens.append(Token(kind: .comma, column: column, spaced: spaced)); i += 1
             case "=": tokens.append(Token(kind: .equals, column: column, spaced: spaced)); i += 1
             case ";":
-                if let (open, col) = depth.last {
-                    throw LabError("'\(open)' at column \(col) is not closed before ';'")
-                }
-                tokens.append(Token(kind: .semicolon, column: column, spaced: spaced)); i += 1
+                throw LabError("unexpected ';' at column \(column)")
             case "'", "\"":
                 var s = ""
                 var j = i + 1

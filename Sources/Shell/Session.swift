@@ -48,15 +48,13 @@ public final class Session {
     /// Runs one line (possibly several `;`-separated commands). Returns false if any failed.
     @discardableResult
     public func run(_ line: String) -> Bool {
-        let commands: [ParsedCommand]
-        do { commands = try CommandParser.parse(line) } catch {
-            report(error)
-            return false
-        }
         var ok = true
-        for command in commands where !finished {
-            currentCommand = command.text
-            do { try Commands.run(command, in: self) } catch {
+        for statement in CommandParser.statements(line) where !finished {
+            do {
+                guard let command = try CommandParser.parseStatement(statement.text, offset: statement.offset) else { continue }
+                currentCommand = command.text
+                try Commands.run(command, in: self)
+            } catch {
                 report(error)
                 ok = false
             }

@@ -1,0 +1,33 @@
+# LayerLab — the two set-up commands of the README:
+#   make run    installs what is missing (Debian packages), builds, and starts the shell
+#   make test   installs what is missing and runs every test
+SWIFT ?= swift
+APT_PACKAGES := libopenblas-dev libreadline-dev
+
+.PHONY: deps build run test fixtures clean
+
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product layerlab
+
+run: build
+	.build/release/layerlab
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Regenerates Tests/Fixtures/keras from Keras itself (needs the .venv-keras of the README).
+fixtures:
+	KERAS_BACKEND=jax .venv-keras/bin/python scripts/keras-fixtures/generate.py
+
+clean:
+	rm -rf .build

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Runs the built `layerlab` binary as a user would, and checks its output and exit status.
+struct Binary {
+    static let url: URL = {
+        // The test bundle sits in the same build folder as the executable.
+        let candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+                          Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
+        for dir in candidates {
+            let url = dir.appendingPathComponent("layerlab")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return repositoryRoot.appendingPathComponent(".build/debug/layerlab")
+    }()
+
+    struct Result { var status: Int32; var out: String; var err: String }
+
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = url
+        p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["HOME"] = FileManager.default.temporaryDirectory.path
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+}
+
+@Suite struct BinaryTests {
+    let session = "input 16; add dense 32 relu he_uniform; add dense 16 activation=relu; add dense 8; summary"
+
+    @Test func commandsFromDashC() throws {
+        let r = try Binary.run(["-c", session])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("Total params: 1,208 (4.72 KB)"))
+        #expect(r.err.isEmpty)
+        // No colour when not writing to a terminal.
+        #expect(!r.out.contains("\u{1B}["))
+    }
+
+    @Test func scriptFile() throws {
+        let dir = try temporaryDirectory()
+        let file = dir.appendingPathComponent("model.ll")
+        try session.replacingOccurrences(of: "; ", with: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let r = try Binary.run([file.path])
+        #expect(r.status == 0)
+        #expect(r.out.contains("dense_2 (Dense)"))
+        let missing = try Binary.run([dir.appendingPathComponent("nope.ll").path])
+        #expect(missing.status != 0)
+        #expect(missing.err.contains("cannot read"))
+    }
+
+    @Test func pipedStandardInputHasNoPrompt() throws {
+        let r = try Binary.run([], stdin: session.replacingOccurrences(of: "; ", with: "\n") + "\nforward --batch 2\n")
+        #expect(r.status == 0, "\(r.err)")
+        #expect(!r.out.contains("layerlab>"))
+        #expect(r.out.contains("output dense_2 (2, 8)"))
+    }
+
+    @Test func failuresGiveOneLineAndANonZeroStatus() throws {
+        let r = try Binary.run(["-c", "input 16; add dense 32 rleu; add dense 4; summary"])
+        #expect(r.status == 1)
+        #expect(r.err == "error: unknown activation 'rleu' — did you mean 'relu'?\n")
+        // The commands after the failure still ran, on an unchanged model.
+        #expect(r.out.contains("dense (Dense)") && r.out.contains("Total params: 68"))
+    }
+
+    @Test func hostileInputDoesNotCrash() throws {
+        let lines = ["", ";;;", "((((((", "add dense 99999999999999999999", "add dense 3 kernel_initializer=" + String(repeating: "f(", count: 200),
+                     "input 0", "input -1", "input 1e400", "forward --batch -5", "weights ../../etc/passwd --load /etc/passwd",
+                     "add dense 1 name=" + String(repeating: "x", count: 5000), "\u{0}\u{7}\u{1B}[2J", "help " + String(repeating: "?", count: 300),
+                     "add dense 2 input_shape=(0,)", "add dense 2 kernel_initializer=identity; forward"]
+        let r = try Binary.run([], stdin: lines.joined(separator: "\n") + "\n")
+        #expect(r.status == 1)
+        #expect(!r.err.contains("Fatal error"))
+        #expect(r.err.split(separator: "\n").allSatisfy { $0.hasPrefix("error: ") })
+    }
+
+    @Test func quitStopsTheScript() throws {
+        let r = try Binary.run(["-c", "input 4; quit; add dense 3"])
+        #expect(r.status == 0)
+        #expect(!r.out.contains("dense"))
+    }
+
+    @Test func helpFlag() throws {
+        let r = try Binary.run(["--help"])
+        #expect(r.status == 0)
+        #expect(r.out.contains("USAGE: layerlab"))
+    }
+}
+
+/// Issue rule: no crash paths in the sources that user input can reach.
+@Suite struct SourceRules {
+    @Test func noCrashingConstructsInSources() throws {
+        let sources = repositoryRoot.appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+        #expect(files.count > 10)
+        var hits: [String] = []
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let code = line.split(separator: "//").first.map(String.init) ?? ""
+                for bad in ["fatalError(", "try!", "precondition(", "preconditionFailure(", "as! ", "unsafelyUnwrapped"] where code.contains(bad) {
+                    hits.append("\(file.lastPathComponent):\(n + 1): \(bad)")
+                }
+            }
+        }
+        #expect(hits.isEmpty, "\(hits)")
+    }
+}

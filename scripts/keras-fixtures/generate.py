@@ -1,0 +1,138 @@
+"""Writes the Keras fixtures that LayerLab's tests compare against.
+
+Run from the repository root (CI does not need Python or Keras; the fixtures are committed):
+
+    python3 -m venv .venv-keras && .venv-keras/bin/pip install keras jax
+    KERAS_BACKEND=jax .venv-keras/bin/python scripts/keras-fixtures/generate.py
+
+Everything is written under Tests/Fixtures/keras/. Arrays are float32 .npy files;
+facts (shapes, parameter counts, names) go to JSON files.
+"""
+import json
+import os
+import sys
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+import numpy as np  # noqa: E402
+import keras  # noqa: E402
+
+OUT = os.path.join("Tests", "Fixtures", "keras")
+rng = np.random.default_rng(20261127)
+
+
+def save(path, array):
+    full = os.path.join(OUT, path)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    np.save(full, np.asarray(array, dtype=np.float32))
+
+
+def save_json(path, obj):
+    full = os.path.join(OUT, path)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    with open(full, "w") as f:
+        json.dump(obj, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+def activations():
+    """Every activation of the chapter (and a few more) on a grid, softmax on rows."""
+    x = np.concatenate([np.linspace(-6, 6, 49), [-1.0, 0.0, 0.5, 2.0, -30.0, 30.0]]).astype(np.float32)
+    x = x.reshape(5, 11)
+    save("activations/x.npy", x)
+    names = ["linear", "elu", "selu", "relu", "softmax", "softplus", "softsign", "tanh", "sigmoid",
+             "hard_sigmoid", "exponential", "relu6", "leaky_relu", "gelu", "silu", "hard_silu",
+             "mish", "log_sigmoid", "log_softmax"]
+    for name in names:
+        y = keras.ops.convert_to_numpy(keras.activations.get(name)(x))
+        save(f"activations/{name}.npy", y)
+    save_json("activations/names.json", names)
+
+
+def dense_models():
+    """Dense models built in Keras: weights, an input batch and Keras's output."""
+    cases = {
+        # The issue's session: input 16 → 32 relu → 16 relu → 8.
+        "mlp": ((16,), [(32, "relu"), (16, "relu"), (8, None)]),
+        # Dense on N-D input applies to the last axis.
+        "nd": ((5, 3), [(4, "tanh"), (6, "softmax")]),
+        # Every activation of the chapter in one chain.
+        "activations": ((7,), [(6, "elu"), (6, "selu"), (6, "softplus"), (6, "softsign"), (6, "sigmoid"),
+                               (6, "hard_sigmoid"), (6, "exponential"), (6, "tanh"), (5, "softmax")]),
+    }
+    facts = {}
+    for case, (input_shape, layers) in cases.items():
+        keras.backend.clear_session()
+        model = keras.Sequential([keras.Input(shape=input_shape)]
+                                 + [keras.layers.Dense(u, activation=a,
+                                                       bias_initializer=keras.initializers.RandomNormal(stddev=0.3))
+                                    for u, a in layers])
+        x = rng.normal(size=(4,) + input_shape).astype(np.float32)
+        y = model.predict(x, verbose=0)
+        save(f"dense/{case}/input.npy", x)
+        save(f"dense/{case}/output.npy", y)
+        for layer in model.layers:
+            save(f"dense/{case}/{layer.name}.kernel.npy", layer.kernel.numpy())
+            save(f"dense/{case}/{layer.name}.bias.npy", layer.bias.numpy())
+        facts[case] = {
+            "input_shape": list(input_shape),
+            "layers": [{"name": l.name, "units": u, "activation": a or "linear",
+                        "output_shape": [None if d is None else int(d) for d in l.output.shape],
+                        "params": int(l.count_params())}
+                       for l, (u, a) in zip(model.layers, layers)],
+            "total_params": int(model.count_params()),
+        }
+    save_json("dense/models.json", facts)
+
+
+def dense_shapes():
+    """Output shapes and parameter counts of Dense on inputs of several ranks."""
+    cases = []
+    for units, shape in [(1, (1,)), (32, (16,)), (4, (5, 3)), (7, (2, 3, 4)), (10, (784,)), (3, (2, 2, 2, 5))]:
+        keras.backend.clear_session()
+        layer = keras.layers.Dense(units)
+        out = layer.compute_output_shape((None,) + shape)
+        layer.build((None,) + shape)
+        cases.append({"units": units, "input_shape": list(shape),
+                      "output_shape": [None if d is None else int(d) for d in out],
+                      "params": int(layer.count_params()),
+                      "kernel_shape": list(layer.kernel.shape), "bias_shape": list(layer.bias.shape)})
+    save_json("dense/shapes.json", cases)
+
+
+def summary():
+    """Keras's summary text for the issue's model, to compare names, shapes and totals."""
+    keras.backend.clear_session()
+    model = keras.Sequential([keras.Input(shape=(16,)), keras.layers.Dense(32, activation="relu"),
+                              keras.layers.Dense(16, activation="relu"), keras.layers.Dense(8)])
+    lines = []
+    model.summary(print_fn=lambda s, line_break=True: lines.append(s))
+    with open(os.path.join(OUT, "dense", "summary.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def npy_variants():
+    """NumPy files of every layout the .npy reader accepts (no Keras involved)."""
+    base = np.arange(24, dtype=np.float64).reshape(2, 3, 4) / 8 - 1
+    d = os.path.join("Tests", "Fixtures", "npy")
+    os.makedirs(d, exist_ok=True)
+    np.save(os.path.join(d, "float64.npy"), base)
+    np.save(os.path.join(d, "float32.npy"), base.astype(np.float32))
+    np.save(os.path.join(d, "fortran.npy"), np.asfortranarray(base.astype(np.float32)))
+    np.save(os.path.join(d, "bigendian.npy"), base.astype(">f4"))
+    np.save(os.path.join(d, "int64.npy"), np.arange(-5, 7, dtype=np.int64).reshape(3, 4))
+    np.save(os.path.join(d, "uint8.npy"), np.arange(250, 256, dtype=np.uint8))
+    np.save(os.path.join(d, "bool.npy"), np.array([True, False, True]))
+    np.save(os.path.join(d, "scalar.npy"), np.float32(2.5))
+    with open(os.path.join(d, "version2.npy"), "wb") as f:
+        np.lib.format.write_array(f, base.astype(np.float32), version=(2, 0))
+
+
+if __name__ == "__main__":
+    print("keras", keras.__version__, "backend", keras.backend.backend(), file=sys.stderr)
+    activations()
+    dense_models()
+    dense_shapes()
+    summary()
+    npy_variants()
+    save_json("version.json", {"keras": keras.__version__, "backend": keras.backend.backend()})
+    print("wrote", OUT, file=sys.stderr)
