@@ -36,7 +36,7 @@ public struct InitializerType: Registered {
         .init("Zeros", ["zero"], []) { _, _ in Fill(className: "Zeros", value: 0) },
         .init("Ones", ["one"], []) { _, _ in Fill(className: "Ones", value: 1) },
         .init("Constant", [], [.init("value", .double(0))]) { a, _ in
-            Fill(className: "Constant", value: Float(try a.finiteDouble("value")))
+            Fill(className: "Constant", value: try a.finiteDouble("value"))
         },
         .init("RandomNormal", ["normal"], [.init("mean", .double(0)), .init("stddev", .double(0.05)), seedParameter]) { a, s in
             try RandomDraw(className: "RandomNormal", kind: .normal, a: a.finiteDouble("mean"),
@@ -107,11 +107,11 @@ private func initializerObject(_ className: String, _ config: [Keyword]) -> Kera
 
 struct Fill: Initializer {
     var className: String
-    var value: Float
+    var value: Double
     var object: KerasObject {
-        initializerObject(className, className == "Constant" ? [Keyword("value", .double(Double(value)))] : [])
+        initializerObject(className, className == "Constant" ? [Keyword("value", .double(value))] : [])
     }
-    func sample(_ shape: [Int]) throws -> Tensor { Tensor(zeros: shape, value: value) }
+    func sample(_ shape: [Int]) throws -> Tensor { Tensor(zeros: shape, value: Float(value)) }
 }
 
 struct RandomDraw: Initializer {

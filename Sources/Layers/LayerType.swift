@@ -83,10 +83,17 @@ public struct LayerType: Registered {
                 throw LabError("\(className): unexpected value \(word.python); after the first \(positional) argument(s), give key=value",
                                suggestion: "valid arguments: \(names.joined(separator: ", "))")
             }
-            if Activation.registry.lookup(w) != nil, isFree("activation") {
+            if Activation.registry.lookup(w) != nil, names.contains("activation") {
+                guard isFree("activation") else {
+                    throw LabError("\(snakeName): the activation is already set; '\(w)' would set it twice",
+                                   suggestion: "give one activation")
+                }
                 result.keywords.append(Keyword("activation", word))
-            } else if InitializerType.registry.lookup(w) != nil,
-                      let key = names.first(where: { $0.hasSuffix("_initializer") && isFree($0) }) {
+            } else if InitializerType.registry.lookup(w) != nil, names.contains(where: { $0.hasSuffix("_initializer") }) {
+                guard let key = names.first(where: { $0.hasSuffix("_initializer") && isFree($0) }) else {
+                    throw LabError("\(snakeName): every initializer argument is already set; '\(w)' has no place",
+                                   suggestion: "name the argument, for example kernel_initializer=\(w)")
+                }
                 result.keywords.append(Keyword(key, word))
             } else {
                 throw unknownWord(w, names: names)

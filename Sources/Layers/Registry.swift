@@ -35,7 +35,7 @@ public struct Registry<Entry: Registered>: Sendable {
 
     public func get(_ name: String) throws -> Entry {
         guard let e = lookup(name) else {
-            throw LabError.unknown(kind, name, among: spellings)
+            throw LabError.unknown(kind, name, among: spellings, listing: names)
         }
         return e
     }

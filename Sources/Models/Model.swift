@@ -30,12 +30,20 @@ public struct Model: Sendable {
     public var name: String = "sequential"
     public private(set) var inputs: [InputNode] = []
     public private(set) var nodes: [LayerNode] = []
-    /// The stream fresh initializers draw their seeds from.
+    /// The seed the session set (`seed N`), and the stream fresh initializers draw from.
+    public private(set) var seed: UInt64
     public var seeds: SeedSource
     /// Keras's per-prefix auto-name counters (`dense`, `dense_1`, …).
     public private(set) var nameCounters: [String: Int] = [:]
 
     public init(seed: UInt64) {
+        self.seed = seed
+        seeds = SeedSource(seed: seed)
+    }
+
+    /// Restarts the seed stream from `seed`.
+    public mutating func reseed(_ seed: UInt64) {
+        self.seed = seed
         seeds = SeedSource(seed: seed)
     }
 
@@ -126,7 +134,7 @@ public struct Model: Sendable {
         guard let i = nodes.firstIndex(where: { $0.name == layerName }) else { throw layerNotFound(layerName) }
         let specs = try weightSpecs(of: nodes[i])
         guard let j = specs.firstIndex(where: { $0.name == weightName }) else {
-            throw LabError.unknown("weight of \(layerName)", weightName, among: specs.map(\.name))
+            throw Model.noSuchWeight(layerName, weightName, specs.map(\.name))
         }
         guard j < nodes[i].layer.weights.count else { throw LabError("\(layerName) is not built yet: give the model an input first") }
         let expected = nodes[i].layer.weights[j].shape
@@ -194,6 +202,10 @@ public struct Model: Sendable {
                 let current = node.layer.weights
                 let fits = current.count == specs.count && zip(current, specs).allSatisfy { $0.shape == $1.shape }
                 if !fits {
+                    for spec in specs {
+                        let count = spec.shape.reduce(1.0) { $0 * Double($1) }
+                        try MemoryBudget.check(elements: count, "\(spec.name) \(spec.shape.map(thousands).joined(separator: " × ")) float32")
+                    }
                     nodes[i].layer.weights = try specs.map { try $0.initializer.sample($0.shape) }
                 }
             } catch let error as LabError {
@@ -240,9 +252,15 @@ public struct Model: Sendable {
                                                    : "\(node.name) has no weights")
         }
         guard let j = specs.firstIndex(where: { $0.name == parts[1] }), j < node.layer.weights.count else {
-            throw LabError.unknown("weight of \(node.name)", parts[1], among: specs.map(\.name))
+            throw Model.noSuchWeight(node.name, parts[1], specs.map(\.name))
         }
         return (node, specs[j], node.layer.weights[j])
+    }
+
+    static func noSuchWeight(_ layer: String, _ weight: String, _ names: [String]) -> LabError {
+        LabError("\(layer) has no weight '\(weight)'",
+                 suggestion: nearest(to: weight, in: names).map { "did you mean '\(layer)/\($0)'?" }
+                     ?? "its weights: " + names.map { "\(layer)/\($0)" }.joined(separator: ", "))
     }
 
     /// Every weight path in the model, in order.

@@ -7,15 +7,7 @@ import Glibc
 /// Number and tensor formatting shared by the commands.
 enum Format {
     /// `50240` → `50,240`.
-    static func thousands(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
+    static func thousands(_ n: Int) -> String { TensorCore.thousands(n) }
 
     /// Keras's `readable_memory_size`: `198.79 KB`, `0.00 B`.
     static func bytes(_ count: Int) -> String {

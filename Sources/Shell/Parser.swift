@@ -42,7 +42,7 @@ public enum CommandParser {
         try statements(line).compactMap { try parseStatement($0.text, offset: $0.offset) }
     }
 
-    /// The `;`-separated statements of a line (a `;` inside quotes does not count;
+    /// The `;`-separated statements of a line (a `;` inside quotes or brackets does not count;
     /// a `#` comment ends the line), each with its column offset.
     public static func statements(_ line: String) -> [(text: String, offset: Int)] {
         var result: [(String, Int)] = []
@@ -50,14 +50,19 @@ public enum CommandParser {
         var start = 0
         var quote: Character?
         var previous: Character = " "
+        var depth = 0
         for (i, c) in line.enumerated() {
             if let q = quote {
                 if c == q, previous != "\\" { quote = nil }
             } else if c == "'" || c == "\"" {
                 quote = c
+            } else if c == "(" || c == "[" {
+                depth += 1
+            } else if c == ")" || c == "]" {
+                depth = max(0, depth - 1)
             } else if c == "#", previous.isWhitespace {
                 break
-            } else if c == ";" {
+            } else if c == ";", depth == 0 {
                 result.append((current, start))
                 current = ""
                 start = i + 1
@@ -92,7 +97,7 @@ public enum CommandParser {
             }
             if case .word(let w) = t.kind, p.peek(1)?.kind == .equals, isIdentifier(w) {
                 p.index += 2
-                items.append(.keyword(w, try p.value()))
+                items.append(.keyword(w, try p.value(spacedCalls: true)))
                 continue
             }
             items.append(.value(try p.value()))
@@ -210,12 +215,14 @@ struct TokenStream {
         return peek
     }
 
-    mutating func value() throws -> Value {
+    /// A value. `f (x)` is a call only where a tuple cannot follow a name: in a keyword's
+    /// value or inside brackets (`spacedCalls`); among a command's words it is two values.
+    mutating func value(spacedCalls: Bool = false) throws -> Value {
         guard let t = next() else { throw LabError("a value is missing at the end of the line") }
         switch t.kind {
         case .string(let s): return .string(s)
         case .word(let w):
-            if let open = peek, open.kind == .open("("), !open.spaced {
+            if let open = peek, open.kind == .open("("), !open.spaced || spacedCalls {
                 index += 1
                 return .call(w, try arguments(close: ")"))
             }
@@ -239,7 +246,7 @@ struct TokenStream {
         while true {
             guard let t = peek else { throw LabError("missing '\(close)'") }
             if t.kind == .close(close) { index += 1; return (items, trailing) }
-            items.append(try value())
+            items.append(try value(spacedCalls: true))
             trailing = false
             guard let sep = next() else { throw LabError("missing '\(close)'") }
             if sep.kind == .close(close) { return (items, false) }
@@ -259,12 +266,12 @@ struct TokenStream {
             if case .word(let w) = t.kind, peek(1)?.kind == .equals {
                 guard CommandParser.isIdentifier(w) else { throw LabError("'\(w)' at column \(t.column) is not a valid keyword") }
                 index += 2
-                args.keywords.append(Keyword(w, try value()))
+                args.keywords.append(Keyword(w, try value(spacedCalls: true)))
             } else {
                 guard args.keywords.isEmpty else {
                     throw LabError("positional argument follows keyword argument at column \(t.column)")
                 }
-                args.positional.append(try value())
+                args.positional.append(try value(spacedCalls: true))
             }
             guard let sep = next() else { throw LabError("missing ')'") }
             if sep.kind == .close(close) { return args }

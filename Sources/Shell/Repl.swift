@@ -7,6 +7,8 @@ import Glibc
 public protocol LineReader: AnyObject {
     /// The next line, or nil at the end of input (Ctrl-D).
     func readLine(prompt: String) -> String?
+    /// Whether errors should say which line they come from (scripts and pipes, not a prompt).
+    var numbersLines: Bool { get }
     /// The terminal's width in columns, when known.
     var columns: Int? { get }
 }
@@ -16,6 +18,7 @@ public final class PlainLineReader: LineReader {
     public init() {}
     public func readLine(prompt: String) -> String? { Swift.readLine(strippingNewline: true) }
     public var columns: Int? { nil }
+    public var numbersLines: Bool { true }
 }
 
 /// Serves the lines of a script.
@@ -29,6 +32,7 @@ public final class ScriptReader: LineReader {
         return String(lines[index])
     }
     public var columns: Int? { nil }
+    public var numbersLines: Bool { true }
 }
 
 /// Writes straight to standard output and standard error (unbuffered, so the two interleave in order).
@@ -54,11 +58,15 @@ extension Session {
     /// Reads and runs lines until the input ends or `quit`. Returns true if every command succeeded.
     public func runLines(from reader: LineReader, prompt: String) -> Bool {
         var ok = true
+        var number = 0
         while !finished {
             if let cols = reader.columns { width = cols }
             guard let line = reader.readLine(prompt: prompt) else { break }
+            number += 1
+            errorPrefix = reader.numbersLines ? "line \(number): " : ""
             if !run(line) { ok = false }
         }
+        errorPrefix = ""
         return ok
     }
 

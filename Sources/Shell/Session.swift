@@ -22,7 +22,8 @@ public final class BufferOutput: TextOutput {
 public final class Session {
     public private(set) var model: Model
     public private(set) var history = History()
-    public private(set) var seed: UInt64
+    /// The seed of the model's stream (undo restores it with the model).
+    public var seed: UInt64 { model.seed }
     /// Random inputs for `forward`: its own stream, so drawing them never changes weights.
     var dataGenerator: RandomGenerator
     public var style: Style
@@ -38,7 +39,6 @@ public final class Session {
         self.output = output
         self.style = style
         self.width = width
-        self.seed = seed
         model = Model(seed: seed)
         dataGenerator = RandomGenerator(seed: seed ^ 0xDA7A)
     }
@@ -64,7 +64,7 @@ public final class Session {
 
     func report(_ error: Error) {
         let text = (error as? LabError)?.description ?? "\(error)"
-        output.writeError(style.error("error:") + " " + text + "\n")
+        output.writeError(style.error("error:") + " " + errorPrefix + text + "\n")
     }
 
     func say(_ text: String) { output.write(text + "\n") }
@@ -82,20 +82,28 @@ public final class Session {
         return result
     }
 
+    /// `line 3: ` while running a script, so errors say where they come from.
+    var errorPrefix = ""
+
     /// The text of the command being run, which labels its change in the history.
     var currentCommand = ""
 
     /// Undoes the last change; returns its label.
     func undo() -> String? {
         guard let entry = history.undo(model) else { return nil }
-        model = entry.model
+        restore(entry.model)
         return entry.label
     }
 
     func redo() -> String? {
         guard let entry = history.redo(model) else { return nil }
-        model = entry.model
+        restore(entry.model)
         return entry.label
+    }
+
+    private func restore(_ m: Model) {
+        if m.seed != model.seed { dataGenerator = RandomGenerator(seed: m.seed ^ 0xDA7A) }
+        model = m
     }
 
     func reset() {
@@ -105,10 +113,9 @@ public final class Session {
 
     /// Sets the seed: later layers draw their weights, and `forward` its random inputs, from it.
     func setSeed(_ seed: UInt64) {
-        self.seed = seed
         dataGenerator = RandomGenerator(seed: seed ^ 0xDA7A)
         var m = model
-        m.seeds = SeedSource(seed: seed)
+        m.reseed(seed)
         history.record(model, label: currentCommand)
         model = m
     }

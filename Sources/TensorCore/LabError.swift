@@ -22,10 +22,11 @@ public struct LabError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 
     /// `unknown activation 'rleu' — did you mean 'relu'?`
-    public static func unknown(_ kind: String, _ name: String, among candidates: [String]) -> LabError {
+    public static func unknown(_ kind: String, _ name: String, among candidates: [String], listing: [String]? = nil) -> LabError {
         if let near = nearest(to: name, in: candidates) {
             return LabError("unknown \(kind) '\(name)'", suggestion: "did you mean '\(near)'?")
         }
+        let candidates = listing ?? candidates
         let list = candidates.count <= 12 ? candidates.joined(separator: ", ")
             : candidates.prefix(12).joined(separator: ", ") + ", …"
         return LabError("unknown \(kind) '\(name)'", suggestion: candidates.isEmpty ? nil : "expected one of: \(list)")
@@ -42,8 +43,10 @@ public func nearest(to word: String, in candidates: [String]) -> String? {
         best = (candidate, d)
     }
     guard let (name, distance) = best else { return nil }
-    let allowed = max(1, min(3, w.count / 3))
-    return distance <= allowed ? name : nil
+    if distance <= max(1, min(3, (w.count + 2) / 3)) { return name }
+    // A unique candidate that starts with what was typed (`kern` → `kernel`).
+    let extensions = candidates.filter { w.count >= 3 && $0.lowercased().hasPrefix(String(w)) }
+    return extensions.count == 1 ? extensions[0] : nil
 }
 
 /// Damerau–Levenshtein distance (adjacent transpositions count as one edit).

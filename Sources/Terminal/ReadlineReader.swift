@@ -35,11 +35,14 @@ public final class ReadlineReader: LineReader {
                 return strdup(ReadlineReader.matches[i])
             }
         }
+        rl_initialize()
         using_history()
         stifle_history(2000)
         if let file = historyFile { _ = read_history(file) }
         signal(SIGINT) { _ in ReadlineReader.interrupted = 1 }
     }
+
+    public var numbersLines: Bool { false }
 
     public var columns: Int? {
         var rows: Int32 = 0, cols: Int32 = 0
@@ -58,11 +61,12 @@ public final class ReadlineReader: LineReader {
             if Self.interrupted != 0 {
                 // Ctrl-C: drop the line being typed and show a fresh prompt.
                 Self.interrupted = 0
+                writeAll(STDOUT_FILENO, "^C")
                 rl_free_line_state()
                 rl_callback_sigcleanup()
                 rl_cleanup_after_signal()
                 rl_callback_handler_remove()
-                writeAll(STDOUT_FILENO, "^C\n")
+                writeAll(STDOUT_FILENO, "\n")
                 install(prompt)
                 continue
             }

@@ -24,9 +24,15 @@ struct LayerLabCommand: ParsableCommand {
     @Flag(name: .customLong("no-color"), help: "Never colour the output (NO_COLOR does the same).")
     var noColor = false
 
+    func validate() throws {
+        if file != nil, commands != nil { throw ValidationError("give either a FILE or -c COMMANDS, not both") }
+    }
+
     func run() throws {
         let interactive = file == nil && commands == nil && isatty(STDIN_FILENO) != 0
-        let colour = !noColor && isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nil
+        // NO_COLOR counts when it is set and not empty (no-color.org).
+        let noColorEnv = getenv("NO_COLOR").map { String(cString: $0) }.map { !$0.isEmpty } ?? false
+        let colour = !noColor && isatty(STDOUT_FILENO) != 0 && !noColorEnv
         let columns = getenv("COLUMNS").flatMap { Int(String(cString: $0)) } ?? 80
         let session = Session(output: StandardOutput(), style: Style(enabled: colour), width: columns, seed: seed)
         let ok: Bool

@@ -57,7 +57,36 @@ add dense 8
         #expect(zip(before, after).allSatisfy { $0.1 == $1.1 })
         // One line per error.
         #expect(run.errors.split(separator: "\n").count == 16)
-        #expect(run.errors.contains("error: unknown activation 'rleu' — did you mean 'relu'?"))
+        #expect(run.errors.contains("error: line 1: unknown activation 'rleu' — did you mean 'relu'?"))
+    }
+
+    @Test func messagesForCommonSlips() {
+        func error(_ line: String) -> String {
+            let run = ShellRun("input 4")
+            run.session.run(line)
+            return run.errors
+        }
+        #expect(error("add dense 2 relu tanh").contains("the activation is already set"))
+        #expect(error("add dense 2 ones zeros ones").contains("every initializer argument is already set"))
+        #expect(error("add conv9d 3").contains("unknown layer type 'conv9d' — expected one of: dense\n"))
+        #expect(error("add dense 2; weights dense/kern").contains("dense has no weight 'kern' — did you mean 'dense/kernel'?"))
+        #expect(error("add dense 2 kernel_initializer=RandomNormal(mean=0; stddev=1)").contains("unexpected ';'"))
+        // A space before a call's brackets is fine inside a keyword's value, as in Python.
+        #expect(error("add dense 2 kernel_initializer=RandomNormal (stddev=0.1)").isEmpty)
+    }
+
+    @Test func undoingSeedRestoresIt() {
+        let run = ShellRun("seed 42")
+        #expect(run.session.seed == 42)
+        run.run("undo")
+        #expect(run.session.seed == Session.defaultSeed)
+        run.run("seed")
+        #expect(run.text.hasSuffix("seed \(Session.defaultSeed)\n"))
+    }
+
+    @Test func constantKeepsItsValueInTheConfig() {
+        let run = ShellRun("input 2; add dense 1 kernel_initializer=Constant(0.1); show dense")
+        #expect(run.text.contains("Constant(value=0.1)"))
     }
 
     @Test func sameSeedSameCommandsSameWeights() {

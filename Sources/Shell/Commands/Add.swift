@@ -11,7 +11,8 @@ extension Commands {
         details: """
         The words after the type fill its first arguments (for dense: units); further bare
         words are placed by meaning: an activation name sets activation, an initializer name
-        sets kernel_initializer. Every Keras argument can be given as key=value with its Keras
+        the first initializer argument not yet given (kernel_initializer, then
+        bias_initializer). Every Keras argument can be given as key=value with its Keras
         name. 'help dense' lists them with their defaults.
         """
     ) { inv, session in

@@ -13,11 +13,15 @@ extension Commands {
         try session.change { try $0.remove(name) }
         session.say("removed \(name)")
         for node in session.model.nodes {
-            guard let old = before.node(named: node.name) else { continue }
-            if old.outputShape != node.outputShape || old.layer.weights.map(\.shape) != node.layer.weights.map(\.shape) {
-                session.say("  \(node.name) now outputs \(node.outputShape?.description ?? "? (unbuilt)")"
-                            + (node.layer.weights.isEmpty && old.layer.weights.isEmpty ? "" : "; its weights were drawn again"))
+            guard let old = before.node(named: node.name), old.inbound != node.inbound else { continue }
+            var line = "  \(node.name) now reads \(node.inbound.joined(separator: ", "))"
+            if old.outputShape != node.outputShape { line += " and outputs \(node.outputShape?.description ?? "? (unbuilt)")" }
+            let redrawn = zip(old.layer.weights, node.layer.weights).filter { $0.shape != $1.shape }.count
+            if redrawn > 0 || old.layer.weights.count != node.layer.weights.count {
+                line += "; its weights no longer fit and were drawn again ("
+                    + node.layer.weights.map { Tensor.describe($0.shape) }.joined(separator: ", ") + ")"
             }
+            session.say(line)
         }
     }
 

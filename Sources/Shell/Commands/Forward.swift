@@ -23,7 +23,12 @@ extension Commands {
             if inv.has("batch") { throw LabError("forward: --batch goes with random inputs, not with --input") }
             x = try NPY.read(contentsOf: URL(fileURLWithPath: file))
         } else {
-            let batch = try inv.int("batch", default: 1, range: 1...1_000_000)
+            let batch = try inv.int("batch", default: 1, range: 1...1_000_000_000)
+            // The batch and the two largest layer outputs must fit before anything is allocated.
+            let perSample = ([input.shape] + model.nodes.compactMap { $0.outputShape?.sample })
+                .map { $0.reduce(1.0) { $0 * Double($1) } }.sorted(by: >)
+            try MemoryBudget.check(elements: Double(batch) * perSample.prefix(3).reduce(0, +),
+                                   "forward --batch \(thousands(batch))")
             var t = Tensor(zeros: [batch] + input.shape)
             session.dataGenerator.fillNormal(&t.scalars)
             x = t

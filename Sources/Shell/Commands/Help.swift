@@ -10,18 +10,23 @@ extension Commands {
         guard let topicValue = inv.values.first else {
             session.say(session.style.bold("Commands") + " (help COMMAND for details; several commands on one line are separated by ';')")
             let width = all.map(\.name.count).max() ?? 0
-            for c in all { session.say("  " + c.name + String(repeating: " ", count: width - c.name.count) + "  " + c.summary) }
+            for c in all {
+                let aliases = c.aliases.isEmpty ? "" : " (also \(c.aliases.joined(separator: ", ")))"
+                session.say("  " + c.name + String(repeating: " ", count: width - c.name.count) + "  " + c.summary + aliases)
+            }
             session.say(session.style.bold("Layer types") + ": " + LayerType.registry.names.joined(separator: ", ") + "  (help TYPE)")
             session.say("Start with:  input 16  ·  add dense 32 relu  ·  summary  ·  forward")
             return
         }
         guard inv.values.count == 1, case .string(let topic) = topicValue else { throw LabError("help takes one topic", suggestion: "for example 'help add'") }
         if let c = find(topic) {
-            session.say(session.style.bold(c.usage))
+            session.say(session.style.bold(c.usage) + (c.aliases.isEmpty ? "" : "   (also: \(c.aliases.joined(separator: ", ")))"))
             session.say("  " + c.summary)
             if !c.details.isEmpty { session.say(indent(c.details, by: 2)) }
-            for f in c.flags {
-                session.say("  --\(f.name)\(f.value.map { " " + $0 } ?? "")  \(f.help)")
+            let flags = c.flags.map { ("--\($0.name)\($0.value.map { " " + $0 } ?? "")", $0.help) }
+            let width = flags.map(\.0.count).max() ?? 0
+            for (flag, help) in flags {
+                session.say("  " + flag + String(repeating: " ", count: width - flag.count) + "  " + help)
             }
             session.say("Examples:")
             for e in c.examples { session.say("  " + e) }

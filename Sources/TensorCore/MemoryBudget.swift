@@ -1,0 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How many bytes one command may allocate: half of physical memory by default.
+/// Commands estimate what they need and refuse before allocating beyond it.
+public enum MemoryBudget {
+    public static let physicalBytes: Int = {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+        return pages > 0 && size > 0 ? pages * size : 8 << 30
+    }()
+
+    public static let defaultLimit = physicalBytes / 2
+
+    /// `3.6 TiB`, `12 GiB`, `512 MiB`.
+    public static func describe(_ bytes: Double) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+        var v = bytes, u = 0
+        while v >= 1024, u < units.count - 1 { v /= 1024; u += 1 }
+        if u == 0 { return "\(Int(v)) bytes" }
+        let tenths = (v * 10).rounded() / 10
+        return (tenths == tenths.rounded() ? String(Int(tenths)) : String(tenths)) + " " + units[u]
+    }
+
+    /// Throws when `count` float32 values exceed `limit` bytes; `what` names them.
+    public static func check(elements count: Double, limit: Int = defaultLimit, _ what: @autoclosure () -> String) throws {
+        let bytes = count * 4
+        guard bytes <= Double(limit) else {
+            throw LabError("\(what()) needs \(describe(bytes)); the limit is \(describe(Double(limit)))")
+        }
+    }
+}
+
+/// `50240` → `50,240`.
+public func thousands(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, c) in digits.enumerated() {
+        if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return (n < 0 ? "-" : "") + out
+}
