@@ -18,8 +18,9 @@ extension Commands {
             if old.outputShape != node.outputShape { line += " and outputs \(node.outputShape?.description ?? "? (unbuilt)")" }
             let redrawn = zip(old.layer.weights, node.layer.weights).filter { $0.shape != $1.shape }.count
             if redrawn > 0 || old.layer.weights.count != node.layer.weights.count {
-                line += "; its weights no longer fit and were drawn again ("
-                    + node.layer.weights.map { Tensor.describe($0.shape) }.joined(separator: ", ") + ")"
+                let names = (try? session.model.weightSpecs(of: node).map(\.name)) ?? []
+                line += "; its weights were drawn again for the new input: "
+                    + zip(names, node.layer.weights).map { "\($0) \(Tensor.describe($1.shape))" }.joined(separator: ", ")
             }
             session.say(line)
         }
