@@ -62,6 +62,9 @@ public protocol Layer: Sendable {
     func call(_ inputs: [Tensor], training: Bool) throws -> Tensor
     /// Multiply-accumulates per sample.
     func macs(for inputs: [Shape]) -> Int
+    /// Lines for `explain LAYER`: how the output shape and the parameter count follow
+    /// from the arguments, with this layer's numbers put in.
+    func explanation(for inputs: [Shape]) -> [String]
 }
 
 extension Layer {
@@ -69,6 +72,7 @@ extension Layer {
     public var activityRegularizer: (any Regularizer)? { nil }
     public func weightSpecs(for inputs: [Shape]) throws -> [WeightSpec] { [] }
     public func macs(for inputs: [Shape]) -> Int { 0 }
+    public func explanation(for inputs: [Shape]) -> [String] { [] }
     public var parameterCount: Int { weights.reduce(0) { $0 + $1.count } }
 }
 

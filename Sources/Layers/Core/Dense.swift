@@ -96,6 +96,20 @@ public struct Dense: UnaryLayer {
         return positions * n * units
     }
 
+    public func explanation(for inputs: [Shape]) -> [String] {
+        guard let input = inputs.first, let n = input.last else { return [] }
+        let positions = input.dims.dropFirst().dropLast().map { $0.map(String.init) ?? "?" }
+        var lines = [
+            "output = \(activation.name)(x · kernel\(useBias ? " + bias" : "")), applied to the last axis",
+            "output shape: the input's shape with its last size \(n) replaced by units = \(units): \(input) → \((try? outputShape(for: input))?.description ?? "?")",
+            "kernel (in, units) = (\(n), \(units))" + (useBias ? ", bias (units,) = (\(units),)" : ""),
+            "params = in · units\(useBias ? " + units" : "") = \(n) · \(units)\(useBias ? " + \(units)" : "") = \(n * units + (useBias ? units : 0))",
+        ]
+        let macs = self.macs(for: input)
+        lines.append("MACs per sample = \(positions.isEmpty ? "" : positions.joined(separator: " · ") + " · ")in · units = \(macs)")
+        return lines
+    }
+
     public func call(_ x: Tensor, training: Bool) throws -> Tensor {
         guard let kernel = weights.first else { throw LabError("\(name): weights are not built yet") }
         guard x.shape.last == kernel.shape[0] else {
