@@ -84,6 +84,15 @@ add dense 8
         #expect(run.text.hasSuffix("seed \(Session.defaultSeed)\n"))
     }
 
+    @Test func explainPutsTheLayersNumbersIn() {
+        let run = ShellRun(issueSession + "\nexplain dense\nexplain dense_2")
+        #expect(run.ok, "\(run.errors)")
+        #expect(run.text.contains("params = in · units + units = 16 · 32 + 32 = 544"))
+        #expect(run.text.contains("output = relu(x · kernel + bias)"))
+        #expect(run.text.contains("params = in · units + units = 16 · 8 + 8 = 136"))
+        #expect(!ShellRun("explain nothing").ok)
+    }
+
     @Test func constantKeepsItsValueInTheConfig() {
         let run = ShellRun("input 2; add dense 1 kernel_initializer=Constant(0.1); show dense")
         #expect(run.text.contains("Constant(value=0.1)"))
