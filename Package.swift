@@ -15,11 +15,13 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline",
                        providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib",
+                       providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "TensorCore", dependencies: ["CBLAS"]),
         .target(name: "Layers", dependencies: ["TensorCore"]),
         .target(name: "Models", dependencies: ["Layers", "TensorCore"]),
-        .target(name: "Formats", dependencies: ["Models", "Layers", "TensorCore"]),
+        .target(name: "Formats", dependencies: ["Models", "Layers", "TensorCore", "CZlib"]),
         .target(name: "Shell", dependencies: ["Models", "Layers", "Formats", "TensorCore"]),
         // readline's C globals (rl_line_buffer, the completion hooks) are shared mutable
         // state that Swift 6 mode rejects: this one small module uses Swift 5 mode.

@@ -10,6 +10,37 @@ public protocol Initializer: Sendable {
     /// Class name and config, as Keras's `get_config()` reports them.
     var object: KerasObject { get }
     func sample(_ shape: [Int]) throws -> Tensor
+    /// The distribution its values follow for a weight of this shape.
+    func distribution(for shape: [Int]) -> Distribution?
+    /// The formula in words and symbols; with a shape, its numbers put in.
+    func formula(for shape: [Int]?) -> [String]
+}
+
+/// `0.6124` — numbers in formulas.
+func num(_ x: Double) -> String {
+    if x == x.rounded(), abs(x) < 1e6 { return String(Int(x)) }
+    let a = abs(x)
+    let digits = a >= 1 ? 3 : a >= 0.1 ? 4 : a >= 0.01 ? 5 : 6
+    var s = formatFixed(x, digits)
+    while s.hasSuffix("0") { s.removeLast() }
+    return s
+}
+
+/// `fan_in = 16 (the kernel's rows: inputs per unit)`, with a conv kernel's receptive field.
+func fanLines(_ shape: [Int]) -> [String] {
+    let (fanIn, fanOut) = computeFans(shape)
+    switch shape.count {
+    case 0: return ["fan_in = fan_out = 1 (a scalar)"]
+    case 1: return ["fan_in = fan_out = \(shape[0]) (a vector: its length)"]
+    case 2: return ["fan_in = \(fanIn) (rows: the inputs each unit reads), fan_out = \(fanOut) (columns: the units)"]
+    default:
+        let field = shape.dropLast(2)
+        let r = field.reduce(1, *)
+        let f = field.map(String.init).joined(separator: "·")
+        return ["receptive field = \(f) = \(r)",
+                "fan_in = receptive field · input channels = \(r) · \(shape[shape.count - 2]) = \(fanIn)",
+                "fan_out = receptive field · filters = \(r) · \(shape[shape.count - 1]) = \(fanOut)"]
+    }
 }
 
 /// Keras's `compute_fans`: rank 0 → (1,1); (n) → (n,n); (a,b) → (a,b);
@@ -112,6 +143,8 @@ struct Fill: Initializer {
         initializerObject(className, className == "Constant" ? [Keyword("value", .double(value))] : [])
     }
     func sample(_ shape: [Int]) throws -> Tensor { Tensor(zeros: shape, value: Float(value)) }
+    func distribution(for shape: [Int]) -> Distribution? { .constant(Double(Float(value))) }
+    func formula(for shape: [Int]?) -> [String] { ["\(className): every value is \(num(value))"] }
 }
 
 struct RandomDraw: Initializer {
@@ -126,6 +159,26 @@ struct RandomDraw: Initializer {
         let keys = kind == .uniform ? ("minval", "maxval") : ("mean", "stddev")
         return initializerObject(className, [Keyword("seed", seedValue(seed)),
                                              Keyword(keys.0, .double(a)), Keyword(keys.1, .double(b))])
+    }
+
+    func distribution(for shape: [Int]) -> Distribution? {
+        switch kind {
+        case .normal: return .normal(mean: a, std: b)
+        case .uniform: return .uniform(low: a, high: b)
+        case .truncatedNormal: return .truncatedNormal(mean: a, sigma: b)
+        }
+    }
+
+    func formula(for shape: [Int]?) -> [String] {
+        switch kind {
+        case .normal: return ["\(className): w ~ N(mean, stddev²) = N(\(num(a)), \(num(b))²)"]
+        case .uniform: return ["\(className): w ~ U[minval, maxval) = U[\(num(a)), \(num(b)))",
+                               "expected std = (maxval − minval)/√12 = \(num((b - a) / 12.0.squareRoot()))"]
+        case .truncatedNormal:
+            return ["\(className): w = mean + stddev·z, z ~ N(0, 1) redrawn until |z| ≤ 2",
+                    "so w lies in [mean − 2·stddev, mean + 2·stddev] = [\(num(a - 2 * b)), \(num(a + 2 * b))]",
+                    "and its std is 0.8796·stddev = \(num(0.87962566103423978 * b)) (no correction, unlike VarianceScaling)"]
+        }
     }
 
     func sample(_ shape: [Int]) throws -> Tensor {
@@ -189,6 +242,47 @@ public struct VarianceScaling: Initializer {
         }
     }
 
+    public func distribution(for shape: [Int]) -> Distribution? {
+        let variance = scale / n(for: shape)
+        switch distribution {
+        case "uniform":
+            let limit = (3 * variance).squareRoot()
+            return .uniform(low: -limit, high: limit)
+        case "untruncated_normal": return .normal(mean: 0, std: variance.squareRoot())
+        default: return .truncatedNormal(mean: 0, sigma: variance.squareRoot() / Self.truncationCorrection)
+        }
+    }
+
+    public func formula(for shape: [Int]?) -> [String] {
+        let name = presetName ?? "VarianceScaling"
+        let nName = ["fan_in": "fan_in", "fan_out": "fan_out"][mode] ?? "(fan_in + fan_out)/2"
+        var lines = ["\(name) = VarianceScaling(scale=\(num(scale)), mode='\(mode)', distribution='\(distribution)')"]
+        let s = num(scale)
+        switch distribution {
+        case "uniform": lines.append("w ~ U[−limit, limit), limit = sqrt(3·scale / n) = sqrt(\(num(3 * scale)) / n), n = \(nName)")
+        case "untruncated_normal": lines.append("w ~ N(0, scale / n) = N(0, \(s) / n), n = \(nName)")
+        default: lines.append("w = σ·z, z ~ N(0, 1) cut to [−2, 2], σ = sqrt(scale / n) / 0.87962566, n = \(nName)")
+            lines.append("(dividing by 0.8796 makes the std exactly sqrt(scale / n) despite the cut)")
+        }
+        guard let shape else { return lines }
+        let (fanIn, fanOut) = computeFans(shape)
+        lines += fanLines(shape)
+        let n = self.n(for: shape)
+        let nText = mode == "fan_avg" ? "(\(fanIn) + \(fanOut))/2 = \(num(n))" : num(n)
+        lines.append("n = \(nName) = \(nText)")
+        switch distribution {
+        case "uniform":
+            lines.append("limit = sqrt(\(num(3 * scale)) / \(num(n))) = \(num((3 * scale / n).squareRoot()))")
+            lines.append("expected std = limit/√3 = \(num((scale / n).squareRoot()))")
+        case "untruncated_normal":
+            lines.append("std = sqrt(\(s) / \(num(n))) = \(num((scale / n).squareRoot()))")
+        default:
+            let sigma = (scale / n).squareRoot() / Self.truncationCorrection
+            lines.append("std = sqrt(\(s) / \(num(n))) = \(num((scale / n).squareRoot())); σ = \(num(sigma)); |w| ≤ 2σ = \(num(2 * sigma))")
+        }
+        return lines
+    }
+
     public func sample(_ shape: [Int]) throws -> Tensor {
         let variance = scale / n(for: shape)
         var rng = generator(seed: seed, stream: stream)
@@ -211,6 +305,24 @@ struct Orthogonal: Initializer {
     var seed: Int?
     var stream: UInt64
     var object: KerasObject { initializerObject("Orthogonal", [Keyword("seed", seedValue(seed)), Keyword("gain", .double(gain))]) }
+
+    func distribution(for shape: [Int]) -> Distribution? {
+        guard shape.count >= 2 else { return nil }
+        let rows = shape.dropLast().reduce(1, *), cols = shape[shape.count - 1]
+        return .approximatelyNormal(mean: 0, std: abs(gain) / Double(max(1, max(rows, cols))).squareRoot())
+    }
+
+    func formula(for shape: [Int]?) -> [String] {
+        var lines = ["Orthogonal: draw A ~ N(0, 1) of shape (max(rows, cols), min(rows, cols)), take Q of A = QR,",
+                     "flip each column of Q by the sign of R's diagonal, transpose if rows < cols, multiply by gain",
+                     "rows = product of all sizes but the last, cols = the last size; then WᵀW = gain²·I (or WWᵀ when wide)"]
+        if let shape, shape.count >= 2 {
+            let rows = shape.dropLast().reduce(1, *), cols = shape[shape.count - 1]
+            lines.append("here rows = \(rows), cols = \(cols), gain = \(num(gain)): \(rows >= cols ? "the \(cols) columns" : "the \(rows) rows") are orthogonal with norm \(num(abs(gain)))")
+            lines.append("each entry is roughly N(0, gain²/\(max(rows, cols))), std ≈ \(num(abs(gain) / Double(max(rows, cols)).squareRoot()))")
+        }
+        return lines
+    }
 
     func sample(_ shape: [Int]) throws -> Tensor {
         guard shape.count >= 2 else {
@@ -237,7 +349,17 @@ struct Orthogonal: Initializer {
 
 struct Identity: Initializer {
     var gain: Double
-    var object: KerasObject { initializerObject("Identity", []) }
+    // Keras drops gain from Identity's config; LayerLab keeps it when it is not 1, so a
+    // rebuilt layer keeps its values (Keras's from_config accepts it).
+    var object: KerasObject { initializerObject("Identity", gain == 1 ? [] : [Keyword("gain", .double(gain))]) }
+
+    func distribution(for shape: [Int]) -> Distribution? { nil }
+
+    func formula(for shape: [Int]?) -> [String] {
+        var lines = ["Identity: gain on the diagonal, 0 elsewhere (2-D weights only; rectangular is allowed)"]
+        if let shape, shape.count == 2 { lines.append("here \(min(shape[0], shape[1])) diagonal values of \(num(gain)) in a \(shape[0])×\(shape[1]) matrix") }
+        return lines
+    }
 
     func sample(_ shape: [Int]) throws -> Tensor {
         guard shape.count == 2 else {

@@ -73,12 +73,30 @@ public struct LayerType: Registered {
         return (layer, inputShape)
     }
 
+    /// The same layer made again from its config, with some arguments replaced:
+    /// initializers named in its config draw fresh seeds from `seeds`.
+    public func rebuild(_ layer: any Layer, overriding: [Keyword], seeds: inout SeedSource) throws -> any Layer {
+        let names = signature.names
+        let replaced = Set(overriding.map(\.key))
+        let kept = layer.config.filter { names.contains($0.key) && !replaced.contains($0.key) }
+        var rebuilt = try build(Arguments([], kept + overriding), seeds: &seeds).layer
+        rebuilt.name = layer.name
+        rebuilt.trainable = layer.trainable
+        return rebuilt
+    }
+
     private func placeByVocabulary(_ args: Arguments) throws -> Arguments {
         guard args.positional.count > positional else { return args }
         var result = Arguments(Array(args.positional.prefix(positional)), args.keywords)
         let names = signature.names
         func isFree(_ key: String) -> Bool { names.contains(key) && !result.keywords.contains { $0.key == key } }
         for word in args.positional.dropFirst(positional) {
+            // `RandomNormal(stddev=1.0)` among the words is placed like the name `random_normal`.
+            if case .call(let callee, _) = word, InitializerType.registry.lookup(callee) != nil,
+               let key = names.first(where: { $0.hasSuffix("_initializer") && isFree($0) }) {
+                result.keywords.append(Keyword(key, word))
+                continue
+            }
             guard case .string(let w) = word else {
                 throw LabError("\(className): unexpected value \(word.python); after the first \(positional) argument(s), give key=value",
                                suggestion: "valid arguments: \(names.joined(separator: ", "))")

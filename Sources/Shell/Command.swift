@@ -101,7 +101,8 @@ struct Invocation {
 /// The list of commands and how a parsed command reaches one.
 enum Commands {
     static let all: [Command] = [
-        input, add, summary, show, explain, weights, forward, remove, undo, redo, reset, seed, help, quit,
+        input, add, summary, show, explain, weights, forward, hist, sample, compare, initCommand,
+        remove, undo, redo, reset, seed, help, quit,
     ]
 
     static func find(_ name: String) -> Command? {

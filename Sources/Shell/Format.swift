@@ -19,15 +19,7 @@ enum Format {
     }
 
     /// `%.{digits}f`.
-    static func fixed(_ x: Double, _ digits: Int) -> String {
-        if x.isNaN { return "nan" }
-        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf -> String in
-            guard let base = buf.baseAddress else { return String(x) }
-            _ = withVaList([x]) { vsnprintf(base, 64, "%.\(digits)f", $0) }
-            return String(cString: base)
-        }
-    }
+    static func fixed(_ x: Double, _ digits: Int) -> String { formatFixed(x, digits) }
 
     /// A compact number: `0.1235`, `-3.2e-06`, `1.2e+04`.
     static func compact(_ x: Double, _ significant: Int = 4) -> String {

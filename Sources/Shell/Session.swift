@@ -30,6 +30,11 @@ public final class Session {
     public let output: TextOutput
     /// Columns available for tables and plots.
     public var width: Int
+    /// What the last `forward` left of each layer's output: its shape, and its values
+    /// (every k-th one, at most `keptValues`) for `hist LAYER/output`.
+    var lastOutputs: [String: (shape: [Int], values: [Float], total: Int)] = [:]
+    static let keptValues = 100_000
+
     /// Set by `quit`.
     public private(set) var finished = false
 

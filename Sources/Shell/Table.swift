@@ -9,6 +9,13 @@ struct Table {
     var widths: [Int]
     var rows: [[String]] = []
 
+    /// Columns as wide as their widest cell (set `rows` before rendering).
+    init(headers: [String], alignments: [Alignment]) {
+        self.headers = headers
+        self.alignments = alignments
+        widths = []
+    }
+
     /// Columns sized from relative positions within a total line width, as Keras does.
     init(headers: [String], alignments: [Alignment], positions: [Double], lineWidth: Int) {
         self.headers = headers
@@ -25,6 +32,14 @@ struct Table {
     }
 
     func render(style: Style = Style(enabled: false)) -> String {
+        var table = self
+        if table.widths.isEmpty {
+            table.widths = headers.indices.map { i in ([headers[i]] + rows.map { $0[i] }).map(\.count).max() ?? 1 }
+        }
+        return table.draw(style: style)
+    }
+
+    private func draw(style: Style) -> String {
         func line(_ left: String, _ fill: String, _ mid: String, _ right: String) -> String {
             left + widths.map { String(repeating: fill, count: $0 + 2) }.joined(separator: mid) + right
         }

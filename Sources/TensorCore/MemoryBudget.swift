@@ -41,3 +41,14 @@ public func thousands(_ n: Int) -> String {
     }
     return (n < 0 ? "-" : "") + out
 }
+
+/// `printf("%.{digits}f", x)`.
+public func formatFixed(_ x: Double, _ digits: Int) -> String {
+    if x.isNaN { return "nan" }
+    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { buf -> String in
+        guard let base = buf.baseAddress else { return String(x) }
+        _ = withVaList([x]) { vsnprintf(base, 512, "%.\(max(0, min(digits, 40)))f", $0) }
+        return String(cString: base)
+    }
+}

@@ -110,6 +110,26 @@ def summary():
         f.write("\n".join(lines) + "\n")
 
 
+def fans():
+    """compute_fans for weight shapes of every rank, and the kernels real layers build."""
+    from keras.src.initializers.random_initializers import compute_fans
+    shapes = [[5], [4, 6], [16, 32], [3, 3, 8, 16], [2, 3, 4, 5, 6], [7, 1, 9]]
+    keras.backend.clear_session()
+    layers = [(keras.layers.Dense(32), (None, 16)), (keras.layers.Conv1D(8, 3), (None, 10, 4)),
+              (keras.layers.Conv2D(64, 3), (None, 12, 12, 32)), (keras.layers.Conv3D(4, 2), (None, 5, 5, 5, 3)),
+              (keras.layers.Conv2DTranspose(64, 3), (None, 8, 8, 32)), (keras.layers.DepthwiseConv2D(3), (None, 8, 8, 32))]
+    for layer, shape in layers:
+        layer.build(shape)
+        shapes.append([int(d) for d in layer.kernel.shape])
+    save_json("initializers/fans.json", [{"shape": s, "fans": [int(f) for f in compute_fans(s)]} for s in shapes])
+    # The bounds Keras's presets actually reach on a (400, 600) kernel.
+    stats = {}
+    for name in ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform", "lecun_normal"]:
+        w = keras.ops.convert_to_numpy(keras.initializers.get(name)((400, 600)))
+        stats[name] = {"std": float(w.std()), "max_abs": float(np.abs(w).max())}
+    save_json("initializers/presets_400x600.json", stats)
+
+
 def npy_variants():
     """NumPy files of every layout the .npy reader accepts (no Keras involved)."""
     base = np.arange(24, dtype=np.float64).reshape(2, 3, 4) / 8 - 1
@@ -134,5 +154,6 @@ if __name__ == "__main__":
     dense_shapes()
     summary()
     npy_variants()
+    fans()
     save_json("version.json", {"keras": keras.__version__, "backend": keras.backend.backend()})
     print("wrote", OUT, file=sys.stderr)

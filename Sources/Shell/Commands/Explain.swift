@@ -5,24 +5,61 @@ import TensorCore
 extension Commands {
     static let explain = Command(
         name: "explain", usage: "explain NAME",
-        summary: "the formulas behind a layer of the model (output shape, parameters), with its numbers put in",
-        examples: ["explain dense"]
+        summary: "the formulas behind a layer, a weight or an initializer, with this model's numbers put in",
+        examples: ["explain dense", "explain dense/kernel", "explain he_uniform", "explain RandomNormal(stddev=0.1)"]
     ) { inv, session in
-        let topic = try inv.name("layer name")
+        guard inv.values.count == 1, inv.keywords.isEmpty else {
+            throw LabError("explain needs one name", suggestion: "usage: \(inv.command.usage)")
+        }
+        if case .call = inv.values[0] {
+            guard let text = try explainInitializer(session, inv.values[0]) else { throw LabError("explain: \(inv.values[0].python) is not an initializer") }
+            session.say(text)
+            return
+        }
+        let topic = try inv.name("name")
         for explainer in explainers {
             if let text = try explainer(session, topic) {
                 session.say(text)
                 return
             }
         }
-        throw LabError.unknown("name to explain", topic, among: session.model.allNames + session.model.weightPaths)
+        throw LabError.unknown("name to explain", topic, among: session.model.allNames + session.model.weightPaths
+                               + InitializerType.registry.spellings)
     }
 
     /// Each explainer returns its text for the topics it knows and nil for the others.
     /// The model's own names come first, then names from the registries.
     static let explainers: [@Sendable (Session, String) throws -> String?] = [
-        explainLayer,
+        explainLayer, explainWeight, { session, topic in try explainInitializer(session, .string(topic)) },
     ]
+
+    /// `explain dense/kernel`: the weight's initializer with the weight's shape put in.
+    @Sendable static func explainWeight(_ session: Session, _ topic: String) throws -> String? {
+        guard topic.contains("/") else { return nil }
+        let (node, spec, value) = try session.model.weight(topic)
+        var lines = [session.style.bold("\(topic) \(Tensor.describe(value.shape))") + " of \(node.name) (\(node.layer.className)), drawn by "
+                     + Value.object(spec.initializer.object).python]
+        lines += spec.initializer.formula(for: value.shape).map { "  " + $0 }
+        let s = Statistics(value.scalars)
+        lines.append("  measured: mean \(Format.compact(s.mean)), std \(Format.compact(s.std)), min \(Format.compact(Double(s.min))), max \(Format.compact(Double(s.max)))")
+        return lines.joined(separator: "\n")
+    }
+
+    /// `explain he_uniform`: the formula in words and symbols.
+    static func explainInitializer(_ session: Session, _ value: Value) throws -> String? {
+        if case .string(let name) = value, InitializerType.registry.lookup(name) == nil { return nil }
+        var seeds = SeedSource(seed: 0)
+        let initializer = try InitializerType.make(value, seeds: &seeds)
+        var lines = [session.style.bold(Value.object(initializer.object).python)]
+        lines += initializer.formula(for: nil).map { "  " + $0 }
+        if initializer is VarianceScaling {
+            lines.append("  fans: for a Dense kernel (in, units), fan_in = in and fan_out = units;")
+            lines.append("        for a conv kernel (k…, in, filters), fan_in = ∏k · in and fan_out = ∏k · filters")
+        }
+        let name = InitializerType.registry.lookup(initializer.object.className)?.snakeName ?? "NAME"
+        lines.append("  'explain LAYER/WEIGHT' puts in a weight's own numbers; 'sample \(name) 256 256' shows the distribution")
+        return lines.joined(separator: "\n")
+    }
 
     /// `explain dense`: a layer of the model.
     @Sendable static func explainLayer(_ session: Session, _ topic: String) throws -> String? {

@@ -6,12 +6,13 @@ import TensorCore
 
 extension Commands {
     static let forward = Command(
-        name: "forward", usage: "forward [--batch N] [--input FILE.npy] [--output FILE.npy]",
-        summary: "run the model on a batch: each layer's output shape and values, then the output",
-        examples: ["forward", "forward --batch 4", "forward --input x.npy --output y.npy"],
+        name: "forward", usage: "forward [--batch N] [--input FILE.npy] [--output FILE.npy] [--stats]",
+        summary: "run the model on a batch: each layer's output shape and values (or statistics), then the output",
+        examples: ["forward", "forward --batch 4", "forward --input x.npy --output y.npy", "forward --batch 256 --stats"],
         flags: [.init(name: "batch", value: "N", help: "size of the random batch (default 1); inputs are drawn from N(0, 1)"),
                 .init(name: "input", value: "FILE", help: "read the batch from a .npy file of shape (batch, …input shape)"),
-                .init(name: "output", value: "FILE", help: "write the model's output to a .npy file")]
+                .init(name: "output", value: "FILE", help: "write the model's output to a .npy file"),
+                .init(name: "stats", value: nil, help: "a table of each layer's output statistics beside what theory predicts")]
     ) { inv, session in
         try inv.noArguments()
         let model = session.model
@@ -34,21 +35,79 @@ extension Commands {
             x = t
         }
         let style = session.style
+        let statsOnly = inv.has("stats")
         let nameWidth = max(input.name.count, model.nodes.map(\.name.count).max() ?? 0)
-        func header(_ name: String, _ t: Tensor) -> String {
-            style.name(name) + String(repeating: " ", count: nameWidth - name.count) + "  " + Tensor.describe(t.shape)
-        }
+        var rows: [StatsRow] = [StatsRow(name: input.name, shape: x.shape, stats: Statistics(x.scalars), saturated: nil, predicted: nil)]
+        var kept: [String: (shape: [Int], values: [Float], total: Int)] = [input.name: Session.keep(x)]
         let outputs = try model.forward([input.name: x]) { node, y in
-            session.say(header(node.name, y) + "  " + style.dim(Format.statistics(Statistics(y.scalars))))
-            session.say(indent(Format.preview(y), by: 2))
-        }
-        for (name, y) in outputs {
-            session.say(style.bold("output") + " \(name) \(Tensor.describe(y.shape))")
-            session.say(Format.preview(y))
-            if let file = try inv.text("output") {
-                try NPY.write(y, to: URL(fileURLWithPath: file))
-                session.say("wrote \(Tensor.describe(y.shape)) float32 to \(file)")
+            let stats = Statistics(y.scalars)
+            kept[node.name] = Session.keep(y)
+            if statsOnly {
+                let inputRow = rows.first { node.inbound.first == $0.name }
+                let activation = (node.layer.config.first { $0.key == "activation" }?.value).flatMap { v -> String? in
+                    if case .string(let s) = v { return s } else { return nil }
+                }
+                var predicted: Double?
+                if let theory = node.layer as? PredictsOutputSpread, let inputRow, let shapes = model.inputShapes(of: node), let shape = shapes.first {
+                    let m2 = inputRow.stats.std * inputRow.stats.std + inputRow.stats.mean * inputRow.stats.mean
+                    predicted = theory.predictedOutputStd(inputSecondMoment: m2, inputShape: shape)
+                }
+                rows.append(StatsRow(name: node.name, shape: y.shape, stats: stats,
+                                     saturated: activation.flatMap { saturatedFraction(y.scalars, activation: $0) }, predicted: predicted))
+            } else {
+                session.say(style.name(node.name) + String(repeating: " ", count: nameWidth - node.name.count)
+                            + "  " + Tensor.describe(y.shape) + "  " + style.dim(Format.statistics(stats)))
+                session.say(indent(Format.preview(y), by: 2))
             }
         }
+        session.lastOutputs = kept
+        if statsOnly {
+            session.say(renderStats(rows, width: session.width, style: style))
+        }
+        for (name, y) in outputs {
+            if !statsOnly {
+                session.say(style.bold("output") + " \(name) \(Tensor.describe(y.shape))")
+                session.say(Format.preview(y))
+            }
+            if let file = try inv.text("output") {
+                try NPY.write(y, to: URL(fileURLWithPath: file))
+                session.say("wrote \(name)'s output \(Tensor.describe(y.shape)) float32 to \(file)")
+            }
+        }
+    }
+
+    struct StatsRow {
+        var name: String
+        var shape: [Int]
+        var stats: Statistics
+        var saturated: Double?
+        var predicted: Double?
+    }
+
+    static func renderStats(_ rows: [StatsRow], width: Int, style: Style) -> String {
+        var table = Table(headers: ["Layer", "Shape", "mean", "std", "theory std", "min", "max", "zeros", "saturated"],
+                          alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right])
+        func pct(_ x: Double) -> String { Format.fixed(100 * x, 1) + "%" }
+        for r in rows {
+            let s = r.stats
+            func c(_ x: Double) -> String { Format.compact(x, 3) }
+            table.rows.append([r.name, Tensor.describe(r.shape), c(s.mean), c(s.std),
+                               r.predicted.map(c) ?? "—", c(Double(s.min)), c(Double(s.max)), pct(Double(s.zeros) / Double(max(1, s.count))),
+                               r.saturated.map(pct) ?? "—"])
+        }
+        return table.render(style: style) + "\n" + style.dim("""
+         theory std: a Dense layer's output std if its inputs were independent with the measured E[x²] and its weights
+         followed their initializers: Var(z) = fan_in · E[w²] · E[x²] (+ E[b²]); relu keeps σ·√(1/2 − 1/2π), linear keeps σ.
+         saturated: sigmoid outputs below 0.01 or above 0.99, tanh beyond ±0.99 (where gradients vanish).
+        """)
+    }
+}
+
+extension Session {
+    /// What `hist LAYER/output` keeps of an output: every k-th value, at most `keptValues`.
+    static func keep(_ t: Tensor) -> (shape: [Int], values: [Float], total: Int) {
+        let step = max(1, (t.count + keptValues - 1) / keptValues)
+        let values = step == 1 ? t.scalars : stride(from: 0, to: t.count, by: step).map { t.scalars[$0] }
+        return (t.shape, values, t.count)
     }
 }
