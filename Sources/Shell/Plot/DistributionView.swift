@@ -40,20 +40,22 @@ struct DistributionView {
 }
 
 extension Session {
-    /// How many bins fit, and whether the statistics go beside the chart.
-    func histogramLayout(bins: Int?) -> (bins: Int, beside: Bool) {
-        let beside = width >= 110
-        let room = beside ? width - 62 : width - 12
-        return (bins ?? max(10, min(60, room)), beside)
+    /// How many bins fit beside a block of text `textWidth` wide (or alone), and whether the text goes beside.
+    func histogramLayout(bins: Int?, textWidth: Int = 0) -> (bins: Int, beside: Bool) {
+        let margin = 10  // count labels and the axis
+        let besideRoom = width - margin - textWidth - 4
+        if besideRoom >= 30 { return (bins ?? min(60, besideRoom), true) }
+        return (bins ?? max(10, min(60, width - margin - 2)), false)
     }
 
     func show(_ view: DistributionView, bins: Int?) {
-        let (n, beside) = histogramLayout(bins: bins)
+        let stats = view.statisticsLines()
+        let (n, beside) = histogramLayout(bins: bins, textWidth: stats.map { Self.visibleWidth($0) }.max() ?? 0)
         let h = Histogram(view.values, bins: n, distribution: view.distribution)
         let chart = HistogramText.render(h, bounds: view.distribution?.bounds, style: style)
         say(style.bold(view.title))
         if let note = view.note { say(style.dim(note)) }
-        say(Self.sideBySide(chart, view.statisticsLines(), beside: beside))
+        say(Self.sideBySide(chart, stats, beside: beside))
     }
 
     func compare(_ a: DistributionView, _ b: DistributionView, bins: Int?) {
@@ -71,7 +73,8 @@ extension Session {
         }
         say(style.dim("both on one scale: the same bins and the same height"))
         let left = [style.bold(a.title)] + a.statisticsLines(), right = [style.bold(b.title)] + b.statisticsLines()
-        say(Self.sideBySide(left, right, beside: width >= 120))
+        let leftWidth = left.map { Self.visibleWidth($0) }.max() ?? 0, rightWidth = right.map { Self.visibleWidth($0) }.max() ?? 0
+        say(Self.sideBySide(left, right, beside: leftWidth + rightWidth + 3 <= width))
     }
 
     /// Two blocks of lines side by side (or one after the other).
