@@ -6,10 +6,15 @@ public protocol Constraint: Sendable {
     func apply(_ w: Tensor) throws -> Tensor
     /// Checks that the constraint fits a weight of this rank (its axes exist).
     func check(rank: Int) throws
+    /// The axes whose norms it looks at (nil: it works value by value).
+    func normAxes(rank: Int) -> Set<Int>?
+    /// The formula in words and symbols.
+    var formula: [String] { get }
 }
 
 extension Constraint {
     public func check(rank: Int) throws {}
+    public func normAxes(rank: Int) -> Set<Int>? { nil }
 }
 
 public struct ConstraintType: Registered {
@@ -62,6 +67,7 @@ public struct ConstraintType: Registered {
 struct NonNeg: Constraint {
     var object: KerasObject { KerasObject(module: "keras.constraints", className: "NonNeg", config: []) }
     func apply(_ w: Tensor) throws -> Tensor { w.map { max($0, 0) } }
+    var formula: [String] { ["NonNeg: w ← max(w, 0) — every negative value becomes 0"] }
 }
 
 /// MaxNorm, UnitNorm and MinMaxNorm: w · (rate·clip(n, lo, hi) + (1−rate)·n) / (ε + n).
@@ -74,6 +80,18 @@ struct NormConstraint: Constraint {
     var object: KerasObject { KerasObject(module: "keras.constraints", className: className, config: config) }
 
     func check(rank: Int) throws { _ = try axes(rank: rank) }
+    func normAxes(rank: Int) -> Set<Int>? { try? axes(rank: rank) }
+
+    var formula: [String] {
+        let n = "n = ‖w‖ over axis \(axis.python) (one norm per slice), ε = 1e-7"
+        switch className {
+        case "MaxNorm": return ["MaxNorm(max_value=\(num(maxValue))): w ← w · clip(n, 0, max_value) / (ε + n)", n,
+                                "slices longer than max_value are scaled down to it; shorter ones stay (but shrink by ε)"]
+        case "UnitNorm": return ["UnitNorm: w ← w / (ε + n)", n, "every slice is scaled to length 1"]
+        default: return ["MinMaxNorm(min_value=\(num(minValue)), max_value=\(num(maxValue)), rate=\(num(rate))):",
+                         "w ← w · (rate · clip(n, min_value, max_value) + (1 − rate) · n) / (ε + n)", n]
+        }
+    }
 
     /// The reduced axes; negative axes count from the end (needs the rank).
     func axes(rank: Int?) throws -> Set<Int> {

@@ -3,7 +3,9 @@ import TensorCore
 /// A weight or activity penalty, computed as Keras computes it (plain sums).
 public protocol Regularizer: Sendable {
     var object: KerasObject { get }
-    func penalty(_ x: Tensor) -> Double
+    func penalty(_ x: Tensor) throws -> Double
+    /// The formula; with values, their numbers put in.
+    func formula(for x: Tensor?) -> [String]
 }
 
 public struct RegularizerType: Registered {
@@ -20,6 +22,13 @@ public struct RegularizerType: Registered {
         .init("L2", [], [.init("l2", .double(0.01))]) { a in L1L2(className: "L2", l1: 0, l2: try factor(a, "l2")) },
         .init("L1L2", ["l1_l2"], [.init("l1", .double(0)), .init("l2", .double(0))]) { a in
             L1L2(className: "L1L2", l1: try factor(a, "l1"), l2: try factor(a, "l2"))
+        },
+        .init("OrthogonalRegularizer", [], [.init("factor", .double(0.01)), .init("mode", .string("rows"))]) { a in
+            let mode = try a.string("mode")
+            guard mode == "rows" || mode == "columns" else {
+                throw LabError.unknown("mode", mode, among: ["rows", "columns"]).at("OrthogonalRegularizer")
+            }
+            return OrthogonalRegularizer(factor: try factor(a, "factor"), mode: mode)
         },
     ])
 
@@ -63,9 +72,64 @@ struct L1L2: Regularizer {
     }
 
     func penalty(_ x: Tensor) -> Double {
-        var abs1: Float = 0, sq: Float = 0
-        for v in x.scalars { abs1 += Swift.abs(v); sq += v * v }
+        let (abs1, sq) = sums(x)
         // Keras computes in the weight's dtype (float32).
-        return Double(Float(l1) * abs1 + Float(l2) * sq)
+        return Double(Float(l1) * Float(abs1) + Float(l2) * Float(sq))
+    }
+
+    private func sums(_ x: Tensor) -> (Double, Double) {
+        var abs1 = 0.0, sq = 0.0
+        for v in x.scalars { abs1 += Double(Swift.abs(v)); sq += Double(v) * Double(v) }
+        return (abs1, sq)
+    }
+
+    func formula(for x: Tensor?) -> [String] {
+        var terms: [String] = []
+        if className != "L2" { terms.append("l1 · Σ|w|") }
+        if className != "L1" { terms.append("l2 · Σw²") }
+        var lines = ["\(className): penalty = " + terms.joined(separator: " + ") + " — a plain sum over every value (no ½, no mean)"]
+        guard let x else { return lines }
+        let (abs1, sq) = sums(x)
+        var parts: [String] = []
+        if className != "L2" { parts.append("\(num(l1)) · \(num(abs1))") }
+        if className != "L1" { parts.append("\(num(l2)) · \(num(sq))") }
+        lines.append("over these \(x.count) values: " + parts.joined(separator: " + ") + " = \(num(penalty(x)))")
+        return lines
+    }
+}
+
+/// Keras's OrthogonalRegularizer: factor · ½ Σ|off-diagonal of X̂X̂ᵀ| / (m(m−1)/2), rows (or columns) L2-normalised.
+struct OrthogonalRegularizer: Regularizer {
+    var factor: Double
+    var mode: String
+    var object: KerasObject {
+        KerasObject(module: "keras.regularizers", className: "OrthogonalRegularizer",
+                    config: [Keyword("factor", .double(factor)), Keyword("mode", .string(mode))])
+    }
+
+    func penalty(_ x: Tensor) throws -> Double {
+        guard x.rank == 2 else {
+            throw LabError("OrthogonalRegularizer works on 2-D weights only, got shape \(Tensor.describe(x.shape))")
+        }
+        let (r, c) = (x.shape[0], x.shape[1])
+        // Vectors to compare: rows, or columns.
+        let count = mode == "rows" ? r : c, length = mode == "rows" ? c : r
+        guard count > 1 else { return 0 }
+        var vectors = [[Double]](repeating: [Double](repeating: 0, count: length), count: count)
+        for i in 0..<r { for j in 0..<c { let v = Double(x.scalars[i * c + j]); if mode == "rows" { vectors[i][j] = v } else { vectors[j][i] = v } } }
+        for k in vectors.indices {
+            let norm = max(vectors[k].reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
+            vectors[k] = vectors[k].map { $0 / norm }
+        }
+        var sum = 0.0
+        for a in 0..<count { for b in 0..<count where a != b { sum += abs(zip(vectors[a], vectors[b]).reduce(0) { $0 + $1.0 * $1.1 }) } }
+        return factor * 0.5 * sum / (Double(count) * Double(count - 1) / 2)
+    }
+
+    func formula(for x: Tensor?) -> [String] {
+        var lines = ["OrthogonalRegularizer: normalise each \(mode == "rows" ? "row" : "column") to length 1, take all their dot products P,",
+                     "penalty = factor · ½ · Σ|P off the diagonal| / (m(m−1)/2), m = the number of \(mode) (2-D weights only)"]
+        if let x, let p = try? penalty(x) { lines.append("here factor = \(num(factor)): penalty = \(num(p))") }
+        return lines
     }
 }

@@ -102,6 +102,7 @@ struct Invocation {
 enum Commands {
     static let all: [Command] = [
         input, add, summary, show, explain, weights, forward, hist, sample, compare, initCommand,
+        losses, constrain, norms,
         remove, undo, redo, reset, seed, help, quit,
     ]
 

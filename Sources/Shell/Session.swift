@@ -34,6 +34,8 @@ public final class Session {
     /// (every k-th one, at most `keptValues`) for `hist LAYER/output`.
     var lastOutputs: [String: (shape: [Int], values: [Float], total: Int)] = [:]
     static let keptValues = 100_000
+    /// Activity penalties of the last `forward`, and its batch size.
+    var lastActivityPenalties: (penalties: [Penalty], batch: Int)?
 
     /// Set by `quit`.
     public private(set) var finished = false

@@ -130,6 +130,53 @@ def fans():
     save_json("initializers/presets_400x600.json", stats)
 
 
+def regularizers_and_constraints():
+    """Penalties, model.losses order and constraint outputs, all computed by Keras."""
+    d = "regularization"
+    w = rng.normal(size=(5, 4)).astype(np.float32)
+    save(f"{d}/w.npy", w)
+    regs = {"L1(0.1)": keras.regularizers.L1(0.1), "L2(0.2)": keras.regularizers.L2(0.2),
+            "L1L2(0.1, 0.2)": keras.regularizers.L1L2(0.1, 0.2), "l1": keras.regularizers.get("l1"),
+            "l2": keras.regularizers.get("l2"), "l1l2": keras.regularizers.get("l1l2"),
+            "OrthogonalRegularizer()": keras.regularizers.OrthogonalRegularizer()}
+    save_json(f"{d}/penalties.json", {k: float(keras.ops.convert_to_numpy(r(w))) for k, r in regs.items()})
+    # model.losses: activity losses first, then weight penalties in weight order.
+    keras.backend.clear_session()
+    model = keras.Sequential([
+        keras.Input(shape=(5,)),
+        keras.layers.Dense(4, kernel_regularizer=keras.regularizers.L2(0.5), bias_regularizer=keras.regularizers.L1(0.1),
+                           activity_regularizer=keras.regularizers.L1(1.0), bias_initializer="ones"),
+        keras.layers.Dense(3, activation="tanh", kernel_regularizer=keras.regularizers.L1L2(0.01, 0.02),
+                           activity_regularizer=keras.regularizers.L2(0.3)),
+    ])
+    x = rng.normal(size=(6, 5)).astype(np.float32)
+    model(x)
+    save(f"{d}/model_input.npy", x)
+    for layer in model.layers:
+        save(f"{d}/{layer.name}.kernel.npy", layer.kernel.numpy())
+        save(f"{d}/{layer.name}.bias.npy", layer.bias.numpy())
+    save_json(f"{d}/model_losses.json", [float(keras.ops.convert_to_numpy(v)) for v in model.losses])
+    # Constraints on a Dense-like and a conv-like kernel, for several axes.
+    k2 = (rng.normal(size=(5, 4)) * 2).astype(np.float32)
+    k4 = (rng.normal(size=(3, 3, 2, 4)) * 2).astype(np.float32)
+    save(f"{d}/k2.npy", k2)
+    save(f"{d}/k4.npy", k4)
+    cases = []
+    for wname, wv, axes in [("k2", k2, [0, 1, -1]), ("k4", k4, [0, 3, [0, 1, 2]])]:
+        for axis in axes:
+            for cname, c in [("MaxNorm(1.5)", keras.constraints.MaxNorm(1.5, axis=axis)),
+                             ("UnitNorm()", keras.constraints.UnitNorm(axis=axis)),
+                             ("MinMaxNorm(0.5, 1.0, 0.7)", keras.constraints.MinMaxNorm(0.5, 1.0, rate=0.7, axis=axis))]:
+                out = keras.ops.convert_to_numpy(c(keras.ops.convert_to_tensor(wv)))
+                fname = f"{wname}_{cname.split('(')[0]}_{str(axis).replace(' ', '').replace(',', '_').strip('[]')}"
+                save(f"{d}/constraints/{fname}.npy", out)
+                cases.append({"weight": wname, "constraint": cname, "axis": axis, "file": fname})
+        out = keras.ops.convert_to_numpy(keras.constraints.NonNeg()(keras.ops.convert_to_tensor(wv)))
+        save(f"{d}/constraints/{wname}_NonNeg.npy", out)
+        cases.append({"weight": wname, "constraint": "NonNeg()", "axis": None, "file": f"{wname}_NonNeg"})
+    save_json(f"{d}/constraints.json", cases)
+
+
 def npy_variants():
     """NumPy files of every layout the .npy reader accepts (no Keras involved)."""
     base = np.arange(24, dtype=np.float64).reshape(2, 3, 4) / 8 - 1
@@ -155,5 +202,6 @@ if __name__ == "__main__":
     summary()
     npy_variants()
     fans()
+    regularizers_and_constraints()
     save_json("version.json", {"keras": keras.__version__, "backend": keras.backend.backend()})
     print("wrote", OUT, file=sys.stderr)

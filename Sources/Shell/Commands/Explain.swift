@@ -24,14 +24,70 @@ extension Commands {
             }
         }
         throw LabError.unknown("name to explain", topic, among: session.model.allNames + session.model.weightPaths
-                               + InitializerType.registry.spellings)
+                               + InitializerType.registry.spellings + RegularizerType.registry.spellings + ConstraintType.registry.spellings)
     }
 
     /// Each explainer returns its text for the topics it knows and nil for the others.
     /// The model's own names come first, then names from the registries.
     static let explainers: [@Sendable (Session, String) throws -> String?] = [
-        explainLayer, explainWeight, { session, topic in try explainInitializer(session, .string(topic)) },
+        explainLayer, explainLayerArgument, explainWeight, { session, topic in try explainInitializer(session, .string(topic)) },
+        explainRegularizerOrConstraint,
     ]
+
+    /// `explain dense/kernel_regularizer`, `dense/bias_constraint`, `dense/activity_regularizer`.
+    @Sendable static func explainLayerArgument(_ session: Session, _ topic: String) throws -> String? {
+        let parts = topic.split(separator: "/").map(String.init)
+        guard parts.count == 2, parts[1].hasSuffix("_regularizer") || parts[1].hasSuffix("_constraint") else { return nil }
+        let model = session.model
+        guard let node = model.node(named: parts[0]) else { throw model.layerNotFound(parts[0]) }
+        let specs = try model.weightSpecs(of: node)
+        let weightName = String(parts[1].prefix { $0 != "_" })
+        if parts[1] == "activity_regularizer" {
+            guard let r = node.layer.activityRegularizer else { return "\(node.name) has no activity_regularizer" }
+            var lines = [session.style.bold("\(topic) = \(Value.object(r.object).python)")]
+            lines += r.formula(for: nil).map { "  " + $0 }
+            lines.append("  applied to \(node.name)'s output on each batch, then divided by the batch size")
+            if let p = session.currentActivityPenalties().penalties.first(where: { $0.layer == node.name }) {
+                lines.append("  on the last forward pass: \(Format.compact(p.value, 6))")
+            } else { lines.append("  run 'forward' to see its value") }
+            return lines.joined(separator: "\n")
+        }
+        guard let index = specs.firstIndex(where: { $0.name == weightName }), index < node.layer.weights.count else {
+            throw LabError("\(node.name) has no \(parts[1])", suggestion: "its weights: \(specs.map(\.name).joined(separator: ", "))")
+        }
+        let spec = specs[index], w = node.layer.weights[index]
+        if parts[1].hasSuffix("_regularizer") {
+            guard let r = spec.regularizer else { return "\(topic): None — \(node.name)/\(spec.name) adds no penalty" }
+            return ([session.style.bold("\(topic) = \(Value.object(r.object).python) on \(node.name)/\(spec.name) \(Tensor.describe(w.shape))")]
+                    + r.formula(for: w).map { "  " + $0 }).joined(separator: "\n")
+        }
+        guard let c = spec.constraint else { return "\(topic): None — \(node.name)/\(spec.name) is not constrained" }
+        var lines = [session.style.bold("\(topic) = \(Value.object(c.object).python) on \(node.name)/\(spec.name) \(Tensor.describe(w.shape))")]
+        lines += c.formula.map { "  " + $0 }
+        if let axes = c.normAxes(rank: w.rank) {
+            let (norms, _) = w.norms(reducing: axes)
+            lines.append("  here: \(norms.count) norms over axes \(axes.sorted()), from \(Format.compact(norms.min() ?? 0)) to \(Format.compact(norms.max() ?? 0))")
+            if w.rank == 2, axes == [0] { lines.append("  (axis 0 of a Dense kernel: one norm per unit, over its incoming weights)") }
+        }
+        lines.append("  Keras applies it only after an optimizer step; 'constrain \(node.name)' applies it now")
+        return lines.joined(separator: "\n")
+    }
+
+    /// `explain l2`, `explain max_norm`.
+    @Sendable static func explainRegularizerOrConstraint(_ session: Session, _ topic: String) throws -> String? {
+        if let entry = RegularizerType.registry.lookup(topic) {
+            let r = try entry.make(entry.signature.bind(Arguments()))
+            return ([session.style.bold(Value.object(r.object).python)] + r.formula(for: nil).map { "  " + $0 }
+                    + ["  as kernel_regularizer or bias_regularizer it is added to the loss for the weights;",
+                       "  as activity_regularizer, for the layer's output divided by the batch size"]).joined(separator: "\n")
+        }
+        if let entry = ConstraintType.registry.lookup(topic) {
+            let c = try entry.make(entry.signature.bind(Arguments()))
+            return ([session.style.bold(Value.object(c.object).python)] + c.formula.map { "  " + $0 }
+                    + ["  Keras applies constraints after each optimizer step, never to freshly drawn weights"]).joined(separator: "\n")
+        }
+        return nil
+    }
 
     /// `explain dense/kernel`: the weight's initializer with the weight's shape put in.
     @Sendable static func explainWeight(_ session: Session, _ topic: String) throws -> String? {

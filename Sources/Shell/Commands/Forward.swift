@@ -39,9 +39,11 @@ extension Commands {
         let nameWidth = max(input.name.count, model.nodes.map(\.name.count).max() ?? 0)
         var rows: [StatsRow] = [StatsRow(name: input.name, shape: x.shape, stats: Statistics(x.scalars), saturated: nil, predicted: nil)]
         var kept: [String: (shape: [Int], values: [Float], total: Int)] = [input.name: Session.keep(x)]
+        var activity: [Penalty] = []
         let outputs = try model.forward([input.name: x]) { node, y in
             let stats = Statistics(y.scalars)
             kept[node.name] = Session.keep(y)
+            if let p = try Model.activityPenalty(node, output: y) { activity.append(p) }
             if statsOnly {
                 let inputRow = rows.first { node.inbound.first == $0.name }
                 let activation = (node.layer.config.first { $0.key == "activation" }?.value).flatMap { v -> String? in
@@ -61,6 +63,7 @@ extension Commands {
             }
         }
         session.lastOutputs = kept
+        session.lastActivityPenalties = (activity, x.shape.first ?? 1)
         if statsOnly {
             session.say(renderStats(rows, width: session.width, style: style))
         }

@@ -9,7 +9,10 @@ extension Commands {
         examples: ["summary"]
     ) { inv, session in
         try inv.noArguments()
-        session.say(renderSummary(ModelSummary(session.model), width: session.width, style: session.style))
+        var text = renderSummary(ModelSummary(session.model), width: session.width, style: session.style)
+        let extra = try session.regularizationSummary()
+        if !extra.isEmpty { text += "\n" + extra.joined(separator: "\n") }
+        session.say(text)
     }
 
     static func renderSummary(_ s: ModelSummary, width: Int, style: Style) -> String {
