@@ -26,10 +26,13 @@ extension Model {
             batch = x.shape[0]
             values[input.name] = x
         }
-        var remaining: [String: Int] = [:]
-        for node in nodes { for source in node.inbound { remaining[source, default: 0] += 1 } }
+        // Only what the outputs depend on runs; each tensor is released after its last reader.
         let outputs = Set(outputNames)
-        for node in nodes {
+        var needed = outputs
+        for node in nodes.reversed() where needed.contains(node.name) { needed.formUnion(node.inbound) }
+        var remaining: [String: Int] = [:]
+        for node in nodes where needed.contains(node.name) { for source in node.inbound { remaining[source, default: 0] += 1 } }
+        for node in nodes where needed.contains(node.name) {
             let args = try node.inbound.map { source -> Tensor in
                 guard let v = values[source] else { throw LabError("\(node.name): its input '\(source)' was not computed") }
                 return v

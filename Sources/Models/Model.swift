@@ -27,7 +27,9 @@ public struct LayerNode: Sendable {
 /// A value type: every change happens on a copy that replaces the model only when
 /// it succeeds, so a failing command never leaves the model half-changed.
 public struct Model: Sendable {
-    public var name: String = "sequential"
+    /// Set by the user; otherwise `sequential` for a chain and `functional` for a graph, as Keras names them.
+    public var customName: String?
+    public var name: String { customName ?? (isChain ? "sequential" : "functional") }
     public private(set) var inputs: [InputNode] = []
     public private(set) var nodes: [LayerNode] = []
     /// The seed the session set (`seed N`), and the stream fresh initializers draw from.
@@ -35,6 +37,10 @@ public struct Model: Sendable {
     public var seeds: SeedSource
     /// Keras's per-prefix auto-name counters (`dense`, `dense_1`, …).
     public private(set) var nameCounters: [String: Int] = [:]
+    /// The input or layer added last: where `add` connects by default.
+    public private(set) var lastAdded: String?
+    /// Outputs the user chose (`outputs a,b`); nil means the layers nothing else reads.
+    public private(set) var chosenOutputs: [String]?
 
     public init(seed: UInt64) {
         self.seed = seed
@@ -71,20 +77,17 @@ public struct Model: Sendable {
 
     // MARK: - Changing the model
 
-    /// Defines the model's input (`input 16`, `input 28 28 1`). Layers added before
-    /// it are connected to it and built.
+    /// Adds an input (`input 16`, `input 28 28 1 name=image`). Layers added before the
+    /// first input are connected to it and built; later inputs start new branches.
     public mutating func setInput(shape: [Int], name: String? = nil, dtype: DType = .float32) throws {
         guard !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else {
             throw LabError("an input shape needs one or more positive sizes, got \(Tensor.describe(shape))")
-        }
-        if let existing = inputs.first {
-            throw LabError("the model already has an input '\(existing.name)' of shape \(existing.outputShape)",
-                           suggestion: "'reset' starts a new model")
         }
         var m = self
         let inputName = try name.map { try m.checkedNewName($0) } ?? m.autoName("input_layer")
         m.inputs.append(InputNode(name: inputName, shape: shape, dtype: dtype))
         for i in m.nodes.indices where m.nodes[i].inbound.isEmpty { m.nodes[i].inbound = [inputName] }
+        if m.nodes.isEmpty || m.inputs.count > 1 { m.lastAdded = inputName }
         try m.rebuild()
         self = m
     }
@@ -97,36 +100,95 @@ public struct Model: Sendable {
         layer.name = layer.name.isEmpty ? m.autoName(snakeCase(layer.className)) : try m.checkedNewName(layer.name)
         let inbound: [String]
         if let from {
+            guard !from.isEmpty else { throw LabError("from= needs at least one layer or input name") }
             for source in from where m.node(named: source) == nil && m.input(named: source) == nil {
                 throw m.layerNotFound(source)
             }
             inbound = from
-        } else if let last = m.nodes.last {
-            inbound = [last.name]
         } else {
-            inbound = m.inputs.last.map { [$0.name] } ?? []
+            inbound = m.lastAdded.map { [$0] } ?? []
         }
         m.nodes.append(LayerNode(layer: layer, inbound: inbound))
+        m.lastAdded = layer.name
         try m.rebuild()
         self = m
         return m.nodes[m.nodes.count - 1]
     }
 
-    /// Removes a layer; in a chain, the next layer is reconnected to its input.
-    public mutating func remove(_ name: String) throws {
-        guard let index = nodes.firstIndex(where: { $0.name == name }) else {
-            if input(named: name) != nil {
-                throw LabError("'\(name)' is the model's input; it cannot be removed", suggestion: "'reset' starts a new model")
-            }
-            throw layerNotFound(name)
-        }
+    /// The layers that read `name`.
+    public func consumers(of name: String) -> [String] {
+        nodes.filter { $0.inbound.contains(name) }.map(\.name)
+    }
+
+    /// Removes a layer (and returns the names removed). In a chain the next layer is
+    /// reconnected to its input, as in a Sequential model. In a graph a layer others
+    /// read is refused, unless `cascade` removes them too.
+    @discardableResult
+    public mutating func remove(_ name: String, cascade: Bool = false) throws -> [String] {
+        let readers = consumers(of: name)
         var m = self
-        let removed = m.nodes.remove(at: index)
-        for i in m.nodes.indices where m.nodes[i].inbound.contains(name) {
-            m.nodes[i].inbound = m.nodes[i].inbound.flatMap { $0 == name ? removed.inbound : [$0] }
+        if let input = input(named: name) {
+            if !readers.isEmpty && !cascade {
+                throw LabError("'\(name)' is read by \(readers.joined(separator: ", "))",
+                               suggestion: inputs.count == 1 ? "'reset' starts a new model" : "'remove \(name) --cascade' removes them too")
+            }
+            let removed = cascade ? m.downstream(of: name) : []
+            m.nodes.removeAll { removed.contains($0.name) }
+            m.inputs.removeAll { $0.name == input.name }
+            m.forget([name] + removed)
+            try m.rebuild()
+            self = m
+            return [name] + removed
         }
+        guard let index = nodes.firstIndex(where: { $0.name == name }) else { throw layerNotFound(name) }
+        if isChain || readers.isEmpty {
+            let removed = m.nodes.remove(at: index)
+            for i in m.nodes.indices where m.nodes[i].inbound.contains(name) {
+                m.nodes[i].inbound = m.nodes[i].inbound.flatMap { $0 == name ? removed.inbound : [$0] }
+            }
+            if m.lastAdded == name { m.lastAdded = m.nodes.last?.name ?? m.inputs.last?.name }
+            m.forget([name])
+            try m.rebuild()
+            self = m
+            return [name]
+        }
+        guard cascade else {
+            throw LabError("\(name) is read by \(readers.joined(separator: ", "))",
+                           suggestion: "remove \(readers.count == 1 ? "it" : "them") first, or 'remove \(name) --cascade' removes everything downstream")
+        }
+        let removed = [name] + m.downstream(of: name)
+        m.nodes.removeAll { removed.contains($0.name) }
+        m.forget(removed)
         try m.rebuild()
         self = m
+        return removed
+    }
+
+    /// Every layer that depends on `name`, directly or not, in model order.
+    func downstream(of name: String) -> [String] {
+        var reached: Set<String> = [name]
+        var result: [String] = []
+        for node in nodes where node.inbound.contains(where: reached.contains) {
+            reached.insert(node.name)
+            result.append(node.name)
+        }
+        return result
+    }
+
+    private mutating func forget(_ names: [String]) {
+        if let last = lastAdded, names.contains(last) { lastAdded = nodes.last?.name ?? inputs.last?.name }
+        chosenOutputs = chosenOutputs?.filter { !names.contains($0) }
+        if chosenOutputs?.isEmpty == true { chosenOutputs = nil }
+    }
+
+    /// Sets the model's outputs (nil: the layers nothing else reads).
+    public mutating func setOutputs(_ names: [String]?) throws {
+        if let names {
+            guard !names.isEmpty else { throw LabError("outputs needs at least one layer name") }
+            for n in names where node(named: n) == nil && input(named: n) == nil { throw layerNotFound(n) }
+            guard Set(names).count == names.count else { throw LabError("outputs lists a layer twice") }
+        }
+        chosenOutputs = names
     }
 
     /// Replaces one weight's values; the shape must match.
@@ -216,8 +278,9 @@ public struct Model: Sendable {
 
     // MARK: - Reading
 
-    /// The layers nothing else reads: the model's outputs.
+    /// The model's outputs: the ones chosen with `outputs`, else the layers nothing else reads.
     public var outputNames: [String] {
+        if let chosen = chosenOutputs { return chosen }
         let consumed = Set(nodes.flatMap(\.inbound))
         let outs = nodes.filter { !consumed.contains($0.name) }.map(\.name)
         return outs.isEmpty ? inputs.map(\.name) : outs

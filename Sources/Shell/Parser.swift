@@ -97,10 +97,10 @@ public enum CommandParser {
             }
             if case .word(let w) = t.kind, p.peek(1)?.kind == .equals, isIdentifier(w) {
                 p.index += 2
-                items.append(.keyword(w, try p.value(spacedCalls: true)))
+                items.append(.keyword(w, try p.commaList(try p.value(spacedCalls: true))))
                 continue
             }
-            items.append(.value(try p.value()))
+            items.append(.value(try p.commaList(try p.value())))
         }
         return ParsedCommand(name: name, items: items)
     }
@@ -213,6 +213,17 @@ struct TokenStream {
     mutating func next() -> Token? {
         defer { index += 1 }
         return peek
+    }
+
+    /// `a,b` (a comma-separated list without brackets, as in `from=a,b`) is a tuple.
+    mutating func commaList(_ first: Value) throws -> Value {
+        guard peek?.kind == .comma else { return first }
+        var list = [first]
+        while peek?.kind == .comma {
+            index += 1
+            list.append(try value(spacedCalls: true))
+        }
+        return .tuple(list)
     }
 
     /// A value. `f (x)` is a call only where a tuple cannot follow a name: in a keyword's

@@ -57,7 +57,8 @@ func dense(_ units: Int, _ words: [Value] = [], name: String? = nil) throws -> a
         try m.setInput(shape: [16])
         try m.add(dense(4))
         let before = m.nodes.map(\.name)
-        #expect(throws: LabError.self) { try m.setInput(shape: [3]) }
+        #expect(throws: LabError.self) { try m.setInput(shape: [3], name: "dense") }
+        #expect(throws: LabError.self) { try m.setInput(shape: [0]) }
         #expect(throws: LabError.self) { try m.setWeight(layer: "dense", weight: "kernel", to: Tensor(zeros: [3, 4])) }
         #expect(m.nodes.map(\.name) == before)
         #expect(m.inputs.count == 1 && m.inputs[0].shape == [16])

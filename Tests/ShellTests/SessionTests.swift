@@ -47,7 +47,7 @@ add dense 8
         let run = ShellRun(issueSession)
         let before = run.session.model.nodes.map { ($0.name, $0.layer.weights) }
         for bad in ["add dense 3 rleu", "add dense", "add dense 4 kernel_initializer=RandomNormal(stddev=0.1",
-                    "add dense 4 input_shape=(3,)", "remove nothing", "input 4", "add nope 3", "weights dense/kernel --load /no/such.npy",
+                    "add dense 4 input_shape=(3,)", "remove nothing", "input 4 name=dense", "add nope 3", "weights dense/kernel --load /no/such.npy",
                     "forward --batch 0", "forward --batch x", "seed -1", "undo undo", "add dense 2 name=dense", "show",
                     "add dense 4 kernel_initializer=identity(3, 4, 5)", "add dense 4 kernel_constraint=max_norm(axis=5)"] {
             #expect(!run.run(bad), "\(bad) should fail")

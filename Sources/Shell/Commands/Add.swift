@@ -4,23 +4,30 @@ import TensorCore
 
 extension Commands {
     static let add = Command(
-        name: "add", usage: "add TYPE [ARGS…] [key=value …]",
+        name: "add", usage: "add TYPE [ARGS…] [key=value …] [from=LAYER[,LAYER…]]",
         summary: "add a layer after the last one; its weights are drawn at once if the input shape is known",
         examples: ["add dense 32 relu he_uniform", "add dense 16 activation=relu",
-                   "add dense 8 kernel_initializer=RandomNormal(mean=0.0, stddev=0.05) bias_regularizer=l2(0.01)"],
+                   "add dense 8 kernel_initializer=RandomNormal(mean=0.0, stddev=0.05) bias_regularizer=l2(0.01)",
+                   "add dense 8 relu from=a name=left", "add concatenate from=left,right"],
         details: """
         The words after the type fill its first arguments (for dense: units); further bare
         words are placed by meaning: an activation name sets activation, an initializer name
         the first initializer argument not yet given (kernel_initializer, then
         bias_initializer). Every Keras argument can be given as key=value with its Keras
         name. 'help dense' lists them with their defaults.
+        A layer reads the layer (or input) added last; from=NAME reads another one, and
+        from=A,B gives a merge layer its inputs.
         """
     ) { inv, session in
         guard let first = inv.values.first, case .string(let typeName) = first else {
             throw LabError("add needs a layer type", suggestion: "for example 'add dense 32 relu'; types: \(LayerType.registry.names.joined(separator: ", "))")
         }
         let type = try LayerType.registry.get(typeName)
-        let args = Arguments(Array(inv.values.dropFirst()), inv.keywords)
+        var from: [String]?
+        if let f = inv.keywords.first(where: { $0.key == "from" }) {
+            from = try names(f.value, what: "from")
+        }
+        let args = Arguments(Array(inv.values.dropFirst()), inv.keywords.filter { $0.key != "from" })
         let node = try session.change { model -> LayerNode in
             var seeds = model.seeds
             let (layer, inputShape) = try type.build(args, seeds: &seeds)
@@ -34,7 +41,7 @@ extension Commands {
                     try model.setInput(shape: shape)
                 }
             }
-            return try model.add(layer)
+            return try model.add(layer, from: from)
         }
         session.describeAdded(node)
     }
@@ -72,4 +79,19 @@ extension Session {
 func indent(_ text: String, by n: Int) -> String {
     let pad = String(repeating: " ", count: n)
     return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
+}
+
+extension Commands {
+    /// `a`, `a,b`, `(a, b)` or `[a, b]` as a list of names.
+    static func names(_ v: Value, what: String) throws -> [String] {
+        let items: [Value]
+        switch v {
+        case .tuple(let t), .list(let t): items = t
+        default: items = [v]
+        }
+        return try items.map {
+            guard case .string(let s) = $0 else { throw LabError("\(what)= takes layer names, got \($0.python)") }
+            return s
+        }
+    }
 }

@@ -4,14 +4,16 @@ import TensorCore
 
 extension Commands {
     static let remove = Command(
-        name: "remove", aliases: ["rm"], usage: "remove LAYER",
-        summary: "remove a layer; the next layer then reads its input (and redraws its weights if their shape changed)",
-        examples: ["remove dense_1"]
+        name: "remove", aliases: ["rm"], usage: "remove LAYER [--cascade]",
+        summary: "remove a layer; in a chain the next layer then reads its input (and redraws its weights if their shape changed)",
+        examples: ["remove dense_1", "remove left --cascade"],
+        flags: [.init(name: "cascade", value: nil, help: "also remove every layer that depends on it")],
+        details: "In a branching model a layer that others read is not removed, unless --cascade removes everything downstream of it too."
     ) { inv, session in
         let name = try inv.name("layer name")
         let before = session.model
-        try session.change { try $0.remove(name) }
-        session.say("removed \(name)")
+        let removed = try session.change { try $0.remove(name, cascade: inv.has("cascade")) }
+        session.say("removed " + removed.joined(separator: ", "))
         for node in session.model.nodes {
             guard let old = before.node(named: node.name), old.inbound != node.inbound else { continue }
             var line = "  \(node.name) now reads \(node.inbound.joined(separator: ", "))"

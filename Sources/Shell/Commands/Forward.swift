@@ -6,41 +6,28 @@ import TensorCore
 
 extension Commands {
     static let forward = Command(
-        name: "forward", usage: "forward [--batch N] [--input FILE.npy] [--output FILE.npy] [--stats]",
+        name: "forward", usage: "forward [--batch N] [--input [INPUT=]FILE.npy …] [--output FILE.npy | DIR/] [--stats]",
         summary: "run the model on a batch: each layer's output shape and values (or statistics), then the output",
-        examples: ["forward", "forward --batch 4", "forward --input x.npy --output y.npy", "forward --batch 256 --stats"],
+        examples: ["forward", "forward --batch 4", "forward --input x.npy --output y.npy", "forward --batch 256 --stats",
+                   "forward --input a=a.npy --input b=b.npy --output out/"],
         flags: [.init(name: "batch", value: "N", help: "size of the random batch (default 1); inputs are drawn from N(0, 1)"),
-                .init(name: "input", value: "FILE", help: "read the batch from a .npy file of shape (batch, …input shape)"),
-                .init(name: "output", value: "FILE", help: "write the model's output to a .npy file"),
+                .init(name: "input", value: "FILE", help: "read a batch from a .npy file of shape (batch, …input shape); NAME=FILE for one of several inputs"),
+                .init(name: "output", value: "FILE", help: "write the output to a .npy file; with several outputs, DIR/ gets one LAYER.npy each"),
                 .init(name: "stats", value: nil, help: "a table of each layer's output statistics beside what theory predicts")]
     ) { inv, session in
         try inv.noArguments()
         let model = session.model
-        guard let input = model.inputs.first else {
+        guard !model.inputs.isEmpty else {
             throw LabError("the model has no input yet", suggestion: "define one with 'input 16' (the sizes of one sample)")
         }
-        let x: Tensor
-        if let file = try inv.text("input") {
-            if inv.has("batch") { throw LabError("forward: --batch goes with random inputs, not with --input") }
-            x = try NPY.read(contentsOf: URL(fileURLWithPath: file))
-        } else {
-            let batch = try inv.int("batch", default: 1, range: 1...1_000_000_000)
-            // The batch and the two largest layer outputs must fit before anything is allocated.
-            let perSample = ([input.shape] + model.nodes.compactMap { $0.outputShape?.sample })
-                .map { $0.reduce(1.0) { $0 * Double($1) } }.sorted(by: >)
-            try MemoryBudget.check(elements: Double(batch) * perSample.prefix(3).reduce(0, +),
-                                   "forward --batch \(thousands(batch))")
-            var t = Tensor(zeros: [batch] + input.shape)
-            session.dataGenerator.fillNormal(&t.scalars)
-            x = t
-        }
+        let feeds = try session.forwardFeeds(inv)
         let style = session.style
         let statsOnly = inv.has("stats")
-        let nameWidth = max(input.name.count, model.nodes.map(\.name.count).max() ?? 0)
-        var rows: [StatsRow] = [StatsRow(name: input.name, shape: x.shape, stats: Statistics(x.scalars), saturated: nil, predicted: nil)]
-        var kept: [String: (shape: [Int], values: [Float], total: Int)] = [input.name: Session.keep(x)]
+        let nameWidth = model.allNames.map(\.count).max() ?? 0
+        var rows = model.inputs.compactMap { i in feeds[i.name].map { StatsRow(name: i.name, shape: $0.shape, stats: Statistics($0.scalars), saturated: nil, predicted: nil) } }
+        var kept = feeds.mapValues(Session.keep)
         var activity: [Penalty] = []
-        let outputs = try model.forward([input.name: x]) { node, y in
+        let outputs = try model.forward(feeds) { node, y in
             let stats = Statistics(y.scalars)
             kept[node.name] = Session.keep(y)
             if let p = try Model.activityPenalty(node, output: y) { activity.append(p) }
@@ -63,20 +50,35 @@ extension Commands {
             }
         }
         session.lastOutputs = kept
-        session.lastActivityPenalties = (activity, x.shape.first ?? 1)
+        session.lastActivityPenalties = (activity, feeds.values.first?.shape.first ?? 1)
         if statsOnly {
             session.say(renderStats(rows, width: session.width, style: style))
         }
-        for (name, y) in outputs {
-            if !statsOnly {
-                session.say(style.bold("output") + " \(name) \(Tensor.describe(y.shape))")
-                session.say(Format.preview(y))
-            }
-            if let file = try inv.text("output") {
+        for (name, y) in outputs where !statsOnly {
+            session.say(style.bold("output") + " \(name) \(Tensor.describe(y.shape))")
+            session.say(Format.preview(y))
+        }
+        if let target = try inv.text("output") {
+            for (file, (name, y)) in try outputFiles(target, outputs) {
                 try NPY.write(y, to: URL(fileURLWithPath: file))
                 session.say("wrote \(name)'s output \(Tensor.describe(y.shape)) float32 to \(file)")
             }
         }
+    }
+
+    /// `--output y.npy` for one output; `--output DIR/` for several (one `LAYER.npy` each).
+    static func outputFiles(_ target: String, _ outputs: [(name: String, value: Tensor)]) throws -> [(String, (String, Tensor))] {
+        var isDir: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: target, isDirectory: &isDir)
+        if target.hasSuffix("/") || (exists && isDir.boolValue) {
+            if !exists { try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true) }
+            let dir = target.hasSuffix("/") ? target : target + "/"
+            return outputs.map { (dir + $0.name + ".npy", ($0.name, $0.value)) }
+        }
+        guard outputs.count == 1, let only = outputs.first else {
+            throw LabError("the model has \(outputs.count) outputs (\(outputs.map(\.name).joined(separator: ", "))); give a folder: --output DIR/")
+        }
+        return [(target, (only.name, only.value))]
     }
 
     struct StatsRow {
@@ -107,6 +109,49 @@ extension Commands {
 }
 
 extension Session {
+    /// The batch for each input: from `--input [NAME=]FILE` where given, else random
+    /// (N(0, 1), `--batch` rows, or the rows of the files given). Sizes are checked first.
+    func forwardFeeds(_ inv: Invocation) throws -> [String: Tensor] {
+        var feeds: [String: Tensor] = [:]
+        for item in inv.repeated["input"] ?? [] {
+            let name: String, file: String
+            switch item {
+            case .keyword(let k, .string(let f)): (name, file) = (k, f)
+            case .value(.string(let f)):
+                guard model.inputs.count == 1, let only = model.inputs.first else {
+                    throw LabError("the model has \(model.inputs.count) inputs; say which one: --input NAME=FILE",
+                                   suggestion: "inputs: " + model.inputs.map(\.name).joined(separator: ", "))
+                }
+                (name, file) = (only.name, f)
+            default: throw LabError("forward: --input takes FILE or NAME=FILE")
+            }
+            guard model.input(named: name) != nil else {
+                throw LabError.unknown("input", name, among: model.inputs.map(\.name))
+            }
+            guard feeds[name] == nil else { throw LabError("forward: input '\(name)' is given twice") }
+            feeds[name] = try NPY.read(contentsOf: URL(fileURLWithPath: file))
+        }
+        let missing = model.inputs.filter { feeds[$0.name] == nil }
+        guard !missing.isEmpty else {
+            if inv.has("batch") { throw LabError("forward: --batch goes with random inputs; every input comes from a file here") }
+            return feeds
+        }
+        let batch = try feeds.values.first.map { t -> Int in
+            if inv.has("batch") { throw LabError("forward: --batch goes with random inputs; the other inputs' files set the batch size") }
+            return t.shape.first ?? 1
+        } ?? inv.int("batch", default: 1, range: 1...1_000_000_000)
+        // The batch and the two largest layer outputs must fit before anything is allocated.
+        let perSample = (model.inputs.map(\.shape) + model.nodes.compactMap { $0.outputShape?.sample })
+            .map { $0.reduce(1.0) { $0 * Double($1) } }.sorted(by: >)
+        try MemoryBudget.check(elements: Double(batch) * perSample.prefix(3).reduce(0, +), "forward --batch \(thousands(batch))")
+        for input in missing {
+            var t = Tensor(zeros: [batch] + input.shape)
+            dataGenerator.fillNormal(&t.scalars)
+            feeds[input.name] = t
+        }
+        return feeds
+    }
+
     /// What `hist LAYER/output` keeps of an output: every k-th value, at most `keptValues`.
     static func keep(_ t: Tensor) -> (shape: [Int], values: [Float], total: Int) {
         let step = max(1, (t.count + keptValues - 1) / keptValues)
