@@ -48,6 +48,8 @@ public struct WeightSpec: Sendable {
 public protocol Layer: Sendable {
     /// Keras's class name, e.g. `Dense`.
     static var className: String { get }
+    /// The class name of this instance (one type may serve several Keras classes, as Merge does).
+    var className: String { get }
     var name: String { get set }
     var trainable: Bool { get set }
     /// Weight values in Keras's order (`kernel`, then `bias`); empty until built.
