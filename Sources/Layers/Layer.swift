@@ -98,3 +98,19 @@ extension UnaryLayer {
     public func weightSpecs(for input: Shape) throws -> [WeightSpec] { [] }
     public func macs(for input: Shape) -> Int { 0 }
 }
+
+/// A layer whose training-mode output is random (Dropout). The model passes it the
+/// session's random stream, so `forward --training` is reproducible for a seed.
+public protocol RandomLayer: Layer {
+    func call(_ inputs: [Tensor], training: Bool, random: inout RandomGenerator) throws -> Tensor
+}
+
+extension Shape {
+    /// `(None, 4, 8)` → `4 · 8 = 32`, `(None, 32)` → `32`: the values per sample, as a product.
+    public var sampleProduct: String {
+        let parts = dims.dropFirst().map { $0.map(String.init) ?? "None" }
+        let total = dims.dropFirst().reduce(Optional(1)) { p, d in p.flatMap { p in d.map { p * $0 } } }
+        let product = total.map(String.init) ?? "None"
+        return parts.count <= 1 ? (parts.first ?? "1") : parts.joined(separator: " · ") + " = " + product
+    }
+}
