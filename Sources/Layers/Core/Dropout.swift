@@ -86,7 +86,7 @@ public struct Dropout: UnaryLayer, RandomLayer {
             let u = own?.nextUniform() ?? random.nextUniform()
             keep.scalars[i] = Double(u) < 1 - rate ? scale : 0
         }
-        return try Tensor.combine(x, keep, *)
+        return try Tensor.combine(x, keep) { v, k in k == 0 ? 0 : v * k }
     }
 
     public func explanation(for inputs: [Shape]) -> [String] {
