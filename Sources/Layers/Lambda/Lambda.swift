@@ -90,7 +90,12 @@ public struct Lambda: UnaryLayer {
                 throw LabError("'\(function)' gives \(result.text), not a tensor", suggestion: "use x in the expression")
             }
         }
-        let a = try run(83), b = try run(89)
+        let a: [Int], b: [Int]
+        do { (a, b) = (try run(83), try run(89)) } catch let e as LabError {
+            // Shapes in the message show the unknown batch size as it was tried: write it as None.
+            let message = e.message.replacing("(83, ", with: "(None, ").replacing("(83,)", with: "(None,)")
+            throw LabError(message, suggestion: e.suggestion)
+        }
         guard a.count == b.count else { throw LabError("the number of axes of '\(function)' depends on the batch size") }
         return Shape(zip(a, b).map { $0 == $1 ? $0 : nil })
     }
