@@ -14,7 +14,7 @@ public struct Dropout: UnaryLayer, RandomLayer {
     public var seed: Int?
 
     public static let type = LayerType(
-        "Dropout", positional: 1, summary: "randomly zeroes a fraction `rate` of the values in training (forward --training); identity otherwise",
+        "Dropout", positional: 1, summary: "randomly zeroes a fraction rate of the values in training (forward --training); identity otherwise",
         examples: ["add dropout 0.5", "add dropout 0.25 noise_shape=(None, 1, 8) seed=7"],
         [.init("rate", nil), .init("noise_shape", .null), .init("seed", .null)]
     ) { a, _ in

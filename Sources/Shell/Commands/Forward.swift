@@ -50,9 +50,14 @@ extension Commands {
         func header(_ name: String, _ t: Tensor) -> String {
             style.name(name) + String(repeating: " ", count: nameWidth - name.count) + "  " + Tensor.describe(t.shape)
         }
-        let outputs = try model.forward([input.name: x], training: training, random: &session.dataGenerator) { node, y in
-            session.say(header(node.name, y) + "  " + style.dim(Format.statistics(Statistics(y.scalars))))
-            session.say(indent(Format.preview(y), by: 2))
+        let outputs: [(name: String, value: Tensor)]
+        do {
+            outputs = try model.forward([input.name: x], training: training, random: &session.dataGenerator) { node, y in
+                session.say(header(node.name, y) + "  " + style.dim(Format.statistics(Statistics(y.scalars))))
+                session.say(indent(Format.preview(y), by: 2))
+            }
+        } catch let e as LabError where input.dtype == .float32 && !inv.has("input") && model.idRange(for: input.name) != nil {
+            throw LabError(e.message, suggestion: "the input is float32, so forward drew N(0, 1) values; with 'input … dtype=int32' it draws ids below input_dim")
         }
         for (name, y) in outputs {
             session.say(style.bold("output") + " \(name) \(Tensor.describe(y.shape))")
