@@ -77,6 +77,9 @@ public struct Model: Sendable {
         guard !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else {
             throw LabError("an input shape needs one or more positive sizes, got \(Tensor.describe(shape))")
         }
+        guard Tensor.elementCount(shape) != nil else {
+            throw LabError("an input of shape \(Tensor.describe(shape)) holds more values per sample than can be counted")
+        }
         if let existing = inputs.first {
             throw LabError("the model already has an input '\(existing.name)' of shape \(existing.outputShape)",
                            suggestion: "'reset' starts a new model")

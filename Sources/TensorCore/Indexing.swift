@@ -10,6 +10,7 @@ extension Tensor {
     /// Where a subscript reads from: the result's shape, and for each result axis the
     /// step through the input (in elements) plus the offset of its first element.
     /// Follows NumPy's basic indexing: slice bounds are clamped, indices are not.
+    /// (Offsets wrap rather than trap, as `strides` does.)
     public static func subscriptPlan(_ shape: [Int], _ items: [IndexItem]) throws
         -> (shape: [Int], strides: [Int], offset: Int) {
         let ellipses = items.filter { $0 == .ellipsis }.count
@@ -34,12 +35,12 @@ extension Tensor {
             case .index(let i):
                 let n = shape[axis]
                 guard i >= -n, i < n else { throw LabError("index \(i) is out of bounds for axis \(axis) with size \(n)") }
-                offset += (i < 0 ? i + n : i) * inStrides[axis]
+                offset = offset &+ (i < 0 ? i + n : i) &* inStrides[axis]
                 axis += 1
             case .slice(let start, let stop, let step):
                 let (first, count, by) = try sliceIndices(start, stop, step, length: shape[axis])
-                if count > 0 { offset += first * inStrides[axis] }
-                outShape.append(count); outStrides.append(by * inStrides[axis])
+                if count > 0 { offset = offset &+ first &* inStrides[axis] }
+                outShape.append(count); outStrides.append(by &* inStrides[axis])
                 axis += 1
             }
         }

@@ -1,11 +1,13 @@
 extension Tensor {
-    /// Row-major strides of a shape: `(2, 3, 4)` → `[12, 4, 1]`.
+    /// Row-major strides of a shape: `(2, 3, 4)` → `[12, 4, 1]`. The arithmetic wraps
+    /// instead of trapping: only shapes too large to allocate (seen in shape-only
+    /// evaluation, which never uses the strides) can overflow.
     public static func strides(_ shape: [Int]) -> [Int] {
         var strides = [Int](repeating: 1, count: shape.count)
         var step = 1
         for axis in shape.indices.reversed() {
             strides[axis] = step
-            step *= shape[axis]
+            step = step &* shape[axis]
         }
         return strides
     }

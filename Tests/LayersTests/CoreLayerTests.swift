@@ -279,3 +279,18 @@ func built(_ type: String, _ args: Arguments, input: [Int]) throws -> any Layer 
         #expect(dropout.explanation(for: [Shape(batchOf: [3])]).contains { $0.contains("1 − rate = 0.75") && $0.contains("1/(1 − rate) = 1.333") })
     }
 }
+
+@Suite struct HugeShapeTests {
+    /// Sizes whose products overflow an Int are errors, never traps.
+    @Test func overflowingProductsAreErrors() throws {
+        var flatten = try buildLayer("flatten", Arguments())
+        flatten.name = "flatten"
+        let huge = Shape([nil, 3_037_000_499, 3_037_000_499, 3_037_000_499])
+        #expect(throws: LabError.self) { try flatten.outputShape(for: [huge]) }
+        var reshape = try buildLayer("reshape", Arguments([.int(99_999_999_999), .int(99_999_999_999)]))
+        reshape.name = "reshape"
+        #expect(throws: LabError.self) { try reshape.outputShape(for: [Shape(batchOf: [4])]) }
+        let slice = try buildLayer("lambda", Arguments([.string("x[:, 1]")]))
+        #expect(try slice.outputShape(for: [huge]) == Shape([nil, 3_037_000_499, 3_037_000_499]))
+    }
+}

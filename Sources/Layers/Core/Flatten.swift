@@ -27,9 +27,7 @@ public struct Flatten: UnaryLayer {
     public var config: [Keyword] { [Keyword("data_format", .string(channelsFirst ? "channels_first" : "channels_last"))] }
 
     public func outputShape(for input: Shape) throws -> Shape {
-        let rest = input.dims.dropFirst()
-        let size = rest.reduce(Optional(1)) { p, d in p.flatMap { p in d.map { p * $0 } } }
-        return Shape([input.dims.first ?? nil, size])
+        Shape([input.dims.first ?? nil, try input.sampleCount()])
     }
 
     public func call(_ x: Tensor, training: Bool) throws -> Tensor {

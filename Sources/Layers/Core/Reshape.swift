@@ -35,8 +35,10 @@ public struct Reshape: UnaryLayer {
 
     /// The target shape with -1 resolved for an input of `size` values per sample (nil: unknown).
     private func resolved(_ size: Int?) throws -> [Int?] {
-        let known = targetShape.filter { $0 != -1 }.reduce(1, *)
         guard let size else { return targetShape.map { $0 == -1 ? nil : $0 } }
+        guard let known = Tensor.elementCount(targetShape.filter { $0 != -1 }) else {
+            throw LabError("\(name): target_shape \(targetText) holds far more values than each input sample's \(size)")
+        }
         guard targetShape.contains(-1) else {
             guard known == size else {
                 throw LabError("\(name): target_shape \(targetText) holds \(known) values but each input sample holds \(size)")
@@ -49,12 +51,8 @@ public struct Reshape: UnaryLayer {
         return targetShape.map { $0 == -1 ? size / known : $0 }
     }
 
-    private func sampleSize(_ input: Shape) -> Int? {
-        input.dims.dropFirst().reduce(Optional(1)) { p, d in p.flatMap { p in d.map { p * $0 } } }
-    }
-
     public func outputShape(for input: Shape) throws -> Shape {
-        Shape([input.dims.first ?? nil] + (try resolved(sampleSize(input))))
+        Shape([input.dims.first ?? nil] + (try resolved(input.sampleCount())))
     }
 
     public func call(_ x: Tensor, training: Bool) throws -> Tensor {
@@ -65,7 +63,7 @@ public struct Reshape: UnaryLayer {
 
     public func explanation(for inputs: [Shape]) -> [String] {
         guard let input = inputs.first, let out = try? outputShape(for: input) else { return [] }
-        let size = sampleSize(input)
+        let size = (try? input.sampleCount()) ?? nil
         var lines = ["each sample holds \(input.sampleProduct) values; they keep their row-major order"]
         if let i = targetShape.firstIndex(of: -1) {
             let known = targetShape.filter { $0 != -1 }
