@@ -275,6 +275,15 @@ func built(_ type: String, _ args: Arguments, input: [Int]) throws -> any Layer 
         #expect(embedding.explanation(for: [Shape(batchOf: [10])]).contains("params = input_dim · output_dim = 100 · 8 = 800"))
         let flatten = try buildLayer("flatten", Arguments())
         #expect(flatten.explanation(for: [Shape(batchOf: [4, 8])]).first?.contains("4 · 8 = 32: (None, 4, 8) → (None, 32)") == true)
+        var permute = try buildLayer("permute", Arguments([.int(2), .int(1)]))
+        permute.name = "permute"
+        let moves = permute.explanation(for: [Shape(batchOf: [4, 8])])
+        #expect(moves.contains("output axis 1 = input axis 2 (size 8)") && moves.contains("output shape: (None, 4, 8) → (None, 8, 4)"))
+        var repeats = try buildLayer("repeatvector", Arguments([.int(3)]))
+        repeats.name = "repeat_vector"
+        #expect(repeats.explanation(for: [Shape(batchOf: [32])]).contains("output shape: (batch, n, features): (None, 32) → (None, 3, 32)"))
+        let softmax = try buildLayer("activation", Arguments([.string("softmax")]))
+        #expect(softmax.explanation(for: [Shape(batchOf: [5])]).first == "output = softmax(x), applied along the last axis (each row of 5 values)")
         let dropout = try buildLayer("dropout", Arguments([.double(0.25)]))
         #expect(dropout.explanation(for: [Shape(batchOf: [3])]).contains { $0.contains("1 − rate = 0.75") && $0.contains("1/(1 − rate) = 1.333") })
     }
