@@ -19,6 +19,11 @@ extension Commands {
         guard let input = model.inputs.first else {
             throw LabError("the model has no input yet", suggestion: "define one with 'input 16' (the sizes of one sample)")
         }
+        let style = session.style
+        let nameWidth = max(input.name.count, model.nodes.map(\.name.count).max() ?? 0)
+        func header(_ name: String, _ t: Tensor) -> String {
+            style.name(name) + String(repeating: " ", count: nameWidth - name.count) + "  " + Tensor.describe(t.shape)
+        }
         let x: Tensor
         if let file = try inv.text("input") {
             if inv.has("batch") { throw LabError("forward: --batch goes with random inputs, not with --input") }
@@ -35,7 +40,7 @@ extension Commands {
                 let range = model.idRange(for: input.name)
                 let bound = range?.bound ?? 10
                 for i in t.scalars.indices { t.scalars[i] = Float(session.dataGenerator.nextInt(below: bound)) }
-                session.say(session.style.name(input.name) + "  \(Tensor.describe(t.shape)) int32 ids drawn uniformly from [0, \(bound))"
+                session.say(header(input.name, t) + " int32 ids drawn uniformly from [0, \(bound))"
                             + (range.map { " (input_dim of \($0.layer))" } ?? " (it feeds no embedding layer, so small whole numbers)"))
                 session.say(indent(Format.preview(t), by: 2))
             } else {
@@ -45,11 +50,6 @@ extension Commands {
         }
         let training = inv.has("training")
         if training { session.say(session.style.dim("training mode: dropout layers drop values (deterministic for the seed)")) }
-        let style = session.style
-        let nameWidth = max(input.name.count, model.nodes.map(\.name.count).max() ?? 0)
-        func header(_ name: String, _ t: Tensor) -> String {
-            style.name(name) + String(repeating: " ", count: nameWidth - name.count) + "  " + Tensor.describe(t.shape)
-        }
         let outputs: [(name: String, value: Tensor)]
         do {
             outputs = try model.forward([input.name: x], training: training, random: &session.dataGenerator) { node, y in
