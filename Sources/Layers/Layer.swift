@@ -100,3 +100,29 @@ extension UnaryLayer {
     public func weightSpecs(for input: Shape) throws -> [WeightSpec] { [] }
     public func macs(for input: Shape) -> Int { 0 }
 }
+
+/// A layer whose training-mode output is random (Dropout). The model passes it the
+/// session's random stream, so `forward --training` is reproducible for a seed.
+public protocol RandomLayer: Layer {
+    func call(_ inputs: [Tensor], training: Bool, random: inout RandomGenerator) throws -> Tensor
+}
+
+extension Shape {
+    /// The number of values per sample (the product of the sizes after the batch axis):
+    /// nil when a size is unknown; an error when it does not fit in an Int.
+    public func sampleCount() throws -> Int? {
+        let rest = dims.dropFirst()
+        guard rest.allSatisfy({ $0 != nil }) else { return nil }
+        guard let n = Tensor.elementCount(rest.compactMap { $0 }) else {
+            throw LabError("the input \(self) holds too many values per sample")
+        }
+        return n
+    }
+
+    /// `(None, 4, 8)` → `4 · 8 = 32`, `(None, 32)` → `32`: the values per sample, as a product.
+    public var sampleProduct: String {
+        let parts = dims.dropFirst().map { $0.map(String.init) ?? "None" }
+        let product = ((try? sampleCount()) ?? nil).map(String.init) ?? "None"
+        return parts.count <= 1 ? (parts.first ?? "1") : parts.joined(separator: " · ") + " = " + product
+    }
+}

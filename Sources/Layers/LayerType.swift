@@ -13,18 +13,25 @@ public struct LayerType: Registered {
     public var signature: Signature
     /// How many leading arguments bind by position.
     public var positional: Int
+    /// True when all bare words after the type form one tuple, the first argument:
+    /// `add reshape 4 8` is `Reshape((4, 8))`.
+    public var collectsWords: Bool
     /// One line for `help add`.
     public var summary: String
+    /// Typical `add` lines, for `help TYPE` and hints.
+    public var examples: [String]
     public var make: @Sendable (BoundArguments, inout SeedSource) throws -> any Layer
 
-    public init(_ className: String, aliases: [String] = [], positional: Int, summary: String,
-                _ parameters: [Signature.Parameter],
+    public init(_ className: String, aliases: [String] = [], positional: Int, collectsWords: Bool = false,
+                summary: String, examples: [String] = [], _ parameters: [Signature.Parameter],
                 make: @escaping @Sendable (BoundArguments, inout SeedSource) throws -> any Layer) {
         self.className = className
         self.aliases = aliases
         self.signature = Signature(className, parameters)
         self.positional = positional
+        self.collectsWords = collectsWords
         self.summary = summary
+        self.examples = examples
         self.make = make
     }
 
@@ -35,8 +42,9 @@ public struct LayerType: Registered {
     ]
 
     public static let registry = Registry<LayerType>(kind: "layer type", [
-        Dense.type,
-    ])
+        Dense.type, ActivationLayer.type, Dropout.type, Flatten.type, Reshape.type, Permute.type,
+        RepeatVector.type, Embedding.type, Lambda.type,
+    ] + Merge.types + [Concatenate.type, Dot.type])
 
     /// The layer and, when `input_shape=` was given, the input shape it asks for.
     public func build(_ args: Arguments, seeds: inout SeedSource) throws -> (layer: any Layer, inputShape: [Int]?) {
@@ -86,6 +94,7 @@ public struct LayerType: Registered {
     }
 
     private func placeByVocabulary(_ args: Arguments) throws -> Arguments {
+        if collectsWords, args.positional.count > 1 { return Arguments([.tuple(args.positional)], args.keywords) }
         guard args.positional.count > positional else { return args }
         var result = Arguments(Array(args.positional.prefix(positional)), args.keywords)
         let names = signature.names
@@ -137,7 +146,8 @@ extension LayerType {
         }
         if families.isEmpty {
             return LabError("\(snakeName) takes \(positional) positional argument(s); '\(w)' is one too many",
-                            suggestion: "give other arguments as key=value ('help \(snakeName)' lists them)")
+                            suggestion: "give other arguments as key=value ('help \(snakeName)' lists them)"
+                                + (examples.first.map { ", for example: \($0)" } ?? ""))
         }
         return LabError("\(snakeName): '\(w)' is not an activation or initializer name",
                         suggestion: "give other arguments as key=value ('help \(snakeName)' lists them)")

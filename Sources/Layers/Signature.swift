@@ -136,4 +136,22 @@ public struct BoundArguments: Sendable {
         default: throw bad(key, "an integer or a tuple of \(rank) integers")
         }
     }
+
+    /// A shape written by the user: an integer `4` or a tuple such as `(-1, 8)` or
+    /// `(None, 1, 3)`; None entries come back as nil.
+    public func shapeTuple(_ key: String, allowNone: Bool = false) throws -> [Int?] {
+        let expected = allowNone ? "a tuple of integers or None" : "a tuple of integers"
+        switch self[key] {
+        case .int(let i): return [i]
+        case .tuple(let items), .list(let items):
+            return try items.map { item -> Int? in
+                switch item {
+                case .int(let i): return i
+                case .null where allowNone: return nil
+                default: throw bad(key, expected)
+                }
+            }
+        default: throw bad(key, expected)
+        }
+    }
 }

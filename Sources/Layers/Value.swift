@@ -16,6 +16,8 @@ public indirect enum Value: Equatable, Sendable {
     case call(String, Arguments)
     /// A Keras object in a config: an initializer, regularizer or constraint.
     case object(KerasObject)
+    /// A Python dict in a config (Lambda's `arguments`), keys in order.
+    case dict([Keyword])
 }
 
 /// A keyword and its value, in the order they were written or configured.
@@ -62,6 +64,7 @@ extension Value {
         case .list(let items): return "[" + items.map(\.python).joined(separator: ", ") + "]"
         case .call(let name, let args): return name + "(" + args.python + ")"
         case .object(let o): return o.className + "(" + o.config.map { "\($0.key)=\($0.value.python)" }.joined(separator: ", ") + ")"
+        case .dict(let items): return "{" + items.map { "\(Value.string($0.key).python): \($0.value.python)" }.joined(separator: ", ") + "}"
         }
     }
 
@@ -89,6 +92,7 @@ extension Value {
         case .tuple, .list: return "a tuple"
         case .call: return "a call"
         case .object: return "an object"
+        case .dict: return "a dict"
         }
     }
 }

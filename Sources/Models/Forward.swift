@@ -2,10 +2,18 @@ import Layers
 import TensorCore
 
 extension Model {
+    /// `forward` with random layers drawing from a stream seeded by the model's seed.
+    public func forward(_ feeds: [String: Tensor], training: Bool = false,
+                        observe: (LayerNode, Tensor) throws -> Void = { _, _ in }) throws -> [(name: String, value: Tensor)] {
+        var random = RandomGenerator(seed: seed)
+        return try forward(feeds, training: training, random: &random, observe: observe)
+    }
+
     /// Runs the model on one batch per input, in graph order, calling `observe`
     /// with every layer's output. Each intermediate tensor is released as soon as
-    /// its last reader has run. Returns the outputs by layer name.
-    public func forward(_ feeds: [String: Tensor], training: Bool = false,
+    /// its last reader has run. Returns the outputs by layer name. With `training`,
+    /// random layers (Dropout) draw their masks from `random`.
+    public func forward(_ feeds: [String: Tensor], training: Bool, random: inout RandomGenerator,
                         observe: (LayerNode, Tensor) throws -> Void = { _, _ in }) throws -> [(name: String, value: Tensor)] {
         guard !inputs.isEmpty else {
             throw LabError("the model has no input yet", suggestion: "define one with 'input 16' (the sizes of one sample)")
@@ -16,7 +24,7 @@ extension Model {
         var batch: Int?
         var values: [String: Tensor] = [:]
         for input in inputs {
-            guard let x = feeds[input.name] else { throw LabError("no batch given for input '\(input.name)'") }
+            guard var x = feeds[input.name] else { throw LabError("no batch given for input '\(input.name)'") }
             guard x.rank == input.shape.count + 1, Array(x.shape.dropFirst()) == input.shape else {
                 throw LabError("\(input.name): expected a batch of shape \(input.outputShape), got \(Tensor.describe(x.shape))")
             }
@@ -24,6 +32,11 @@ extension Model {
                 throw LabError("inputs have different batch sizes (\(b) and \(x.shape[0]))")
             }
             batch = x.shape[0]
+            if input.dtype == .int32, let i = x.scalars.firstIndex(where: { !$0.isFinite || $0 != $0.rounded() }) {
+                throw LabError("\(input.name) takes int32 ids, but the batch holds \(x.scalars[i]) at position \(Tensor.describe(x.position(of: i)))",
+                               suggestion: "give whole numbers (an integer .npy file)")
+            }
+            x.dtype = input.dtype
             values[input.name] = x
         }
         // Only what the outputs depend on runs; each tensor is released after its last reader.
@@ -38,7 +51,13 @@ extension Model {
                 return v
             }
             let y: Tensor
-            do { y = try node.layer.call(args, training: training) } catch let e as LabError {
+            do {
+                if let r = node.layer as? any RandomLayer {
+                    y = try r.call(args, training: training, random: &random)
+                } else {
+                    y = try node.layer.call(args, training: training)
+                }
+            } catch let e as LabError {
                 throw e.message.hasPrefix("\(node.name):") ? e : e.at(node.name)
             }
             try observe(node, y)
@@ -49,5 +68,17 @@ extension Model {
             }
         }
         return outputNames.compactMap { name in values[name].map { (name, $0) } }
+    }
+
+    /// The range integer ids for an input are drawn from: the smallest `input_dim`
+    /// among the Embedding layers downstream of it, and that layer's name.
+    public func idRange(for inputName: String) -> (bound: Int, layer: String)? {
+        var reached: Set<String> = [inputName]
+        var best: (bound: Int, layer: String)?
+        for node in nodes where node.inbound.contains(where: reached.contains) {
+            reached.insert(node.name)
+            if let e = node.layer as? Embedding, best.map({ e.inputDim < $0.bound }) ?? true { best = (e.inputDim, node.name) }
+        }
+        return best
     }
 }

@@ -83,6 +83,9 @@ public struct Model: Sendable {
         guard !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else {
             throw LabError("an input shape needs one or more positive sizes, got \(Tensor.describe(shape))")
         }
+        guard Tensor.elementCount(shape) != nil else {
+            throw LabError("an input of shape \(Tensor.describe(shape)) holds more values per sample than can be counted")
+        }
         var m = self
         let inputName = try name.map { try m.checkedNewName($0) } ?? m.autoName("input_layer")
         m.inputs.append(InputNode(name: inputName, shape: shape, dtype: dtype))

@@ -94,7 +94,7 @@ extension Session {
                 case "weights": candidates = model.weightPaths + ["--output", "--load"]
                 case "help": candidates = Commands.all.map(\.name) + LayerType.registry.names
                     + ["activations", "initializers", "regularizers", "constraints"]
-                case "forward": candidates = ["--batch", "--input", "--output"]
+                case "forward": candidates = ["--batch", "--input", "--output", "--training"]
                 default: candidates = []
                 }
             }

@@ -34,3 +34,41 @@ extension Tensor {
         return (sums.map { $0.squareRoot() }, groupOf)
     }
 }
+
+/// The reductions NumPy and Keras's ops offer over axes.
+public enum Reduction: String, Sendable, CaseIterable {
+    case sum, mean, max, min
+}
+
+extension Tensor {
+    /// The shape after reducing `axes` (already normalized): kept as 1 with `keepdims`, else dropped.
+    public static func reducedShape(_ shape: [Int], axes: Set<Int>, keepdims: Bool) -> [Int] {
+        shape.indices.compactMap { axes.contains($0) ? (keepdims ? 1 : nil) : shape[$0] }
+    }
+
+    /// `sum`, `mean`, `max` or `min` over `axes` (NumPy's `axis=`, `keepdims=`);
+    /// sums are accumulated in Double.
+    public func reduced(_ kind: Reduction, axes: Set<Int>, keepdims: Bool) throws -> Tensor {
+        let outShape = Tensor.reducedShape(shape, axes: axes, keepdims: keepdims)
+        let (groupOf, n) = groups(reducing: axes)
+        let perGroup = n == 0 ? 0 : count / n
+        if perGroup == 0, n > 0, kind == .max || kind == .min {
+            throw LabError("\(kind.rawValue) over an empty axis has no value: shape \(Tensor.describe(shape))")
+        }
+        var acc = [Double](repeating: kind == .max ? -.infinity : kind == .min ? .infinity : 0, count: n)
+        var nan = [Bool](repeating: false, count: n)
+        for i in 0..<count {
+            let v = Double(scalars[i]), g = groupOf[i]
+            switch kind {
+            case .sum, .mean: acc[g] += v
+            case .max: if v.isNaN { nan[g] = true } else { acc[g] = Swift.max(acc[g], v) }
+            case .min: if v.isNaN { nan[g] = true } else { acc[g] = Swift.min(acc[g], v) }
+            }
+        }
+        let out = acc.indices.map { g -> Float in
+            if nan[g] { return .nan }
+            return Float(kind == .mean ? acc[g] / Double(perGroup) : acc[g])
+        }
+        return Tensor(unchecked: outShape, out)
+    }
+}

@@ -9,6 +9,7 @@ Everything is written under Tests/Fixtures/keras/. Arrays are float32 .npy files
 facts (shapes, parameter counts, names) go to JSON files.
 """
 import json
+import math
 import os
 import sys
 
@@ -175,6 +176,184 @@ def regularizers_and_constraints():
         save(f"{d}/constraints/{wname}_NonNeg.npy", out)
         cases.append({"weight": wname, "constraint": "NonNeg()", "axis": None, "file": f"{wname}_NonNeg"})
     save_json(f"{d}/constraints.json", cases)
+def plain(value):
+    """A config value as JSON: tuples become lists, numpy scalars plain numbers."""
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def typed(value):
+    """An argument with its Python type spelled out, so the Swift tests read it unambiguously."""
+    if value is None:
+        return {"none": True}
+    if isinstance(value, bool):
+        return {"bool": value}
+    if isinstance(value, int):
+        return {"int": value}
+    if isinstance(value, float):
+        return {"float": value}
+    if isinstance(value, str):
+        return {"str": value}
+    return {"tuple": [typed(v) for v in value]}
+
+
+def keras_args(values):
+    """JSON lists in a case's arguments are tuples in Keras's constructors."""
+    return [tuple(v) if isinstance(v, list) else v for v in values]
+
+
+# Core layers: class name, positional arguments, keyword arguments, input shape (no batch), input dtype.
+CORE_CASES = [
+    ("Activation", ["relu"], {}, [8], "float32"),
+    ("Activation", ["softmax"], {}, [3, 5], "float32"),
+    ("Activation", ["gelu"], {}, [6], "float32"),
+    ("Activation", ["hard_sigmoid"], {}, [6], "float32"),
+    ("Activation", [None], {}, [4], "float32"),
+    ("Dropout", [0.5], {}, [8], "float32"),
+    ("Dropout", [0.25], {"noise_shape": [None, 1, 4], "seed": 3}, [3, 4], "float32"),
+    ("Dropout", [1.0], {}, [2, 3], "float32"),
+    ("Flatten", [], {}, [4, 8], "float32"),
+    ("Flatten", [], {}, [2, 3, 4], "float32"),
+    ("Flatten", [], {"data_format": "channels_first"}, [2, 3, 4], "float32"),
+    ("Flatten", [], {}, [5], "float32"),
+    ("Reshape", [[4, 8]], {}, [32], "float32"),
+    ("Reshape", [[-1, 2]], {}, [2, 3, 4], "float32"),
+    ("Reshape", [[3, -1]], {}, [4, 3], "float32"),
+    ("Reshape", [[24]], {}, [2, 3, 4], "float32"),
+    ("Reshape", [[2, 2, -1]], {}, [12], "float32"),
+    ("Permute", [[2, 1]], {}, [10, 6], "float32"),
+    ("Permute", [[3, 1, 2]], {}, [2, 3, 4], "float32"),
+    ("Permute", [[1, 3, 2]], {}, [2, 3, 4], "float32"),
+    ("Permute", [[1]], {}, [5], "float32"),
+    ("RepeatVector", [3], {}, [32], "float32"),
+    ("RepeatVector", [1], {}, [5], "float32"),
+    ("Embedding", [10, 4], {}, [5], "int32"),
+    ("Embedding", [1000, 64], {}, [10], "int32"),
+    ("Embedding", [7, 3], {"mask_zero": True}, [2, 3], "int32"),
+    ("Embedding", [5, 2], {"embeddings_initializer": "he_normal"}, [4], "float32"),
+]
+
+
+def core_layers():
+    """Shapes, parameter counts, configs and forward outputs of the core layers."""
+    cases = []
+    for i, (cls, args, kwargs, shape, dtype) in enumerate(CORE_CASES):
+        keras.backend.clear_session()
+        layer = getattr(keras.layers, cls)(*keras_args(args), **{k: tuple(v) if isinstance(v, list) else v
+                                                                   for k, v in kwargs.items()})
+        model = keras.Sequential([keras.Input(shape=tuple(shape), dtype=dtype), layer])
+        if cls == "Embedding":
+            x = rng.integers(0, args[0], size=(3,) + tuple(shape)).astype(np.float32)
+        else:
+            x = rng.normal(size=(3,) + tuple(shape)).astype(np.float32)
+        y = keras.ops.convert_to_numpy(model(x.astype(dtype), training=False))
+        save(f"core/{i}/input.npy", x)
+        save(f"core/{i}/output.npy", y)
+        for w in layer.weights:
+            save(f"core/{i}/{w.name}.npy", w.numpy())
+        config = layer.get_config()
+        for key in ("name", "trainable", "dtype"):
+            config.pop(key)
+        cases.append({"index": i, "class_name": cls, "args": [typed(a) for a in args],
+                      "kwargs": {k: typed(v) for k, v in kwargs.items()}, "input_shape": shape,
+                      "dtype": dtype, "output_shape": plain(list(layer.output.shape)),
+                      "params": int(layer.count_params()), "weights": [[w.name, list(w.shape)] for w in layer.weights],
+                      "config_keys": list(config.keys()), "config": plain(config)})
+    save_json("core/cases.json", cases)
+
+
+# Lambda expressions in LayerLab's language, each also valid Python over keras.ops.
+LAMBDA_CASES = [
+    ("x * 2 + 1", [8]), ("sqrt(abs(x))", [8]), ("x[:, 0:4]", [8]), ("x[..., ::2]", [3, 6]),
+    ("x[:, ::-1]", [5]), ("x[:, 1]", [3, 4]), ("x[:, None, :]", [4]), ("x[:, -2:]", [6]),
+    ("x[:, 1:-1, ::2]", [4, 5]), ("x[..., 0]", [2, 3]),
+    ("-x ** 2", [5]), ("2 ** -x", [5]), ("x / 3 - 1", [5]), ("(x > 0) * x", [5]), ("x >= 0.5", [5]),
+    ("x == x", [3]), ("x != 0", [3]), ("x < -0.5", [3]), ("x <= 0", [3]),
+    ("1 / x", [4]), ("x ** 3 - 2 * x ** 2", [4]), ("(x + 1) * (x - 1) / 2", [4]),
+    ("sum(x, axis=1)", [3, 4]), ("mean(x, axis=-1, keepdims=True)", [3, 4]), ("max(x, axis=(1, 2))", [2, 3, 4]),
+    ("min(x, 1)", [3, 4]), ("sum(x)", [4]), ("mean(x, axis=0)", [4]), ("max(x, -1, True)", [2, 5]),
+    ("x - mean(x, axis=-1, keepdims=True)", [3, 4]),
+    ("x / sqrt(mean(square(x), axis=-1, keepdims=True))", [6]),
+    ("clip(x, -0.5, 0.5)", [6]), ("clip(x, x_min=0, x_max=1)", [6]), ("pow(x, 2)", [6]), ("power(abs(x), 0.5)", [6]),
+    ("minimum(x, 0.1)", [6]), ("maximum(x, 0) + minimum(x, 0) * 0.1", [6]), ("maximum(x[:, 0:3], x[:, 3:6])", [6]),
+    ("exp(-square(x))", [6]), ("log(1 + abs(x))", [6]), ("log1p(abs(x))", [6]), ("tanh(x) * sigmoid(x)", [6]),
+    ("softmax(x)", [3, 5]), ("log_softmax(x)", [3, 5]), ("relu6(x * 4)", [6]), ("gelu(x)", [6]), ("elu(x)", [6]),
+    ("selu(x)", [6]), ("softplus(x)", [6]), ("softsign(x)", [6]), ("hard_sigmoid(x)", [6]), ("silu(x)", [6]),
+    ("swish(x)", [6]), ("mish(x)", [6]), ("leaky_relu(x)", [6]), ("exponential(x)", [6]), ("linear(x)", [6]),
+    ("log_sigmoid(x)", [6]), ("hard_silu(x)", [6]), ("relu(x) - relu(-x)", [6]),
+    ("sin(x) + cos(x)", [6]), ("floor(x * 3) + ceil(x) + sign(x)", [6]), ("x * pi / e", [6]),
+    ("x[:, 1:3] * x[:, 0:1]", [4]), ("x[:, :, None] * x[:, None, :]", [3]), ("sum(x * x, axis=1, keepdims=True)", [5]),
+    ("x + 1e-3", [3]), ("2.5e1 - x", [3]), (".5 * x", [3]), ("+x", [3]),
+]
+
+
+def lambda_namespace():
+    ops, act = keras.ops, keras.activations
+    ns = {name: getattr(ops, name) for name in
+          ["exp", "log", "log1p", "sqrt", "abs", "square", "sin", "cos", "floor", "ceil", "sign",
+           "minimum", "maximum", "clip", "sum", "mean", "max", "min", "power"]}
+    ns["pow"] = ops.power
+    for name in ["linear", "relu", "relu6", "leaky_relu", "elu", "selu", "softplus", "softsign", "tanh", "sigmoid",
+                 "hard_sigmoid", "exponential", "gelu", "silu", "swish", "hard_silu", "hard_swish", "mish",
+                 "log_sigmoid", "softmax", "log_softmax"]:
+        ns[name] = act.get(name)
+    ns.update({"pi": math.pi, "e": math.e, "__builtins__": {}})
+    return ns
+
+
+def lambda_layers():
+    """Keras Lambda layers running the same expression text as Python over keras.ops."""
+    cases = []
+    ns = lambda_namespace()
+    for i, (expression, shape) in enumerate(LAMBDA_CASES):
+        keras.backend.clear_session()
+        fn = eval("lambda x: " + expression, ns)
+        layer = keras.layers.Lambda(fn)
+        model = keras.Sequential([keras.Input(shape=tuple(shape)), layer])
+        x = rng.normal(size=(3,) + tuple(shape)).astype(np.float32)
+        y = keras.ops.convert_to_numpy(model(x))
+        save(f"lambda/{i}/input.npy", x)
+        save(f"lambda/{i}/output.npy", y)
+        cases.append({"index": i, "expression": expression, "input_shape": shape,
+                      "output_shape": plain(list(layer.output.shape))})
+    keras.backend.clear_session()
+    config = keras.layers.Lambda(lambda x: x, output_shape=(4,)).get_config()
+    save_json("lambda/cases.json", {"cases": cases, "config_keys": list(config.keys())})
+
+
+def embedding_model():
+    """A whole model over int ids: Embedding → Flatten → Dense → Dropout → Reshape → Permute → Lambda → RepeatVector."""
+    keras.backend.clear_session()
+    model = keras.Sequential([
+        keras.Input(shape=(6,), dtype="int32"),
+        keras.layers.Embedding(20, 4),
+        keras.layers.Flatten(),
+        keras.layers.Dense(6, activation="tanh", bias_initializer=keras.initializers.RandomNormal(stddev=0.3)),
+        keras.layers.Dropout(0.5),
+        keras.layers.Reshape((3, 2)),
+        keras.layers.Permute((2, 1)),
+        keras.layers.Lambda(lambda x: x[:, 0] * 2 + 1),
+        keras.layers.RepeatVector(2),
+        keras.layers.Activation("softmax"),
+    ])
+    ids = rng.integers(0, 20, size=(5, 6)).astype(np.int32)
+    y = keras.ops.convert_to_numpy(model(ids, training=False))
+    d = os.path.join(OUT, "core", "model")
+    os.makedirs(d, exist_ok=True)
+    np.save(os.path.join(d, "ids.npy"), ids)
+    save("core/model/output.npy", y)
+    save("core/model/embeddings.npy", model.layers[0].embeddings.numpy())
+    save("core/model/kernel.npy", model.layers[2].kernel.numpy())
+    save("core/model/bias.npy", model.layers[2].bias.numpy())
+    save_json("core/model/summary.json", {"layers": [{"name": l.name, "class_name": type(l).__name__,
+                                                      "output_shape": plain(list(l.output.shape)),
+                                                      "params": int(l.count_params())} for l in model.layers],
+                                          "total_params": int(model.count_params())})
 
 
 def npy_variants():
@@ -200,6 +379,9 @@ if __name__ == "__main__":
     dense_models()
     dense_shapes()
     summary()
+    core_layers()
+    lambda_layers()
+    embedding_model()
     npy_variants()
     fans()
     regularizers_and_constraints()

@@ -6,14 +6,15 @@ import TensorCore
 
 extension Commands {
     static let forward = Command(
-        name: "forward", usage: "forward [--batch N] [--input [INPUT=]FILE.npy …] [--output FILE.npy | DIR/] [--stats]",
+        name: "forward", usage: "forward [--batch N] [--input [INPUT=]FILE.npy …] [--output FILE.npy | DIR/] [--stats] [--training]",
         summary: "run the model on a batch: each layer's output shape and values (or statistics), then the output",
         examples: ["forward", "forward --batch 4", "forward --input x.npy --output y.npy", "forward --batch 256 --stats",
-                   "forward --input a=a.npy --input b=b.npy --output out/"],
-        flags: [.init(name: "batch", value: "N", help: "size of the random batch (default 1); inputs are drawn from N(0, 1)"),
+                   "forward --input a=a.npy --input b=b.npy --output out/", "forward --training"],
+        flags: [.init(name: "batch", value: "N", help: "size of the random batch (default 1); inputs are drawn from N(0, 1), int32 ids uniformly"),
                 .init(name: "input", value: "FILE", help: "read a batch from a .npy file of shape (batch, …input shape); NAME=FILE for one of several inputs"),
                 .init(name: "output", value: "FILE", help: "write the output to a .npy file; with several outputs, DIR/ gets one LAYER.npy each"),
-                .init(name: "stats", value: nil, help: "a table of each layer's output statistics beside what theory predicts")]
+                .init(name: "stats", value: nil, help: "a table of each layer's output statistics beside what theory predicts"),
+                .init(name: "training", value: nil, help: "run as in training (model(x, training=True)): dropout layers drop values")]
     ) { inv, session in
         try inv.noArguments()
         let model = session.model
@@ -27,7 +28,11 @@ extension Commands {
         var rows = model.inputs.compactMap { i in feeds[i.name].map { StatsRow(name: i.name, shape: $0.shape, stats: Statistics($0.scalars), saturated: nil, predicted: nil) } }
         var kept = feeds.mapValues(Session.keep)
         var activity: [Penalty] = []
-        let outputs = try model.forward(feeds) { node, y in
+        let training = inv.has("training")
+        if training { session.say(session.style.dim("training mode: dropout layers drop values (deterministic for the seed)")) }
+        let outputs: [(name: String, value: Tensor)]
+        do {
+        outputs = try model.forward(feeds, training: training, random: &session.dataGenerator) { node, y in
             let stats = Statistics(y.scalars)
             kept[node.name] = Session.keep(y)
             if let p = try Model.activityPenalty(node, output: y) { activity.append(p) }
@@ -49,6 +54,10 @@ extension Commands {
                 session.say(indent(Format.preview(y), by: 2))
             }
         }
+        } catch let e as LabError where inv.repeated["input"] == nil
+                    && model.inputs.contains(where: { $0.dtype == .float32 && model.idRange(for: $0.name) != nil }) {
+            throw LabError(e.message, suggestion: "the input is float32, so forward drew N(0, 1) values; with 'input … dtype=int32' it draws ids below input_dim")
+        }
         session.lastOutputs = kept
         session.lastActivityPenalties = (activity, feeds.values.first?.shape.first ?? 1)
         if statsOnly {
@@ -61,7 +70,7 @@ extension Commands {
         if let target = try inv.text("output") {
             for (file, (name, y)) in try outputFiles(target, outputs) {
                 try NPY.write(y, to: URL(fileURLWithPath: file))
-                session.say("wrote \(name)'s output \(Tensor.describe(y.shape)) float32 to \(file)")
+                session.say("wrote \(name)'s output \(Tensor.describe(y.shape)) \(y.dtype.rawValue) to \(file)")
             }
         }
     }
@@ -145,8 +154,17 @@ extension Session {
             .map { $0.reduce(1.0) { $0 * Double($1) } }.sorted(by: >)
         try MemoryBudget.check(elements: Double(batch) * perSample.prefix(3).reduce(0, +), "forward --batch \(thousands(batch))")
         for input in missing {
-            var t = Tensor(zeros: [batch] + input.shape)
-            dataGenerator.fillNormal(&t.scalars)
+            var t = Tensor(zeros: [batch] + input.shape, dtype: input.dtype)
+            if input.dtype == .int32 {
+                let range = model.idRange(for: input.name)
+                let bound = range?.bound ?? 10
+                for i in t.scalars.indices { t.scalars[i] = Float(dataGenerator.nextInt(below: bound)) }
+                say(style.name(input.name) + "  " + Tensor.describe(t.shape) + " int32 ids drawn uniformly from [0, \(bound))"
+                    + (range.map { " (input_dim of \($0.layer))" } ?? " (it feeds no embedding layer, so small whole numbers)"))
+                say(indent(Format.preview(t), by: 2))
+            } else {
+                dataGenerator.fillNormal(&t.scalars)
+            }
             feeds[input.name] = t
         }
         return feeds

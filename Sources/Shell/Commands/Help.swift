@@ -42,6 +42,11 @@ extension Commands {
                 session.say("  " + p.name + String(repeating: " ", count: width - p.name.count) + "  "
                             + (p.defaultValue.map(\.python) ?? "(required)"))
             }
+            if !type.examples.isEmpty {
+                session.say("Examples:")
+                for e in type.examples { session.say("  " + e) }
+            }
+            if type.className == "Lambda" { session.say("The expression language: docs/lambda.md") }
             return
         }
         let families: [(String, [String])] = [

@@ -3,12 +3,13 @@ import TensorCore
 
 extension Commands {
     static let input = Command(
-        name: "input", usage: "input SIZE… [name=NAME]",
+        name: "input", usage: "input SIZE… [name=NAME] [dtype=float32|int32]",
         summary: "define the model's input: the shape of one sample, without the batch size",
-        examples: ["input 16", "input 28 28 1", "input (28, 28, 1) name=image"]
+        examples: ["input 16", "input 28 28 1", "input (28, 28, 1) name=image", "input 10 dtype=int32"]
     ) { inv, session in
         var sizes: [Value] = inv.values
         var name: String?
+        var dtype = DType.float32
         for k in inv.keywords {
             switch k.key {
             case "shape": sizes.append(k.value)
@@ -16,9 +17,11 @@ extension Commands {
                 guard case .string(let n) = k.value, isValidName(n) else { throw LabError("input: name must be a plain name, got \(k.value.python)") }
                 name = n
             case "dtype":
-                guard k.value == .string("float32") else {
-                    throw LabError("input: dtype \(k.value.python) is not supported yet", suggestion: "inputs are float32")
+                guard case .string(let d) = k.value, let t = DType(rawValue: d) else {
+                    throw LabError("input: dtype \(k.value.python) is not supported",
+                                   suggestion: "use float32 (the default) or int32 (integer ids for an embedding layer)")
                 }
+                dtype = t
             default:
                 throw LabError("input: unknown argument '\(k.key)'", suggestion: nearest(to: k.key, in: ["shape", "name", "dtype"]).map { "did you mean '\($0)'?" } ?? "it takes sizes, shape=, name= and dtype=")
             }
@@ -34,9 +37,9 @@ extension Commands {
             return n
         }
         let built = session.model.nodes.filter { $0.outputShape == nil }.map(\.name)
-        try session.change { try $0.setInput(shape: shape, name: name) }
+        try session.change { try $0.setInput(shape: shape, name: name, dtype: dtype) }
         guard let node = session.model.inputs.last else { return }
-        session.say("\(session.style.name(node.name)) (InputLayer): \(node.outputShape)")
+        session.say("\(session.style.name(node.name)) (InputLayer): \(node.outputShape)" + (dtype == .float32 ? "" : " \(dtype.rawValue)"))
         if !built.isEmpty { session.say("built " + built.joined(separator: ", ")) }
     }
 }

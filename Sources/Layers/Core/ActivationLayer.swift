@@ -1,0 +1,41 @@
+import TensorCore
+
+/// Keras's `Activation` layer: applies an activation function, shape unchanged.
+/// (The Swift name avoids the `Activation` function type it wraps.)
+public struct ActivationLayer: UnaryLayer {
+    public static let className = "Activation"
+    public var name = ""
+    public var trainable = true
+    public var weights: [Tensor] = []
+    public var activation: Activation
+
+    public static let type = LayerType(
+        "Activation", positional: 1, summary: "applies an activation function element by element (softmax: along the last axis)",
+        examples: ["add activation relu", "add activation softmax"],
+        [.init("activation", nil)]
+    ) { a, _ in
+        ActivationLayer(activation: try Activation.make(a["activation"]))
+    }
+
+    public init(activation: Activation) { self.activation = activation }
+
+    public var config: [Keyword] { [Keyword("activation", .string(activation.name))] }
+
+    public func outputShape(for input: Shape) throws -> Shape { input }
+
+    public func call(_ x: Tensor, training: Bool) throws -> Tensor {
+        var y = x
+        y.dtype = .float32
+        activation.apply(&y)
+        return y
+    }
+
+    public func explanation(for inputs: [Shape]) -> [String] {
+        guard let input = inputs.first else { return [] }
+        let how = activation.name == "softmax" || activation.name == "log_softmax"
+            ? "along the last axis (each row of \(input.last.map(String.init) ?? "?") values)" : "to every value on its own"
+        return ["output = \(activation.name)(x), applied \(how)",
+                "output shape = input shape: \(input) → \(input)",
+                "no weights: params = 0"]
+    }
+}

@@ -1,0 +1,112 @@
+import TensorCore
+
+/// `Dropout(rate)`: the identity at inference; in training each value is kept with
+/// probability 1 − rate and scaled by 1/(1 − rate), or set to 0.
+public struct Dropout: UnaryLayer, RandomLayer {
+    public static let className = "Dropout"
+    public var name = ""
+    public var trainable = true
+    public var weights: [Tensor] = []
+
+    public var rate: Double
+    /// None entries take the input's size; a 1 shares one mask value along that axis.
+    public var noiseShape: [Int?]?
+    public var seed: Int?
+
+    public static let type = LayerType(
+        "Dropout", positional: 1, summary: "randomly zeroes a fraction rate of the values in training (forward --training); identity otherwise",
+        examples: ["add dropout 0.5", "add dropout 0.25 noise_shape=(None, 1, 8) seed=7"],
+        [.init("rate", nil), .init("noise_shape", .null), .init("seed", .null)]
+    ) { a, _ in
+        let rate = try a.double("rate")
+        guard rate >= 0, rate <= 1 else {
+            throw LabError("Dropout: rate must be between 0 and 1 (the fraction of values dropped), got \(Value.pythonFloat(rate))")
+        }
+        var noiseShape: [Int?]?
+        if !a.isNone("noise_shape") {
+            let dims = try a.shapeTuple("noise_shape", allowNone: true)
+            if let bad = dims.compactMap({ $0 }).first(where: { $0 <= 0 }) {
+                throw LabError("Dropout: noise_shape sizes must be positive or None, got \(bad) in \(a["noise_shape"].python)")
+            }
+            noiseShape = dims
+        }
+        return Dropout(rate: rate, noiseShape: noiseShape, seed: try a.seed())
+    }
+
+    public init(rate: Double, noiseShape: [Int?]? = nil, seed: Int? = nil) {
+        self.rate = rate
+        self.noiseShape = noiseShape
+        self.seed = seed
+    }
+
+    public var config: [Keyword] {
+        [Keyword("rate", .double(rate)), Keyword("seed", seed.map { .int($0) } ?? .null),
+         Keyword("noise_shape", noiseShape.map { .tuple($0.map { $0.map { .int($0) } ?? .null }) } ?? .null)]
+    }
+
+    private var noiseText: String {
+        Value.tuple((noiseShape ?? []).map { $0.map { .int($0) } ?? .null }).python
+    }
+
+    /// The mask's shape for an input: noise_shape with None entries taken from the input.
+    private func maskShape(_ input: [Int?]) throws -> [Int?] {
+        guard let noiseShape else { return input }
+        guard noiseShape.count == input.count else {
+            throw LabError("\(name): noise_shape \(noiseText) has \(noiseShape.count) entries but the input \(Shape(input)) has \(input.count) axes")
+        }
+        return try zip(noiseShape, input).map { n, d in
+            guard let n else { return d }
+            guard n == 1 || d == nil || n == d else {
+                throw LabError("\(name): noise_shape \(noiseText) does not fit the input \(Shape(input)): each size must be None, 1 or the input's size")
+            }
+            return n
+        }
+    }
+
+    public func outputShape(for input: Shape) throws -> Shape {
+        _ = try maskShape(input.dims)
+        return input
+    }
+
+    public func call(_ x: Tensor, training: Bool) throws -> Tensor {
+        var random = RandomGenerator(seed: UInt64(seed ?? 0))
+        return try call([x], training: training, random: &random)
+    }
+
+    /// With `seed=N` the mask comes from a generator seeded with N (the same mask on
+    /// every call); otherwise from `random`, the session's stream.
+    public func call(_ inputs: [Tensor], training: Bool, random: inout RandomGenerator) throws -> Tensor {
+        guard inputs.count == 1, let x = inputs.first else { throw LabError("\(name) (Dropout) takes one input, got \(inputs.count)") }
+        guard training, rate > 0 else { return x }
+        let shape = try maskShape(x.shape.map(Optional.init)).enumerated().map { $1 ?? x.shape[$0] }
+        var keep = Tensor(zeros: shape)
+        var own = seed.map { RandomGenerator(seed: UInt64($0)) }
+        let scale = Float(1 / (1 - rate))
+        for i in keep.scalars.indices {
+            let u = own?.nextUniform() ?? random.nextUniform()
+            keep.scalars[i] = Double(u) < 1 - rate ? scale : 0
+        }
+        return try Tensor.combine(x, keep) { v, k in k == 0 ? 0 : v * k }
+    }
+
+    public func explanation(for inputs: [Shape]) -> [String] {
+        guard let input = inputs.first else { return [] }
+        let keep = 1 - rate
+        var lines = [
+            "forward (inference): output = x, unchanged",
+            "forward --training: each value is kept with probability 1 − rate = \(Value.pythonFloat(keep)) and multiplied by 1/(1 − rate) = \(rate < 1 ? shortNumber(1 / keep) : "inf"), otherwise set to 0",
+            "so the expected value of every output equals its input",
+        ]
+        if noiseShape != nil, let mask = try? maskShape(input.dims) {
+            lines.append("noise_shape \(noiseText): one mask of shape \(Shape(mask)) shared along the axes of size 1 (None takes the input's size)")
+        }
+        lines += ["output shape = input shape: \(input) → \(input)", "no weights: params = 0"]
+        return lines
+    }
+}
+
+/// A number rounded to 3 decimals, without a trailing `.0`: `2`, `1.333`.
+func shortNumber(_ x: Double) -> String {
+    let r = (x * 1000).rounded() / 1000
+    return r == r.rounded() && abs(r) < 1e15 ? String(Int(r)) : String(r)
+}

@@ -1,0 +1,46 @@
+import TensorCore
+
+/// `Flatten()`: (batch, d1, d2, …) → (batch, d1·d2·…). With channels_first the
+/// channel axis is moved last before flattening, as Keras does.
+public struct Flatten: UnaryLayer {
+    public static let className = "Flatten"
+    public var name = ""
+    public var trainable = true
+    public var weights: [Tensor] = []
+    public var channelsFirst: Bool
+
+    public static let type = LayerType(
+        "Flatten", positional: 1, summary: "flattens each sample to one axis: (batch, d1, d2, …) → (batch, d1·d2·…)",
+        examples: ["add flatten"],
+        [.init("data_format", .null)]
+    ) { a, _ in
+        switch try a.optionalString("data_format") {
+        case nil, "channels_last": return Flatten(channelsFirst: false)
+        case "channels_first": return Flatten(channelsFirst: true)
+        case let other?:
+            throw LabError("Flatten: data_format must be 'channels_last' or 'channels_first', got '\(other)'")
+        }
+    }
+
+    public init(channelsFirst: Bool = false) { self.channelsFirst = channelsFirst }
+
+    public var config: [Keyword] { [Keyword("data_format", .string(channelsFirst ? "channels_first" : "channels_last"))] }
+
+    public func outputShape(for input: Shape) throws -> Shape {
+        Shape([input.dims.first ?? nil, try input.sampleCount()])
+    }
+
+    public func call(_ x: Tensor, training: Bool) throws -> Tensor {
+        guard let batch = x.shape.first else { return try x.reshaped([1, 1]) }
+        let y = channelsFirst && x.rank > 2 ? try x.transposed([0] + Array(2..<x.rank) + [1]) : x
+        return try y.reshaped([batch, batch == 0 ? 0 : x.count / batch])
+    }
+
+    public func explanation(for inputs: [Shape]) -> [String] {
+        guard let input = inputs.first, let out = try? outputShape(for: input) else { return [] }
+        var lines = ["output shape: the sizes after the batch axis multiplied, \(input.sampleProduct): \(input) → \(out)"]
+        if channelsFirst, input.rank > 2 { lines.append("channels_first: the channel axis (axis 1) is moved last before flattening, so the order matches channels_last") }
+        lines.append("values keep their row-major order; no weights: params = 0")
+        return lines
+    }
+}

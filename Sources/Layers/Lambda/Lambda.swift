@@ -1,0 +1,134 @@
+import TensorCore
+
+/// Keras's `Lambda` layer, with an expression in a small, safe language instead of
+/// Python code: `add lambda "x * 2 + 1"`. The expression can read only its input `x`,
+/// numbers, the layer's `arguments` and a fixed list of functions (docs/lambda.md).
+public struct Lambda: UnaryLayer {
+    public static let className = "Lambda"
+    public var name = ""
+    public var trainable = true
+    public var weights: [Tensor] = []
+
+    /// The expression as typed; Keras's config key `function`.
+    public var function: String
+    var expression: Expression
+    /// `output_shape=`, without the batch axis; checked against the inferred shape.
+    public var statedShape: [Int?]?
+    /// `arguments=dict(a=2)`: names usable in the expression.
+    public var arguments: [Keyword]
+
+    public static let type = LayerType(
+        "Lambda", positional: 1,
+        summary: "computes an expression of its input x: arithmetic, comparisons, functions, reductions, slicing",
+        examples: ["add lambda \"x * 2 + 1\"", "add lambda \"sqrt(abs(x))\"", "add lambda \"x[:, 0:4]\"",
+                   "add lambda \"x - mean(x, axis=-1, keepdims=True)\""],
+        [.init("function", nil), .init("output_shape", .null), .init("mask", .null), .init("arguments", .null)]
+    ) { a, _ in
+        guard case .string(let text) = a["function"] else {
+            throw LabError("Lambda: the function must be an expression in quotes, got \(a["function"].python)",
+                           suggestion: "for example: add lambda \"sqrt(abs(x))\"")
+        }
+        guard a.isNone("mask") else {
+            throw LabError("Lambda: mask is not supported (LayerLab does not compute masks); leave it out")
+        }
+        let arguments = try Lambda.arguments(a["arguments"])
+        let statedShape = a.isNone("output_shape") ? nil : try a.shapeTuple("output_shape", allowNone: true)
+        if let bad = statedShape?.compactMap({ $0 }).first(where: { $0 < 0 }) {
+            throw LabError("Lambda: output_shape sizes must be positive or None, got \(bad)")
+        }
+        return try Lambda(function: text, statedShape: statedShape, arguments: arguments)
+    }
+
+    public init(function: String, statedShape: [Int?]? = nil, arguments: [Keyword] = []) throws {
+        var constants: [String: Double] = [:]
+        for k in arguments {
+            switch k.value {
+            case .int(let i): constants[k.key] = Double(i)
+            case .double(let d): constants[k.key] = d
+            case .bool(let b): constants[k.key] = b ? 1 : 0
+            default: throw LabError("Lambda: arguments hold numbers only; '\(k.key)' is \(k.value.kindName)")
+            }
+        }
+        do { expression = try ExpressionParser.parse(function, constants: constants) } catch let e as LabError { throw e.at("Lambda") }
+        self.function = function
+        self.statedShape = statedShape
+        self.arguments = arguments
+    }
+
+    /// `arguments=dict(a=2, b=0.5)` (or a dict from a config).
+    static func arguments(_ value: Value) throws -> [Keyword] {
+        let items: [Keyword]
+        switch value {
+        case .null: return []
+        case .dict(let d): items = d
+        case .call(let f, let args) where f == "dict" && args.positional.isEmpty: items = args.keywords
+        default: throw LabError("Lambda: arguments must be dict(name=number, …), got \(value.python)")
+        }
+        for k in items where k.key == "x" || ExpressionFunctions.lookup(k.key) != nil || ["True", "False", "None"].contains(k.key) {
+            throw LabError("Lambda: the argument name '\(k.key)' is taken by the expression language; choose another")
+        }
+        return items
+    }
+
+    public var config: [Keyword] {
+        var c = [Keyword("function", .string(function))]
+        if let statedShape { c.append(Keyword("output_shape", .tuple(statedShape.map { $0.map { .int($0) } ?? .null }))) }
+        c.append(Keyword("arguments", .dict(arguments)))
+        return c
+    }
+
+    /// The result's shape, found by evaluating on shapes alone. Unknown sizes (the
+    /// batch) are tried as 83 and as 89, as Keras's JAX backend does: sizes that come
+    /// out different depend on them and are unknown.
+    func inferredShape(_ input: Shape) throws -> Shape {
+        func run(_ size: Int) throws -> [Int] {
+            let result = try ExpressionEvaluator(x: .symbolic(input.dims.map { $0 ?? size })).evaluate(expression)
+            switch result {
+            case .symbolic(let s): return s
+            case .tensor(let t): return t.shape
+            default:
+                throw LabError("'\(function)' gives \(result.text), not a tensor", suggestion: "use x in the expression")
+            }
+        }
+        let a: [Int], b: [Int]
+        do { (a, b) = (try run(83), try run(89)) } catch let e as LabError {
+            // Shapes in the message show the unknown batch size as it was tried: write it as None.
+            let message = e.message.replacing("(83, ", with: "(None, ").replacing("(83,)", with: "(None,)")
+            throw LabError(message, suggestion: e.suggestion)
+        }
+        guard a.count == b.count else { throw LabError("the number of axes of '\(function)' depends on the batch size") }
+        return Shape(zip(a, b).map { $0 == $1 ? $0 : nil })
+    }
+
+    public func outputShape(for input: Shape) throws -> Shape {
+        let shape = try inferredShape(input)
+        if let statedShape {
+            let stated = Shape([input.dims.first ?? nil] + statedShape)
+            guard stated == shape else {
+                throw LabError("output_shape \(Value.tuple(statedShape.map { $0.map { .int($0) } ?? .null }).python) means \(stated), but '\(function)' gives \(shape) for the input \(input)")
+            }
+        }
+        return shape
+    }
+
+    public func call(_ x: Tensor, training: Bool) throws -> Tensor {
+        switch try ExpressionEvaluator(x: .tensor(x)).evaluate(expression) {
+        case .tensor(var t):
+            t.dtype = .float32
+            return t
+        case let other: throw LabError("'\(function)' gives \(other.text), not a tensor", suggestion: "use x in the expression")
+        }
+    }
+
+    public func explanation(for inputs: [Shape]) -> [String] {
+        guard let input = inputs.first, let out = try? outputShape(for: input) else { return [] }
+        var lines = ["output = \(function)"]
+        let read = expression.description
+        if read.filter({ !$0.isWhitespace }) != function.filter({ !$0.isWhitespace }) { lines.append("read as \(read)") }
+        if !arguments.isEmpty { lines.append("arguments: " + arguments.map { "\($0.key) = \($0.value.python)" }.joined(separator: ", ")) }
+        lines.append("output shape, found by evaluating the expression on shapes: \(input) → \(out)"
+                     + (statedShape == nil ? "" : " (output_shape states the same)"))
+        lines.append("no weights: params = 0")
+        return lines
+    }
+}

@@ -1,0 +1,29 @@
+extension Tensor {
+    /// Rows of a 2-D table picked by integer ids: `table.gatherRows(ids)` has shape
+    /// `ids.shape + [columns]` (Keras's `ops.take(table, ids, axis=0)`). Ids that are
+    /// not whole numbers are truncated, as a cast to int32 does; an id outside the
+    /// table is an error naming the id and its position in `ids`.
+    public func gatherRows(_ ids: Tensor) throws -> Tensor {
+        guard rank == 2 else { throw LabError("gatherRows needs a 2-D table, got \(Tensor.describe(shape))") }
+        let rows = shape[0], columns = shape[1]
+        var out = [Float](repeating: 0, count: ids.count * columns)
+        for (i, value) in ids.scalars.enumerated() {
+            let row = value.isFinite && abs(value) < 1e9 ? Int(value.rounded(.towardZero)) : -1
+            guard row >= 0, row < rows else {
+                let shown = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+                throw LabError("index \(shown) at position \(Tensor.describe(ids.position(of: i))) is out of range: valid ids are 0 to \(rows - 1)")
+            }
+            for j in 0..<columns { out[i * columns + j] = scalars[row * columns + j] }
+        }
+        return Tensor(unchecked: ids.shape + [columns], out)
+    }
+
+    /// The multi-index of the element at flat offset `i`.
+    public func position(of i: Int) -> [Int] {
+        var rest = i
+        return Tensor.strides(shape).map { s in
+            defer { rest %= s }
+            return rest / s
+        }
+    }
+}
