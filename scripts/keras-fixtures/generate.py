@@ -356,6 +356,89 @@ def embedding_model():
                                           "total_params": int(model.count_params())})
 
 
+def merge_layers():
+    """Every merge layer on fixed inputs, shapes that broadcast, and Dot's axes settings."""
+    d = "merge"
+    x3 = rng.normal(size=(4, 3)).astype(np.float32)
+    y3 = rng.normal(size=(4, 3)).astype(np.float32)
+    z3 = rng.normal(size=(4, 3)).astype(np.float32)
+    y1 = rng.normal(size=(4, 1)).astype(np.float32)
+    t43 = rng.normal(size=(4, 5, 3)).astype(np.float32)
+    for name, v in [("x3", x3), ("y3", y3), ("z3", z3), ("y1", y1), ("t43", t43)]:
+        save(f"{d}/{name}.npy", v)
+    cases = []
+    L = keras.layers
+    elementwise = {"Add": L.Add, "Subtract": L.Subtract, "Multiply": L.Multiply, "Average": L.Average,
+                   "Maximum": L.Maximum, "Minimum": L.Minimum}
+    for cls, make in elementwise.items():
+        combos = [["x3", "y3"], ["x3", "y1"], ["t43", "y3"]] + ([] if cls == "Subtract" else [["x3", "y3", "z3"]])
+        for names in combos:
+            arrays = [{"x3": x3, "y3": y3, "z3": z3, "y1": y1, "t43": t43}[n] for n in names]
+            out = keras.ops.convert_to_numpy(make()(arrays))
+            file = f"{cls}_{'_'.join(names)}"
+            save(f"{d}/{file}.npy", out)
+            cases.append({"class": cls, "inputs": names, "file": file, "config": {}, "shape": list(out.shape)})
+    a = rng.normal(size=(2, 4, 3)).astype(np.float32)
+    b = rng.normal(size=(2, 5, 3)).astype(np.float32)
+    c = rng.normal(size=(2, 4, 5)).astype(np.float32)
+    v = rng.normal(size=(2, 3)).astype(np.float32)
+    w = rng.normal(size=(2, 3)).astype(np.float32)
+    for name, arr in [("a", a), ("b", b), ("c", c), ("v", v), ("w", w)]:
+        save(f"{d}/{name}.npy", arr)
+    dots = [(["v", "w"], 1, False), (["v", "w"], 1, True), (["a", "b"], [2, 2], False), (["a", "c"], 1, False),
+            (["a", "v"], [2, 1], False), (["a", "b"], -1, True), (["c", "a"], [1, 1], False)]
+    arrays = {"a": a, "b": b, "c": c, "v": v, "w": w}
+    for names, axes, norm in dots:
+        out = keras.ops.convert_to_numpy(L.Dot(axes=axes, normalize=norm)([arrays[n] for n in names]))
+        file = f"Dot_{'_'.join(names)}_{str(axes).replace(' ', '').replace(',', '_').strip('[]')}_{int(norm)}"
+        save(f"{d}/{file}.npy", out)
+        cases.append({"class": "Dot", "inputs": names, "file": file, "config": {"axes": axes, "normalize": norm},
+                      "shape": list(out.shape)})
+    for names, axis in [(["a", "b"], 1), (["a", "a"], -1), (["v", "w"], 1), (["a", "c"], 2)]:
+        try:
+            out = keras.ops.convert_to_numpy(L.Concatenate(axis=axis)([arrays[n] for n in names]))
+        except Exception:
+            continue
+        file = f"Concatenate_{'_'.join(names)}_{axis}"
+        save(f"{d}/{file}.npy", out)
+        cases.append({"class": "Concatenate", "inputs": names, "file": file, "config": {"axis": axis}, "shape": list(out.shape)})
+    save_json(f"{d}/cases.json", cases)
+
+
+def functional_model():
+    """A two-input functional model with branches, merges and two outputs."""
+    d = "functional"
+    keras.backend.clear_session()
+    a = keras.Input(shape=(16,), name="a")
+    b = keras.Input(shape=(8,), name="b")
+    left = keras.layers.Dense(8, activation="relu", name="left")(a)
+    right = keras.layers.Dense(8, activation="tanh", name="right")(b)
+    total = keras.layers.Add(name="total")([left, right])
+    both = keras.layers.Concatenate(name="both")([left, right, total])
+    hidden = keras.layers.Dense(6, activation="relu", name="hidden")(both)
+    sim = keras.layers.Dot(axes=1, normalize=True, name="sim")([left, right])
+    out = keras.layers.Dense(2, activation="softmax", name="out")(hidden)
+    model = keras.Model(inputs=[a, b], outputs=[out, sim])
+    xa = rng.normal(size=(5, 16)).astype(np.float32)
+    xb = rng.normal(size=(5, 8)).astype(np.float32)
+    ya, yb = model.predict([xa, xb], verbose=0)
+    save(f"{d}/a.npy", xa)
+    save(f"{d}/b.npy", xb)
+    save(f"{d}/out.npy", ya)
+    save(f"{d}/sim.npy", yb)
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            save(f"{d}/{layer.name}.kernel.npy", layer.kernel.numpy())
+            save(f"{d}/{layer.name}.bias.npy", layer.bias.numpy())
+    lines = []
+    model.summary(print_fn=lambda s, line_break=True: lines.append(s))
+    with open(os.path.join(OUT, d, "summary.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    save_json(f"{d}/layers.json", [{"name": l.name, "class": type(l).__name__,
+                                    "output_shape": [None if x is None else int(x) for x in l.output.shape],
+                                    "params": int(l.count_params())} for l in model.layers])
+
+
 def npy_variants():
     """NumPy files of every layout the .npy reader accepts (no Keras involved)."""
     base = np.arange(24, dtype=np.float64).reshape(2, 3, 4) / 8 - 1
@@ -385,5 +468,7 @@ if __name__ == "__main__":
     npy_variants()
     fans()
     regularizers_and_constraints()
+    merge_layers()
+    functional_model()
     save_json("version.json", {"keras": keras.__version__, "backend": keras.backend.backend()})
     print("wrote", OUT, file=sys.stderr)
