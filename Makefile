@@ -2,7 +2,7 @@
 #   make run    installs what is missing (Debian packages), builds, and starts the shell
 #   make test   installs what is missing and runs every test
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev libreadline-dev zlib1g-dev
+APT_PACKAGES := libopenblas-dev libreadline-dev libhdf5-dev
 
 .PHONY: deps build run test fixtures clean
 

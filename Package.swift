@@ -8,6 +8,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C libraries: each has exactly one Swift module that imports it.
@@ -15,13 +16,17 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline",
                        providers: [.apt(["libreadline-dev"])]),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib",
-                       providers: [.apt(["zlib1g-dev"])]),
+
+        // HDF5 behind a C shim: its headers and macros stay in chdf5.c.
+        .target(name: "CHDF5", path: "Sources/CHDF5",
+                cSettings: [.unsafeFlags(["-I/usr/include/hdf5/serial"])],
+                linkerSettings: [.linkedLibrary("hdf5_serial")]),
 
         .target(name: "TensorCore", dependencies: ["CBLAS"]),
         .target(name: "Layers", dependencies: ["TensorCore"]),
         .target(name: "Models", dependencies: ["Layers", "TensorCore"]),
-        .target(name: "Formats", dependencies: ["Models", "Layers", "TensorCore", "CZlib"]),
+        .target(name: "Formats", dependencies: ["Models", "Layers", "TensorCore", "CHDF5",
+                                                .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Shell", dependencies: ["Models", "Layers", "Formats", "TensorCore"]),
         // readline's C globals (rl_line_buffer, the completion hooks) are shared mutable
         // state that Swift 6 mode rejects: this one small module uses Swift 5 mode.

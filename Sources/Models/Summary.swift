@@ -27,13 +27,17 @@ public struct ModelSummary: Sendable {
         modelName = model.name
         isChain = model.isChain
         var rows: [Row] = []
-        if !isChain {
-            rows += model.inputs.map {
-                Row(name: $0.name, className: "InputLayer", outputShape: $0.outputShape, parameters: 0,
-                    built: true, macs: 0, connectedTo: [], isInput: true, notes: [])
+        // A graph is listed in Keras's order (inputs first, then by depth), as model.summary() does.
+        let order = isChain ? model.nodes.map(\.name) : model.kerasOrder
+        for name in order {
+            if let input = model.input(named: name) {
+                if !isChain {
+                    rows.append(Row(name: input.name, className: "InputLayer", outputShape: input.outputShape, parameters: 0,
+                                    built: true, macs: 0, connectedTo: [], isInput: true, notes: []))
+                }
+                continue
             }
-        }
-        for node in model.nodes {
+            guard let node = model.node(named: name) else { continue }
             let shapes = model.inputShapes(of: node)
             rows.append(Row(name: node.name, className: node.layer.className, outputShape: node.outputShape,
                             parameters: node.layer.parameterCount, built: node.outputShape != nil,

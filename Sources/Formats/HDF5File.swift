@@ -1,0 +1,129 @@
+import CHDF5
+import Foundation
+import TensorCore
+
+/// An HDF5 file through the real C library (libhdf5), with just what Keras's
+/// `model.weights.h5` needs: groups, string attributes and float datasets.
+/// This is the only Swift code that touches HDF5.
+final class HDF5File {
+    let id: Int64
+    let path: String
+
+    private init(id: Int64, path: String) {
+        self.id = id
+        self.path = path
+    }
+
+    static func create(_ path: String) throws -> HDF5File {
+        ll_h5_quiet()
+        let id = ll_h5_create(path)
+        guard id >= 0 else { throw LabError("cannot create the HDF5 file '\(path)'") }
+        return HDF5File(id: id, path: path)
+    }
+
+    static func open(_ path: String) throws -> HDF5File {
+        ll_h5_quiet()
+        let id = ll_h5_open_readonly(path)
+        guard id >= 0 else { throw LabError("'\(path)' is not a readable HDF5 file") }
+        return HDF5File(id: id, path: path)
+    }
+
+    deinit { _ = ll_h5_close_file(id) }
+
+    var root: HDF5Group { HDF5Group(id: id, path: "/", owned: false) }
+}
+
+/// A group in an HDF5 file; closed when released.
+final class HDF5Group {
+    let id: Int64
+    let path: String
+    private let owned: Bool
+
+    init(id: Int64, path: String, owned: Bool = true) {
+        self.id = id
+        self.path = path
+        self.owned = owned
+    }
+
+    deinit { if owned { _ = ll_h5_close_group(id) } }
+
+    private func child(_ name: String) -> String { path == "/" ? "/" + name : path + "/" + name }
+
+    func createGroup(_ name: String) throws -> HDF5Group {
+        let g = ll_h5_create_group(id, name)
+        guard g >= 0 else { throw LabError("cannot create the HDF5 group \(child(name))") }
+        return HDF5Group(id: g, path: child(name))
+    }
+
+    /// The group `name`, or nil when there is none.
+    func group(_ name: String) throws -> HDF5Group? {
+        switch ll_h5_kind(id, name) {
+        case 0: return nil
+        case 1:
+            let g = ll_h5_open_group(id, name)
+            guard g >= 0 else { throw LabError("cannot open the HDF5 group \(child(name))") }
+            return HDF5Group(id: g, path: child(name))
+        default: throw LabError("\(child(name)) in the HDF5 file is not a group")
+        }
+    }
+
+    func hasDataset(_ name: String) -> Bool { ll_h5_kind(id, name) == 2 }
+
+    /// The names of the group's members, in name order.
+    func childNames() throws -> [String] {
+        var count: UInt64 = 0
+        guard ll_h5_child_count(id, &count) == 0 else { throw LabError("cannot list the HDF5 group \(path)") }
+        guard count < 1_000_000 else { throw LabError("the HDF5 group \(path) claims \(count) members") }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        return try (0..<count).map { i in
+            guard ll_h5_child_name(id, i, &buffer, buffer.count) >= 0 else { throw LabError("cannot read a name in the HDF5 group \(path)") }
+            return String(cString: buffer)
+        }
+    }
+
+    func setAttribute(_ name: String, _ value: String) throws {
+        guard ll_h5_write_string_attribute(id, name, value) == 0 else {
+            throw LabError("cannot write the attribute \(name) of \(path)")
+        }
+    }
+
+    func attribute(_ name: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 65536)
+        guard ll_h5_read_string_attribute(id, name, &buffer, buffer.count) >= 0 else { return nil }
+        return String(cString: buffer)
+    }
+
+    func writeDataset(_ name: String, _ t: Tensor) throws {
+        let dims = t.shape.map { UInt64($0) }
+        let status = t.scalars.withUnsafeBufferPointer { values in
+            dims.withUnsafeBufferPointer { d in ll_h5_write_float_dataset(id, name, Int32(dims.count), d.baseAddress, values.baseAddress) }
+        }
+        guard status == 0 else { throw LabError("cannot write the HDF5 dataset \(child(name))") }
+    }
+
+    /// The dataset's shape, checked before anything is read.
+    func datasetShape(_ name: String) throws -> [Int] {
+        var rank: Int32 = 0
+        var dims = [UInt64](repeating: 0, count: 32)
+        guard ll_h5_dataset_shape(id, name, &rank, &dims, 32) == 0 else {
+            throw LabError("cannot read the shape of the HDF5 dataset \(child(name))")
+        }
+        return try dims.prefix(Int(rank)).map {
+            guard $0 < UInt64(Int32.max) else { throw LabError("the HDF5 dataset \(child(name)) claims a size of \($0)") }
+            return Int($0)
+        }
+    }
+
+    /// Reads a dataset as float32; its shape must be `expected` (so nothing unexpected is allocated).
+    func readDataset(_ name: String, expecting expected: [Int]) throws -> Tensor {
+        let shape = try datasetShape(name)
+        guard shape == expected else {
+            throw LabError("\(child(name)) has shape \(Tensor.describe(shape)), expected \(Tensor.describe(expected))")
+        }
+        guard ll_h5_dataset_is_numeric(id, name) == 1 else { throw LabError("\(child(name)) does not hold numbers") }
+        var t = Tensor(zeros: shape)
+        let status = t.scalars.withUnsafeMutableBufferPointer { ll_h5_read_float_dataset(id, name, $0.baseAddress, UInt64($0.count)) }
+        guard status == 0 else { throw LabError("cannot read the HDF5 dataset \(child(name))") }
+        return t
+    }
+}
