@@ -37,6 +37,9 @@ public final class Session {
     /// Activity penalties of the last `forward`, and its batch size.
     var lastActivityPenalties: (penalties: [Penalty], batch: Int)?
 
+    /// Asks the user a yes/no question; set only at an interactive terminal.
+    public var confirm: ((String) -> Bool)?
+
     /// Set by `quit`.
     public private(set) var finished = false
 

@@ -46,6 +46,9 @@ struct LayerLabCommand: ParsableCommand {
         } else if interactive {
             let reader = ReadlineReader(historyFile: ReadlineReader.defaultHistoryFile(),
                                         completer: { session.completions(line: $0, word: $1) })
+            session.confirm = { question in
+                reader.readLine(prompt: question + " [y/N] ")?.lowercased().hasPrefix("y") == true
+            }
             print("LayerLab — Keras layers at a prompt. Type 'help' for the commands, Ctrl-D to leave.")
             let prompt = colour ? "\u{1}\u{1B}[1;36m\u{2}layerlab>\u{1}\u{1B}[0m\u{2} " : "layerlab> "
             _ = session.runLines(from: reader, prompt: prompt)

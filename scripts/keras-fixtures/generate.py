@@ -439,6 +439,84 @@ def functional_model():
                                     "params": int(l.count_params())} for l in model.layers])
 
 
+def keras_files():
+    """.keras files written by Keras (Sequential and functional, every layer type Keras 3
+    has from the chapter that LayerLab has too), with an input, Keras's output and to_json()."""
+    import shutil
+    d = os.path.join(OUT, "files")
+    os.makedirs(d, exist_ok=True)
+    L = keras.layers
+    def seq(name, shape, layers, ints=None):
+        keras.backend.clear_session()
+        return name, keras.Sequential([keras.Input(shape=shape, dtype="int32" if ints else "float32")] + layers, name=name), shape, ints
+    cases = [
+        seq("mlp", (16,), [L.Dense(32, activation="relu", kernel_regularizer="l2"), L.Dropout(0.3),
+                          L.Dense(16, activation="tanh", kernel_constraint=keras.constraints.MaxNorm(2)),
+                          L.Dense(4, activation="softmax", bias_initializer=keras.initializers.RandomNormal(stddev=0.5))]),
+        seq("core", (6, 4), [L.Activation("elu"), L.Permute((2, 1)), L.Reshape((3, 8)), L.Flatten(), L.Dense(5),
+                             L.RepeatVector(2), L.Flatten(), L.Activation("sigmoid")]),
+        seq("embedding", (7,), [L.Embedding(20, 4), L.Flatten(), L.Dense(3, activation="softmax")], ints=20),
+    ]
+    keras.backend.clear_session()
+    a = keras.Input(shape=(8,), name="a")
+    b = keras.Input(shape=(8,), name="b")
+    x = L.Dense(8, activation="relu", name="left")(a)
+    y = L.Dense(8, activation="selu", name="right")(b)
+    m = [L.Add()([x, y]), L.Subtract()([x, y]), L.Multiply()([x, y]), L.Average()([x, y]), L.Maximum()([x, y]), L.Minimum()([x, y])]
+    c = L.Concatenate()(m)
+    dot = L.Dot(axes=1, normalize=True, name="cos")([x, y])
+    out = L.Dense(3, name="out")(L.Concatenate(name="joined")([c, dot]))
+    cases.append(("functional", keras.Model([a, b], out, name="branches"), None, None))
+    facts = []
+    for name, model, shape, ints in cases:
+        if name == "functional":
+            xs = [rng.normal(size=(3, 8)).astype(np.float32), rng.normal(size=(3, 8)).astype(np.float32)]
+            save(f"files/{name}.a.npy", xs[0])
+            save(f"files/{name}.b.npy", xs[1])
+            y = model.predict(xs, verbose=0)
+        else:
+            x = (rng.integers(0, ints, size=(3,) + shape).astype(np.int32) if ints
+                 else rng.normal(size=(3,) + shape).astype(np.float32))
+            if ints:
+                np.save(os.path.join(d, f"{name}.input.npy"), x)
+            else:
+                save(f"files/{name}.input.npy", x)
+            y = model.predict(x, verbose=0)
+        save(f"files/{name}.output.npy", y)
+        model.save(os.path.join(d, f"{name}.keras"))
+        with open(os.path.join(d, f"{name}.json"), "w") as f:
+            f.write(model.to_json())
+        facts.append({"name": name, "layers": [l.name for l in model.layers]})
+    save_json("files/cases.json", facts)
+
+
+def layerlab_files():
+    """Files LayerLab wrote (Tests/Fixtures/layerlab/*.keras, made by scripts/keras-fixtures/layerlab-files.sh),
+    opened by Keras: whether it warns, and its output on a fixed input."""
+    d = os.path.join("Tests", "Fixtures", "layerlab")
+    if not os.path.isdir(d):
+        print("no", d, "- run scripts/keras-fixtures/layerlab-files.sh first", file=sys.stderr)
+        return
+    import warnings
+    results = {}
+    for file in sorted(os.listdir(d)):
+        if not file.endswith(".keras"):
+            continue
+        name = file[:-6]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = keras.saving.load_model(os.path.join(d, file))
+        inputs = sorted(f for f in os.listdir(d) if f.startswith(name + ".input"))
+        xs = [np.load(os.path.join(d, f)) for f in inputs]
+        y = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
+        ys = y if isinstance(y, list) else [y]
+        for i, out in enumerate(ys):
+            save(f"layerlab-opened/{name}.keras-output{i}.npy", out)
+        results[name] = {"warnings": [str(w.message) for w in caught], "outputs": len(ys),
+                         "layers": [l.name for l in model.layers], "keras_json": json.loads(model.to_json())}
+    save_json("layerlab-opened/results.json", results)
+
+
 def npy_variants():
     """NumPy files of every layout the .npy reader accepts (no Keras involved)."""
     base = np.arange(24, dtype=np.float64).reshape(2, 3, 4) / 8 - 1
@@ -470,5 +548,7 @@ if __name__ == "__main__":
     regularizers_and_constraints()
     merge_layers()
     functional_model()
+    keras_files()
+    layerlab_files()
     save_json("version.json", {"keras": keras.__version__, "backend": keras.backend.backend()})
     print("wrote", OUT, file=sys.stderr)

@@ -1,0 +1,174 @@
+import Foundation
+import Layers
+import Models
+import TensorCore
+import ZIPFoundation
+
+/// Keras 3's native `.keras` file: a zip of `metadata.json`, `config.json` and
+/// `model.weights.h5`, stored uncompressed in that order, as Keras writes it.
+public enum KerasArchive {
+    public static let kerasVersion = "3.15.1"
+
+    // MARK: - Writing
+
+    public static func encode(_ model: Model, date: Date = Date()) throws -> Data {
+        let config = try KerasModel.json(model).text
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd@HH:mm:ss"
+        let metadata = JSON.object([("keras_version", .string(kerasVersion)), ("date_saved", .string(formatter.string(from: date)))]).text
+        let weights = try weightsFile(model)
+        let archive: Archive
+        do { archive = try Archive(data: Data(), accessMode: .create) } catch { throw LabError("cannot create a zip archive: \(error)") }
+        let epoch = Date(timeIntervalSince1970: 315_532_800)  // 1980-01-01, as Keras dates its JSON members
+        for (name, data, when) in [("metadata.json", Data(metadata.utf8), epoch), ("config.json", Data(config.utf8), epoch),
+                                   ("model.weights.h5", weights, date)] {
+            do {
+                try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), modificationDate: when,
+                                     compressionMethod: .none) { position, size in
+                    data.subdata(in: Int(position)..<Int(position) + size)
+                }
+            } catch { throw LabError("cannot add \(name) to the archive: \(error)") }
+        }
+        guard let bytes = archive.data else { throw LabError("the archive could not be written") }
+        return bytes
+    }
+
+    public static func save(_ model: Model, to url: URL) throws {
+        try AtomicFile.write(encode(model), to: url)
+    }
+
+    /// `model.weights.h5`: one group per layer, named by class in Keras's layer order.
+    static func weightsFile(_ model: Model) throws -> Data {
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("layerlab-\(UUID().uuidString).h5")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        do {
+            let file = try HDF5File.create(temp.path)
+            let layers = try file.root.createGroup("layers")
+            for (group, name) in groupNames(model) {
+                let g = try layers.createGroup(group)
+                let vars = try g.createGroup("vars")
+                try vars.setAttribute("name", name)
+                for (i, w) in (model.node(named: name)?.layer.weights ?? []).enumerated() { try vars.writeDataset(String(i), w) }
+            }
+            try file.root.createGroup("vars").setAttribute("name", model.name)
+        }
+        do { return try Data(contentsOf: temp) } catch { throw LabError("cannot read back the weights file: \(error)") }
+    }
+
+    /// Keras's group names (`dense`, `dense_1`, …: snake_case class name and a counter per
+    /// class in `model.layers` order) paired with the layer names. A Sequential model's
+    /// input has no group.
+    static func groupNames(_ model: Model) -> [(group: String, layer: String)] {
+        var counters: [String: Int] = [:]
+        var result: [(String, String)] = []
+        for name in model.kerasOrder {
+            let cls: String
+            if model.input(named: name) != nil {
+                if model.isChain { continue }
+                cls = "InputLayer"
+            } else if let node = model.node(named: name) {
+                cls = node.layer.className
+            } else { continue }
+            let base = snakeCase(cls)
+            let k = counters[base, default: 0]
+            counters[base] = k + 1
+            result.append((k == 0 ? base : "\(base)_\(k)", name))
+        }
+        return result
+    }
+
+    // MARK: - Reading
+
+    public static func load(contentsOf url: URL, seed: UInt64) throws -> Model {
+        guard url.pathExtension.lowercased() == "keras" else {
+            throw LabError("'\(url.lastPathComponent)' is not a .keras file", suggestion: "LayerLab opens Keras 3 .keras files, .json configs (import json) and .npz weights")
+        }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw LabError("cannot read '\(url.path)': \(FileError.reason(error))") }
+        do { return try decode(data, seed: seed) } catch let e as LabError { throw e.at(url.lastPathComponent) }
+    }
+
+    public static func decode(_ data: Data, seed: UInt64) throws -> Model {
+        guard data.count >= 4, data.prefix(2) == Data([0x50, 0x4B]) else {
+            throw LabError("not a .keras file: it is not a zip archive")
+        }
+        let archive: Archive
+        do { archive = try Archive(data: data, accessMode: .read) } catch { throw LabError("the zip archive is damaged (\(error))") }
+        func member(_ name: String, limit: Int) throws -> Data {
+            guard let entry = archive[name] else { throw LabError("the archive has no \(name)") }
+            guard entry.uncompressedSize <= UInt64(limit) else { throw LabError("\(name) claims \(entry.uncompressedSize) bytes") }
+            var out = Data()
+            do { _ = try archive.extract(entry) { out.append($0) } } catch { throw LabError("\(name) is damaged in the archive (\(error))") }
+            return out
+        }
+        let configData = try member("config.json", limit: 64 << 20)
+        guard let text = String(data: configData, encoding: .utf8) else { throw LabError("config.json is not UTF-8 text") }
+        var model = try KerasModel.model(from: try JSON.parse(text), seed: seed)
+        let weights = try member("model.weights.h5", limit: MemoryBudget.defaultLimit)
+        try loadWeights(weights, into: &model)
+        return model
+    }
+
+    /// Reads `model.weights.h5` into a model whose layers are already built.
+    static func loadWeights(_ data: Data, into model: inout Model) throws {
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("layerlab-\(UUID().uuidString).h5")
+        defer { try? FileManager.default.removeItem(at: temp) }
+        do { try data.write(to: temp) } catch { throw LabError("cannot write a temporary file: \(error)") }
+        let file = try HDF5File.open(temp.path)
+        guard let layers = try file.root.group("layers") else {
+            if model.nodes.allSatisfy({ $0.layer.weights.isEmpty }) { return }
+            throw LabError("model.weights.h5 has no layers group")
+        }
+        for (group, name) in groupNames(model) {
+            guard let node = model.node(named: name) else { continue }
+            let specs = try model.weightSpecs(of: node)
+            guard !specs.isEmpty else { continue }
+            guard let g = try layers.group(group), let vars = try g.group("vars") else {
+                throw LabError("layer '\(name)' expected \(specs.count) weights, but model.weights.h5 has no group layers/\(group)")
+            }
+            for (i, spec) in specs.enumerated() {
+                guard vars.hasDataset(String(i)) else {
+                    throw LabError("layer '\(name)' expected \(specs.count) weights, but layers/\(group)/vars has no dataset \(i)")
+                }
+                let t = try vars.readDataset(String(i), expecting: spec.shape)
+                try model.setWeight(layer: name, weight: spec.name, to: t)
+            }
+        }
+    }
+}
+
+/// All weights as a NumPy `.npz`, keyed by Keras weight paths (`dense/kernel`).
+public enum NPZ {
+    public static func encode(_ model: Model) throws -> Data {
+        let archive: Archive
+        do { archive = try Archive(data: Data(), accessMode: .create) } catch { throw LabError("cannot create a zip archive: \(error)") }
+        for path in model.weightPaths {
+            let (_, _, value) = try model.weight(path)
+            let data = NPY.encode(value)
+            do {
+                try archive.addEntry(with: path + ".npy", type: .file, uncompressedSize: Int64(data.count), compressionMethod: .none) { p, s in
+                    data.subdata(in: Int(p)..<Int(p) + s)
+                }
+            } catch { throw LabError("cannot add \(path) to the archive: \(error)") }
+        }
+        guard let bytes = archive.data else { throw LabError("the archive could not be written") }
+        return bytes
+    }
+
+    /// The arrays of an .npz, by name (without `.npy`).
+    public static func decode(_ data: Data) throws -> [(String, Tensor)] {
+        guard data.count >= 4, data.prefix(2) == Data([0x50, 0x4B]) else { throw LabError("not an .npz file: it is not a zip archive") }
+        let archive: Archive
+        do { archive = try Archive(data: data, accessMode: .read) } catch { throw LabError("the .npz archive is damaged (\(error))") }
+        var result: [(String, Tensor)] = []
+        for entry in archive where entry.type == .file {
+            guard entry.path.hasSuffix(".npy") else { continue }
+            guard entry.uncompressedSize <= UInt64(MemoryBudget.defaultLimit) else { throw LabError("\(entry.path) claims \(entry.uncompressedSize) bytes") }
+            var bytes = Data()
+            do { _ = try archive.extract(entry) { bytes.append($0) } } catch { throw LabError("\(entry.path) is damaged (\(error))") }
+            do { result.append((String(entry.path.dropLast(4)), try NPY.decode(bytes))) } catch let e as LabError { throw e.at(entry.path) }
+        }
+        return result
+    }
+}

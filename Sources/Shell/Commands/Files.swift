@@ -1,0 +1,109 @@
+import Foundation
+import Formats
+import Layers
+import Models
+import TensorCore
+
+extension Commands {
+    static let save = Command(
+        name: "save", usage: "save FILE.keras | FILE.npz [--force]",
+        summary: "save the model as a Keras 3 .keras file (opens in keras.saving.load_model), or all weights as a NumPy .npz",
+        examples: ["save model.keras", "save weights.npz", "save model.keras --force"],
+        flags: [.init(name: "force", value: nil, help: "overwrite an existing file without asking")]
+    ) { inv, session in
+        let path = try inv.name("file name (.keras or .npz)")
+        let url = URL(fileURLWithPath: path)
+        let data: Data
+        switch url.pathExtension.lowercased() {
+        case "keras": data = try KerasArchive.encode(session.model)
+        case "npz":
+            guard !session.model.weightPaths.isEmpty else { throw LabError("the model has no weights to save") }
+            data = try NPZ.encode(session.model)
+        case "h5", "hdf5": throw LabError("LayerLab writes Keras 3's .keras format, not the legacy .h5", suggestion: "save \(url.deletingPathExtension().lastPathComponent).keras")
+        default: throw LabError("save writes .keras or .npz files, not '.\(url.pathExtension)'", suggestion: "for example 'save model.keras'")
+        }
+        guard try session.mayWrite(url, force: inv.has("force")) else { session.say("not saved"); return }
+        try AtomicFile.write(data, to: url)
+        session.say("saved \(url.pathExtension == "npz" ? "\(session.model.weightPaths.count) weights" : "model \"\(session.model.name)\"") to \(path) (\(Format.bytes(data.count)))")
+    }
+
+    static let load = Command(
+        name: "load", usage: "load FILE.keras | FILE.npz",
+        summary: "open a Keras 3 .keras file (replacing the model; undo brings it back), or load weights from an .npz",
+        examples: ["load model.keras", "load weights.npz"]
+    ) { inv, session in
+        let path = try inv.name("file name (.keras or .npz)")
+        let url = URL(fileURLWithPath: path)
+        switch url.pathExtension.lowercased() {
+        case "npz":
+            let data: Data
+            do { data = try Data(contentsOf: url) } catch { throw LabError("cannot read '\(path)': \(error.localizedDescription)") }
+            let arrays: [(String, Tensor)]
+            do { arrays = try NPZ.decode(data) } catch let e as LabError { throw e.at(url.lastPathComponent) }
+            let known = Set(session.model.weightPaths)
+            for (key, _) in arrays where !known.contains(key) {
+                throw LabError("\(url.lastPathComponent) holds '\(key)', which is not a weight of this model",
+                               suggestion: nearest(to: key, in: Array(known)).map { "did you mean '\($0)'?" } ?? "its weights: " + known.sorted().joined(separator: ", "))
+            }
+            try session.change { m in
+                for (key, value) in arrays {
+                    let parts = key.split(separator: "/").map(String.init)
+                    try m.setWeight(layer: parts[0], weight: parts.dropFirst().joined(separator: "/"), to: value)
+                }
+            }
+            let missing = known.subtracting(arrays.map(\.0))
+            session.say("loaded \(arrays.count) weights from \(path)" + (missing.isEmpty ? "" : "; kept the others: " + missing.sorted().joined(separator: ", ")))
+        default:
+            let model = try KerasArchive.load(contentsOf: url, seed: session.seed)
+            try session.change { $0 = model }
+            session.say("opened \(path): model \"\(model.name)\", \(model.nodes.count) layers, \(Format.thousands(model.parameterCount)) params")
+        }
+    }
+
+    static let export = Command(
+        name: "export", usage: "export json FILE.json [--force]",
+        summary: "write the model's config as Keras's model.to_json() (keras.models.model_from_json reads it)",
+        examples: ["export json model.json"],
+        flags: [.init(name: "force", value: nil, help: "overwrite an existing file without asking")]
+    ) { inv, session in
+        guard inv.values.count == 2, case .string(let kind) = inv.values[0], case .string(let path) = inv.values[1] else {
+            throw LabError("export needs what and where", suggestion: "usage: \(inv.command.usage)")
+        }
+        guard kind == "json" else { throw LabError.unknown("export format", kind, among: ["json"]) }
+        let url = URL(fileURLWithPath: path)
+        let text = try KerasModel.json(session.model).text
+        guard try session.mayWrite(url, force: inv.has("force")) else { session.say("not written"); return }
+        try AtomicFile.write(Data(text.utf8), to: url)
+        session.say("wrote the config of \"\(session.model.name)\" to \(path)")
+    }
+
+    static let importCommand = Command(
+        name: "import", usage: "import json FILE.json",
+        summary: "build the model a Keras JSON config describes (model.to_json()), with fresh weights from its initializers",
+        examples: ["import json model.json"]
+    ) { inv, session in
+        guard inv.values.count == 2, case .string(let kind) = inv.values[0], case .string(let path) = inv.values[1] else {
+            throw LabError("import needs what and where", suggestion: "usage: \(inv.command.usage)")
+        }
+        guard kind == "json" else { throw LabError.unknown("import format", kind, among: ["json"]) }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw LabError("cannot read '\(path)': \(error.localizedDescription)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw LabError("\(path) is not UTF-8 text") }
+        let model: Model
+        do { model = try KerasModel.model(from: try JSON.parse(text), seed: session.seed) } catch let e as LabError { throw e.at(path) }
+        try session.change { $0 = model }
+        session.say("built \"\(model.name)\" from \(path): \(model.nodes.count) layers, \(Format.thousands(model.parameterCount)) params (fresh weights)")
+    }
+}
+
+extension Session {
+    /// Whether a file may be written: new files yes; existing ones with --force, or when
+    /// the user says yes at a terminal. Scripts get an error instead of a question.
+    func mayWrite(_ url: URL, force: Bool) throws -> Bool {
+        guard FileManager.default.fileExists(atPath: url.path), !force else { return true }
+        guard let confirm else {
+            throw LabError("\(url.path) exists", suggestion: "add --force to overwrite it")
+        }
+        return confirm("\(url.path) exists. Overwrite it?")
+    }
+}
