@@ -22,7 +22,10 @@ let package = Package(
                 cSettings: [.unsafeFlags(["-I/usr/include/hdf5/serial"])],
                 linkerSettings: [.linkedLibrary("hdf5_serial")]),
 
-        .target(name: "TensorCore", dependencies: ["CBLAS"]),
+        // The numeric core is optimised in every configuration, so debug builds (and the
+        // tests) run its loops at real speed.
+        .target(name: "TensorCore", dependencies: ["CBLAS"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "Layers", dependencies: ["TensorCore"]),
         .target(name: "Models", dependencies: ["Layers", "TensorCore"]),
         .target(name: "Formats", dependencies: ["Models", "Layers", "TensorCore", "CHDF5",
@@ -30,10 +33,10 @@ let package = Package(
         .target(name: "Shell", dependencies: ["Models", "Layers", "Formats", "TensorCore"]),
         // readline's C globals (rl_line_buffer, the completion hooks) are shared mutable
         // state that Swift 6 mode rejects: this one small module uses Swift 5 mode.
-        .target(name: "Terminal", dependencies: ["Shell", "CReadline"],
+        .target(name: "Terminal", dependencies: ["Shell", "TensorCore", "CReadline"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "layerlab", dependencies: [
-            "Shell", "Terminal",
+            "Shell", "Terminal", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

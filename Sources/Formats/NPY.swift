@@ -51,7 +51,16 @@ public enum NPY {
         }
         var values = [Float](repeating: 0, count: count)
         let start = headerStart + headerLength
-        for i in 0..<count { values[i] = type.value(bytes, at: start + i * type.size) }
+        if type.kind == "f", type.size == 4, !type.bigEndian {
+            // The common case, little-endian float32: one copy.
+            values.withUnsafeMutableBytes { dst in
+                bytes.withUnsafeBytes { src in
+                    if let d = dst.baseAddress, let s = src.baseAddress { d.copyMemory(from: s + start, byteCount: count * 4) }
+                }
+            }
+        } else {
+            for i in 0..<count { values[i] = type.value(bytes, at: start + i * type.size) }
+        }
         if fortran, shape.count > 1 { values = fortranToC(values, shape: shape) }
         return try Tensor(shape: shape, scalars: values, dtype: type.isInteger ? .int32 : .float32)
     }

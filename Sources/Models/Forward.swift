@@ -50,6 +50,7 @@ extension Model {
                 guard let v = values[source] else { throw LabError("\(node.name): its input '\(source)' was not computed") }
                 return v
             }
+            try Interrupt.check()
             let y: Tensor
             do {
                 if let r = node.layer as? any RandomLayer {

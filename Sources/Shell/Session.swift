@@ -27,7 +27,7 @@ public final class Session {
     /// Random inputs for `forward`: its own stream, so drawing them never changes weights.
     var dataGenerator: RandomGenerator
     public var style: Style
-    public let output: TextOutput
+    public private(set) var output: TextOutput
     /// Columns available for tables and plots.
     public var width: Int
     /// What the last `forward` left of each layer's output: its shape, and its values
@@ -42,6 +42,13 @@ public final class Session {
 
     /// Set by `quit`.
     public private(set) var finished = false
+
+    /// Every command that changed the model, with the model after it (`history`, `checkout`, `diff`).
+    public private(set) var timeline: [(command: String, model: Model)] = []
+    /// Counts model changes, to tell which commands changed it.
+    private var revision = 0
+    /// Where model-changing commands are appended as they succeed (nil: no journal).
+    public var journal: Journal?
 
     public static let defaultSeed: UInt64 = 1337
 
@@ -63,13 +70,35 @@ public final class Session {
             do {
                 guard let command = try CommandParser.parseStatement(statement.text, offset: statement.offset) else { continue }
                 currentCommand = command.text
+                let before = revision
+                Interrupt.begin()
+                defer { Interrupt.end() }
                 try Commands.run(command, in: self)
+                if revision != before { recordChange(command.text) }
             } catch {
                 report(error)
                 ok = false
             }
         }
         return ok
+    }
+
+    /// Silences a session's output while a journal is replayed.
+    public struct Quiet {
+        let session: Session
+        let saved: TextOutput
+        public init(_ session: Session) {
+            self.session = session
+            saved = session.output
+            session.output = BufferOutput()
+        }
+        public func restore() { session.output = saved }
+    }
+
+    /// A command changed the model: keep it on the timeline and in the journal.
+    func recordChange(_ text: String) {
+        timeline.append((text, model))
+        journal?.append(text)
     }
 
     func report(_ error: Error) {
@@ -89,6 +118,7 @@ public final class Session {
         let result = try body(&copy)
         history.record(model, label: currentCommand)
         model = copy
+        revision += 1
         return result
     }
 
@@ -114,11 +144,19 @@ public final class Session {
     private func restore(_ m: Model) {
         if m.seed != model.seed { dataGenerator = RandomGenerator(seed: m.seed ^ 0xDA7A) }
         model = m
+        revision += 1
+    }
+
+    /// Returns to the model as it was after timeline entry `index` (itself a new change).
+    func checkout(_ index: Int) {
+        history.record(model, label: currentCommand)
+        restore(timeline[index].model)
     }
 
     func reset() {
         history.record(model, label: currentCommand)
         model = Model(seed: seed)
+        revision += 1
     }
 
     /// Sets the seed: later layers draw their weights, and `forward` its random inputs, from it.
@@ -128,6 +166,7 @@ public final class Session {
         m.reseed(seed)
         history.record(model, label: currentCommand)
         model = m
+        revision += 1
     }
 
     func finish() { finished = true }

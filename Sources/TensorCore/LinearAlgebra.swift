@@ -40,11 +40,18 @@ extension Tensor {
         let n = rhs.shape[1]
         let m = k == 0 ? (Tensor.elementCount(Array(shape.dropLast())) ?? 0) : count / k
         var out = [Float](repeating: 0, count: m * n)
-        scalars.withUnsafeBufferPointer { a in
-            rhs.scalars.withUnsafeBufferPointer { b in
-                out.withUnsafeMutableBufferPointer { c in
-                    if let ap = a.baseAddress, let bp = b.baseAddress, let cp = c.baseAddress {
-                        BLAS.gemm(m: m, n: n, k: k, a: ap, b: bp, c: cp)
+        // Large products run in row blocks of about 2 GFLOP, so Ctrl-C is noticed between them.
+        let block = max(1, min(m, 1_000_000_000 / max(1, n * k)))
+        try scalars.withUnsafeBufferPointer { a in
+            try rhs.scalars.withUnsafeBufferPointer { b in
+                try out.withUnsafeMutableBufferPointer { c in
+                    guard let ap = a.baseAddress, let bp = b.baseAddress, let cp = c.baseAddress else { return }
+                    var row = 0
+                    while row < m {
+                        let rows = min(block, m - row)
+                        BLAS.gemm(m: rows, n: n, k: k, a: ap + row * k, b: bp, c: cp + row * n)
+                        row += rows
+                        if row < m { try Interrupt.check() }
                     }
                 }
             }

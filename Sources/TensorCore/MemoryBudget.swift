@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +11,26 @@ public enum MemoryBudget {
         return pages > 0 && size > 0 ? pages * size : 8 << 30
     }()
 
-    public static let defaultLimit = physicalBytes / 2
+    /// Half of physical memory unless changed (`--max-memory`, `set max_memory`).
+    public static var defaultLimit: Int { current.load(ordering: .relaxed) }
+    private static let current = Atomic<Int>(physicalBytes / 2)
+
+    public static func setLimit(_ bytes: Int) { current.store(bytes, ordering: .relaxed) }
+
+    /// `12GiB`, `512 MiB`, `4G`, `1e9` → bytes.
+    public static func parse(_ text: String) -> Int? {
+        let t = String(text.filter { $0 != " " }).lowercased()
+        let kib = 1024.0, mib = kib * 1024, gib = mib * 1024, tib = gib * 1024
+        let units: [(String, Double)] = [("tib", tib), ("gib", gib), ("mib", mib), ("kib", kib),
+                                         ("tb", 1e12), ("gb", 1e9), ("mb", 1e6), ("kb", 1e3),
+                                         ("t", tib), ("g", gib), ("m", mib), ("k", kib), ("b", 1)]
+        for (suffix, scale) in units where t.hasSuffix(suffix) {
+            guard let n = Double(t.dropLast(suffix.count)), n > 0, (n * scale).isFinite, n * scale < 9e18 else { return nil }
+            return Int(n * scale)
+        }
+        guard let n = Double(t), n > 0, n < 9e18 else { return nil }
+        return Int(n)
+    }
 
     /// `3.6 TiB`, `12 GiB`, `512 MiB`.
     public static func describe(_ bytes: Double) -> String {

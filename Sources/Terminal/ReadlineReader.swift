@@ -1,5 +1,6 @@
 import CReadline
 import Shell
+import TensorCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,7 +40,7 @@ public final class ReadlineReader: LineReader {
         using_history()
         stifle_history(2000)
         if let file = historyFile { _ = read_history(file) }
-        signal(SIGINT) { _ in ReadlineReader.interrupted = 1 }
+        Signals.install(interactive: true)
     }
 
     public var numbersLines: Bool { false }
@@ -106,6 +107,30 @@ public final class ReadlineReader: LineReader {
         let file = dir + "/history"
         if access(file, F_OK) != 0 { _ = write_history(file) }
         return file
+    }
+}
+
+/// Ctrl-C: interrupts the running command (all modes); at an interactive prompt it
+/// clears the line; while a script or pipe waits for input it ends the program (130).
+public enum Signals {
+    nonisolated(unsafe) static var interactive = false
+
+    public static func install(interactive: Bool) {
+        Signals.interactive = interactive
+        // A parent may have started us with SIGINT blocked or ignored: take it back.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        signal(SIGINT) { _ in
+            if Interrupt.commandRunning {
+                Interrupt.raise()
+            } else if Signals.interactive {
+                ReadlineReader.interrupted = 1
+            } else {
+                _exit(130)
+            }
+        }
     }
 }
 

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import TensorCore
 import Shell
 import Terminal
 #if canImport(Glibc)
@@ -24,6 +26,15 @@ struct LayerLabCommand: ParsableCommand {
     @Flag(name: .customLong("no-color"), help: "Never colour the output (NO_COLOR does the same).")
     var noColor = false
 
+    @Flag(help: "Rebuild the last session from its journal (same seed, same weights), then go on.")
+    var resume = false
+
+    @Option(name: .customLong("max-memory"), help: "What one command may allocate, e.g. 4GiB (default: half of physical memory).")
+    var maxMemory: String?
+
+    @Flag(name: .customLong("no-journal"), help: "Do not keep a journal of this session.")
+    var noJournal = false
+
     func validate() throws {
         if file != nil, commands != nil { throw ValidationError("give either a FILE or -c COMMANDS, not both") }
     }
@@ -34,7 +45,32 @@ struct LayerLabCommand: ParsableCommand {
         let noColorEnv = getenv("NO_COLOR").map { String(cString: $0) }.map { !$0.isEmpty } ?? false
         let colour = !noColor && isatty(STDOUT_FILENO) != 0 && !noColorEnv
         let columns = getenv("COLUMNS").flatMap { Int(String(cString: $0)) } ?? 80
-        let session = Session(output: StandardOutput(), style: Style(enabled: colour), width: columns, seed: seed)
+        if let maxMemory {
+            guard let bytes = MemoryBudget.parse(maxMemory), bytes >= 1 << 20 else {
+                throw ValidationError("--max-memory takes a size of at least 1 MiB, such as 4GiB")
+            }
+            MemoryBudget.setLimit(bytes)
+        }
+        let directory = Journal.directory()
+        var replay: (url: URL, seed: UInt64, commands: [String])?
+        if resume {
+            guard let dir = directory, let last = Journal.latest(in: dir) else {
+                throw ValidationError("there is no session journal to resume")
+            }
+            replay = last
+        }
+        let startSeed = replay?.seed ?? seed
+        let session = Session(output: StandardOutput(), style: Style(enabled: colour), width: columns, seed: startSeed)
+        if !noJournal, let dir = directory { session.journal = try? Journal(directory: dir, seed: startSeed) }
+        if !interactive { Signals.install(interactive: false) }
+        if let replay {
+            let quiet = Session.Quiet(session)
+            var failed = 0
+            for command in replay.commands where !session.run(command) { failed += 1 }
+            quiet.restore()
+            session.output.write("resumed \(replay.url.lastPathComponent): replayed \(replay.commands.count) commands (seed \(replay.seed))"
+                  + (failed > 0 ? ", \(failed) of them failed" : "") + " — \(session.model.nodes.count) layers, \(session.model.parameterCount) params\n")
+        }
         let ok: Bool
         if let commands {
             ok = session.run(commands)

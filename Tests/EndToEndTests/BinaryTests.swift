@@ -23,6 +23,7 @@ struct Binary {
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["HOME"] = FileManager.default.temporaryDirectory.path
+        env["XDG_DATA_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("layerlab-test-data").path
         for (k, v) in environment { env[k] = v }
         p.environment = env
         let out = Pipe(), err = Pipe(), input = Pipe()

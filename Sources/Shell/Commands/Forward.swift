@@ -28,12 +28,14 @@ extension Commands {
         var rows = model.inputs.compactMap { i in feeds[i.name].map { StatsRow(name: i.name, shape: $0.shape, stats: Statistics($0.scalars), saturated: nil, predicted: nil) } }
         var kept = feeds.mapValues(Session.keep)
         var activity: [Penalty] = []
+        var firstNonFinite: (String, Int, Int)?
         let training = inv.has("training")
         if training { session.say(session.style.dim("training mode: dropout layers drop values (deterministic for the seed)")) }
         let outputs: [(name: String, value: Tensor)]
         do {
         outputs = try model.forward(feeds, training: training, random: &session.dataGenerator) { node, y in
             let stats = Statistics(y.scalars)
+            if stats.nonFinite > 0, firstNonFinite == nil { firstNonFinite = (node.name, stats.nonFinite, y.count) }
             kept[node.name] = Session.keep(y)
             if let p = try Model.activityPenalty(node, output: y) { activity.append(p) }
             if statsOnly {
@@ -59,6 +61,9 @@ extension Commands {
             throw LabError(e.message, suggestion: "the input is float32, so forward drew N(0, 1) values; with 'input … dtype=int32' it draws ids below input_dim")
         }
         session.lastOutputs = kept
+        if let (name, bad, total) = firstNonFinite {
+            session.say(style.error("warning:") + " \(name) is the first layer with NaN or Inf in its output: \(Format.thousands(bad)) of \(Format.thousands(total)) values")
+        }
         session.lastActivityPenalties = (activity, feeds.values.first?.shape.first ?? 1)
         if statsOnly {
             session.say(renderStats(rows, width: session.width, style: style))
