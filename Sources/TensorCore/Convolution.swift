@@ -1,0 +1,328 @@
+/// Convolution lowered to matrix products: im2col (gather every receptive field into
+/// a row of a contiguous matrix) followed by one `BLAS.gemm` per group, and its
+/// adjoint col2im (scatter rows back) for transposed convolution.
+///
+/// Everything here is channels-last and works for 1, 2 or 3 spatial axes: a geometry
+/// of lower rank is lifted to three axes by putting size-1 axes in front, so a single
+/// loop nest serves Conv1D, Conv2D and Conv3D alike.
+
+/// Where each output position of a convolution (or pooling window) reads its input:
+/// input position = output · stride + kernel offset · dilation − padBefore, per axis.
+/// Sizes are explicit, so the same geometry also describes the scatter of a
+/// transposed convolution (where "output" is the smaller, scattered-from side).
+public struct ConvGeometry: Equatable, Sendable {
+    public var batch: Int
+    /// Spatial sizes of the (channels-last) input, one per axis.
+    public var input: [Int]
+    public var channels: Int
+    public var kernel: [Int]
+    public var strides: [Int]
+    public var dilation: [Int]
+    public var padBefore: [Int]
+    /// Spatial sizes of the output.
+    public var output: [Int]
+
+    public init(batch: Int, input: [Int], channels: Int, kernel: [Int], strides: [Int], dilation: [Int],
+                padBefore: [Int], output: [Int]) throws {
+        let rank = input.count
+        guard (1...3).contains(rank) else { throw LabError("convolution supports 1 to 3 spatial axes, got \(rank)") }
+        guard [kernel, strides, dilation, padBefore, output].allSatisfy({ $0.count == rank }) else {
+            throw LabError("convolution geometry: every list needs \(rank) entries")
+        }
+        guard batch >= 0, channels > 0, input.allSatisfy({ $0 > 0 }), output.allSatisfy({ $0 > 0 }),
+              kernel.allSatisfy({ $0 > 0 }), strides.allSatisfy({ $0 > 0 }), dilation.allSatisfy({ $0 > 0 }) else {
+            throw LabError("convolution geometry needs positive sizes, got input \(Tensor.describe(input)), kernel \(Tensor.describe(kernel)), output \(Tensor.describe(output))")
+        }
+        self.batch = batch
+        self.input = input
+        self.channels = channels
+        self.kernel = kernel
+        self.strides = strides
+        self.dilation = dilation
+        self.padBefore = padBefore
+        self.output = output
+    }
+
+    public var rank: Int { input.count }
+    /// Output positions per sample.
+    public var positions: Int { output.reduce(1, *) }
+    /// Kernel offsets per window.
+    public var kernelCount: Int { kernel.reduce(1, *) }
+    /// Rows of the im2col matrix: one per output position of every sample.
+    public var rows: Int { batch * positions }
+    /// Columns of the im2col matrix: every kernel offset times every channel.
+    public var width: Int { kernelCount * channels }
+
+    /// The geometry on exactly three axes (size-1 axes in front).
+    var lifted: (n: [Int], k: [Int], s: [Int], d: [Int], p: [Int], o: [Int]) {
+        func lift(_ a: [Int], _ fill: Int) -> [Int] { Array(repeating: fill, count: 3 - a.count) + a }
+        return (lift(input, 1), lift(kernel, 1), lift(strides, 1), lift(dilation, 1), lift(padBefore, 0), lift(output, 1))
+    }
+
+    /// Kernel offsets a in [lo, hi) keep base + a·d inside [0, n).
+    @inline(__always)
+    static func validRange(base: Int, d: Int, n: Int, k: Int) -> (lo: Int, hi: Int) {
+        let lo = base >= 0 ? 0 : (-base + d - 1) / d
+        let hi = base >= n ? 0 : min(k, (n - base + d - 1) / d)
+        return (min(lo, k), max(min(lo, k), hi))
+    }
+}
+
+/// The lowering itself, on raw buffers (no bounds-checked arrays in the loops).
+public enum Im2Col {
+    /// Fills `col` (rows.count × geometry.width, row-major) with the receptive fields of
+    /// im2col rows `rows` (row = sample · positions + output position), zero where the
+    /// window reaches into padding. Columns are ordered (group, kernel offsets…, channel
+    /// within the group), so for `groups == 1` a row is the patch flattened as (k…, C)
+    /// — the order of a Keras kernel (k…, in, out) — and for more groups each group's
+    /// columns form one contiguous block.
+    public static func gather(_ x: UnsafePointer<Float>, _ g: ConvGeometry, groups: Int = 1,
+                              rows: Range<Int>, into col: UnsafeMutablePointer<Float>) {
+        let (n, k, s, d, p, o) = g.lifted
+        let c = g.channels, cg = c / max(groups, 1)
+        let sampleSize = n[0] * n[1] * n[2] * c
+        let positions = o[0] * o[1] * o[2]
+        let contiguousRun = groups == 1 && d[2] == 1
+        var dst = col
+        for r in rows {
+            let b = r / positions, q = r % positions
+            let o2 = q % o[2], o1 = (q / o[2]) % o[1], o0 = q / (o[2] * o[1])
+            let base0 = o0 * s[0] - p[0], base1 = o1 * s[1] - p[1], base2 = o2 * s[2] - p[2]
+            let r0 = ConvGeometry.validRange(base: base0, d: d[0], n: n[0], k: k[0])
+            let r1 = ConvGeometry.validRange(base: base1, d: d[1], n: n[1], k: k[1])
+            let r2 = ConvGeometry.validRange(base: base2, d: d[2], n: n[2], k: k[2])
+            let sample = x + b * sampleSize
+            for group in 0..<groups {
+                let channel0 = group * cg
+                for a0 in 0..<k[0] {
+                    guard a0 >= r0.lo, a0 < r0.hi else {
+                        dst.update(repeating: 0, count: k[1] * k[2] * cg); dst += k[1] * k[2] * cg; continue
+                    }
+                    let plane = sample + (base0 + a0 * d[0]) * n[1] * n[2] * c
+                    for a1 in 0..<k[1] {
+                        guard a1 >= r1.lo, a1 < r1.hi else {
+                            dst.update(repeating: 0, count: k[2] * cg); dst += k[2] * cg; continue
+                        }
+                        let line = plane + (base1 + a1 * d[1]) * n[2] * c + channel0
+                        // Offsets before the input's start and after its end are padding.
+                        if r2.lo > 0 { dst.update(repeating: 0, count: r2.lo * cg); dst += r2.lo * cg }
+                        if contiguousRun {
+                            let count = (r2.hi - r2.lo) * c
+                            let src = line + (base2 + r2.lo) * c
+                            for i in 0..<count { dst[i] = src[i] }
+                            dst += count
+                        } else {
+                            for a2 in r2.lo..<r2.hi {
+                                let src = line + (base2 + a2 * d[2]) * c
+                                for i in 0..<cg { dst[i] = src[i] }
+                                dst += cg
+                            }
+                        }
+                        let after = k[2] - r2.hi
+                        if after > 0 { dst.update(repeating: 0, count: after * cg); dst += after * cg }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The adjoint of `gather` (groups = 1): adds each row of `col` back into the input
+    /// positions its window covers; positions outside the input are dropped. `x` must be
+    /// initialised (usually zeros).
+    public static func scatter(_ col: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>,
+                               into x: UnsafeMutablePointer<Float>) {
+        let (n, k, s, d, p, o) = g.lifted
+        let c = g.channels
+        let sampleSize = n[0] * n[1] * n[2] * c
+        let positions = o[0] * o[1] * o[2]
+        var src = col
+        for r in rows {
+            let b = r / positions, q = r % positions
+            let o2 = q % o[2], o1 = (q / o[2]) % o[1], o0 = q / (o[2] * o[1])
+            let base0 = o0 * s[0] - p[0], base1 = o1 * s[1] - p[1], base2 = o2 * s[2] - p[2]
+            let r0 = ConvGeometry.validRange(base: base0, d: d[0], n: n[0], k: k[0])
+            let r1 = ConvGeometry.validRange(base: base1, d: d[1], n: n[1], k: k[1])
+            let r2 = ConvGeometry.validRange(base: base2, d: d[2], n: n[2], k: k[2])
+            let sample = x + b * sampleSize
+            for a0 in 0..<k[0] {
+                guard a0 >= r0.lo, a0 < r0.hi else { src += k[1] * k[2] * c; continue }
+                let plane = sample + (base0 + a0 * d[0]) * n[1] * n[2] * c
+                for a1 in 0..<k[1] {
+                    guard a1 >= r1.lo, a1 < r1.hi else { src += k[2] * c; continue }
+                    let line = plane + (base1 + a1 * d[1]) * n[2] * c
+                    src += r2.lo * c
+                    for a2 in r2.lo..<r2.hi {
+                        let dst = line + (base2 + a2 * d[2]) * c
+                        for i in 0..<c { dst[i] += src[i] }
+                        src += c
+                    }
+                    src += (k[2] - r2.hi) * c
+                }
+            }
+        }
+    }
+
+    /// How many im2col rows to lower at once: bounded so the column buffer stays a few
+    /// megabytes (it is reused for every chunk) whatever the batch size.
+    public static func chunkRows(width: Int, total: Int, budget: Int = 1 << 21) -> Int {
+        max(1, min(total, budget / max(width, 1)))
+    }
+}
+
+extension Tensor {
+    /// Convolution (cross-correlation, no kernel flip) of a channels-last batch
+    /// (B, n…, C) with a kernel (k…, C/groups, F): output (B, o…, F). Input channel
+    /// block g feeds filter block g. im2col into a reused buffer, then per group one
+    /// gemm: (rows × k·C/groups) · (k·C/groups × F/groups).
+    public func convolved(with kernel: Tensor, _ g: ConvGeometry, groups: Int = 1) throws -> Tensor {
+        let rank = g.rank
+        guard shape == [g.batch] + g.input + [g.channels] else {
+            throw LabError("convolution: input \(Tensor.describe(shape)) does not match the geometry \(Tensor.describe([g.batch] + g.input + [g.channels]))")
+        }
+        guard groups > 0, g.channels % groups == 0, kernel.rank == rank + 2, Array(kernel.shape.prefix(rank)) == g.kernel,
+              kernel.shape[rank] * groups == g.channels, kernel.shape[rank + 1] % groups == 0 else {
+            throw LabError("convolution: kernel \(Tensor.describe(kernel.shape)) does not fit \(g.channels) channels in \(groups) group(s)")
+        }
+        let filters = kernel.shape[rank + 1], fg = filters / groups
+        let kg = g.kernelCount * (g.channels / groups)
+        var out = [Float](repeating: 0, count: g.rows * filters)
+        let chunk = Im2Col.chunkRows(width: g.width, total: g.rows)
+        var col = [Float](repeating: 0, count: chunk * g.width)
+        scalars.withUnsafeBufferPointer { xb in
+            kernel.scalars.withUnsafeBufferPointer { wb in
+                out.withUnsafeMutableBufferPointer { yb in
+                    col.withUnsafeMutableBufferPointer { cb in
+                        guard let x = xb.baseAddress, let w = wb.baseAddress, let y = yb.baseAddress,
+                              let c = cb.baseAddress else { return }
+                        var start = 0
+                        while start < g.rows {
+                            let end = min(g.rows, start + chunk)
+                            Im2Col.gather(x, g, groups: groups, rows: start..<end, into: c)
+                            for group in 0..<groups {
+                                BLAS.gemm(m: end - start, n: fg, k: kg,
+                                          a: c + group * kg, lda: g.width,
+                                          b: w + group * fg, ldb: filters,
+                                          c: y + start * filters + group * fg, ldc: filters)
+                            }
+                            start = end
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: [g.batch] + g.output + [filters], out)
+    }
+
+    /// Transposed convolution of a channels-last batch (B, n…, C) with a Keras
+    /// transposed kernel (k…, F, C): every input position scatters x·Wᵀ over its window.
+    /// `g` describes the scatter as a convolution seen from the output side: its
+    /// `input` is the output's spatial size (channels F), its `output` is n, and its
+    /// `padBefore` is how many leading positions are cropped away.
+    public func transposeConvolved(with kernel: Tensor, _ g: ConvGeometry) throws -> Tensor {
+        let rank = g.rank
+        guard shape.count == rank + 2, let inChannels = shape.last, Array(shape.dropFirst().dropLast()) == g.output,
+              shape[0] == g.batch else {
+            throw LabError("transposed convolution: input \(Tensor.describe(shape)) does not match the geometry")
+        }
+        guard kernel.shape == g.kernel + [g.channels, inChannels] else {
+            throw LabError("transposed convolution: kernel \(Tensor.describe(kernel.shape)) does not fit")
+        }
+        var out = [Float](repeating: 0, count: g.batch * g.input.reduce(1, *) * g.channels)
+        let chunk = Im2Col.chunkRows(width: g.width, total: g.rows)
+        var col = [Float](repeating: 0, count: chunk * g.width)
+        scalars.withUnsafeBufferPointer { xb in
+            kernel.scalars.withUnsafeBufferPointer { wb in
+                out.withUnsafeMutableBufferPointer { yb in
+                    col.withUnsafeMutableBufferPointer { cb in
+                        guard let x = xb.baseAddress, let w = wb.baseAddress, let y = yb.baseAddress,
+                              let c = cb.baseAddress else { return }
+                        var start = 0
+                        while start < g.rows {
+                            let end = min(g.rows, start + chunk)
+                            // cols (rows × k·F) = x (rows × C) · Wᵀ, W viewed as (k·F × C).
+                            BLAS.gemm(transposeB: true, m: end - start, n: g.width, k: inChannels,
+                                      a: x + start * inChannels, lda: inChannels, b: w, ldb: inChannels,
+                                      c: c, ldc: g.width)
+                            Im2Col.scatter(c, g, rows: start..<end, into: y)
+                            start = end
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: [g.batch] + g.input + [g.channels], out)
+    }
+
+    /// A locally connected layer (unshared weights, Keras 2's implementation 1): a
+    /// kernel (positions, k·C, F) holds one filter bank per output position. One gemm
+    /// per position over the whole batch: (B × k·C) · (k·C × F).
+    public func locallyConnected(with kernel: Tensor, _ g: ConvGeometry) throws -> Tensor {
+        guard shape == [g.batch] + g.input + [g.channels] else {
+            throw LabError("locally connected: input \(Tensor.describe(shape)) does not match the geometry")
+        }
+        guard kernel.rank == 3, kernel.shape[0] == g.positions, kernel.shape[1] == g.width else {
+            throw LabError("locally connected: kernel \(Tensor.describe(kernel.shape)) does not fit \(g.positions) positions of \(g.width) inputs")
+        }
+        let filters = kernel.shape[2], positions = g.positions, width = g.width
+        var out = [Float](repeating: 0, count: g.rows * filters)
+        // Whole samples per chunk, so each position's gemm covers the chunk's samples.
+        let samplesPerChunk = max(1, Im2Col.chunkRows(width: width * positions, total: g.batch))
+        var col = [Float](repeating: 0, count: min(g.batch, samplesPerChunk) * positions * width)
+        scalars.withUnsafeBufferPointer { xb in
+            kernel.scalars.withUnsafeBufferPointer { wb in
+                out.withUnsafeMutableBufferPointer { yb in
+                    col.withUnsafeMutableBufferPointer { cb in
+                        guard let x = xb.baseAddress, let w = wb.baseAddress, let y = yb.baseAddress,
+                              let c = cb.baseAddress else { return }
+                        var first = 0
+                        while first < g.batch {
+                            let last = min(g.batch, first + samplesPerChunk)
+                            Im2Col.gather(x, g, rows: first * positions..<last * positions, into: c)
+                            for q in 0..<positions {
+                                BLAS.gemm(m: last - first, n: filters, k: width,
+                                          a: c + q * width, lda: positions * width,
+                                          b: w + q * width * filters, ldb: filters,
+                                          c: y + (first * positions + q) * filters, ldc: positions * filters)
+                            }
+                            first = last
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: [g.batch] + g.output + [filters], out)
+    }
+
+    /// (B, C, s…) → (B, s…, C): Keras's channels_first moved to channels-last.
+    public func channelsMovedLast() -> Tensor {
+        guard rank >= 3 else { return self }
+        let b = shape[0], c = shape[1], s = shape.dropFirst(2).reduce(1, *)
+        return Tensor(unchecked: [b] + shape.dropFirst(2) + [c], Tensor.transposeBlocks(scalars, blocks: b, rows: c, cols: s))
+    }
+
+    /// (B, s…, C) → (B, C, s…).
+    public func channelsMovedFirst() -> Tensor {
+        guard rank >= 3, let c = shape.last else { return self }
+        let b = shape[0], s = shape.dropFirst().dropLast().reduce(1, *)
+        return Tensor(unchecked: [b, c] + shape.dropFirst().dropLast(), Tensor.transposeBlocks(scalars, blocks: b, rows: s, cols: c))
+    }
+
+    /// Transposes each of `blocks` consecutive rows×cols matrices.
+    static func transposeBlocks(_ values: [Float], blocks: Int, rows: Int, cols: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: values.count)
+        values.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                let size = rows * cols
+                for b in 0..<blocks {
+                    let sb = s + b * size, db = d + b * size
+                    for i in 0..<rows {
+                        let row = sb + i * cols
+                        for j in 0..<cols { db[j * rows + i] = row[j] }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
