@@ -19,6 +19,7 @@ public struct Activation: Registered {
     public var name: String { className }
 
     public func apply(_ t: inout Tensor) {
+        guard !isLinear else { return }
         switch kind {
         case .elementwise(let f):
             t.scalars.withUnsafeMutableBufferPointer { buf in

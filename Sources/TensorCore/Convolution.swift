@@ -59,12 +59,39 @@ public struct ConvGeometry: Equatable, Sendable {
         return (lift(input, 1), lift(kernel, 1), lift(strides, 1), lift(dilation, 1), lift(padBefore, 0), lift(output, 1))
     }
 
-    /// Kernel offsets a in [lo, hi) keep base + a·d inside [0, n).
+    /// Kernel offsets a in [lo, hi) keep base + a·d inside [0, n). Undilated windows
+    /// (the common case) need no division.
     @inline(__always)
     static func validRange(base: Int, d: Int, n: Int, k: Int) -> (lo: Int, hi: Int) {
-        let lo = base >= 0 ? 0 : (-base + d - 1) / d
-        let hi = base >= n ? 0 : min(k, (n - base + d - 1) / d)
-        return (min(lo, k), max(min(lo, k), hi))
+        let lo: Int, hi: Int
+        if d == 1 {
+            lo = min(max(0, -base), k)
+            hi = max(lo, min(k, n - base))
+        } else {
+            lo = min(base >= 0 ? 0 : (-base + d - 1) / d, k)
+            hi = max(lo, base >= n ? 0 : min(k, (n - base + d - 1) / d))
+        }
+        return (lo, hi)
+    }
+
+    /// The output position (sample, o0, o1, o2) of im2col row `row`, on the lifted axes.
+    @inline(__always)
+    static func position(of row: Int, _ o: [Int]) -> (b: Int, o0: Int, o1: Int, o2: Int) {
+        let positions = o[0] * o[1] * o[2]
+        let q = row % positions
+        return (row / positions, q / (o[2] * o[1]), (q / o[2]) % o[1], q % o[2])
+    }
+
+    /// Steps an output position to the next row (no division in the loop).
+    @inline(__always)
+    static func advance(_ p: inout (b: Int, o0: Int, o1: Int, o2: Int), _ o: [Int]) {
+        p.o2 += 1
+        guard p.o2 == o[2] else { return }
+        p.o2 = 0; p.o1 += 1
+        guard p.o1 == o[1] else { return }
+        p.o1 = 0; p.o0 += 1
+        guard p.o0 == o[0] else { return }
+        p.o0 = 0; p.b += 1
     }
 }
 
@@ -79,51 +106,65 @@ public enum Im2Col {
     public static func gather(_ x: UnsafePointer<Float>, _ g: ConvGeometry, groups: Int = 1,
                               rows: Range<Int>, into col: UnsafeMutablePointer<Float>) {
         let (n, k, s, d, p, o) = g.lifted
+        // Scalars, not arrays, in the loop: no bounds checks, no reloads.
+        let (n0, n1, n2) = (n[0], n[1], n[2]), (k0, k1, k2) = (k[0], k[1], k[2])
+        let (s0, s1, s2) = (s[0], s[1], s[2]), (d0, d1, d2) = (d[0], d[1], d[2]), (p0, p1, p2) = (p[0], p[1], p[2])
         let c = g.channels, cg = c / max(groups, 1)
-        let sampleSize = n[0] * n[1] * n[2] * c
-        let positions = o[0] * o[1] * o[2]
-        let contiguousRun = groups == 1 && d[2] == 1
+        let sampleSize = n0 * n1 * n2 * c, planeSize = n1 * n2 * c, lineSize = n2 * c
+        let contiguousRun = groups == 1 && d2 == 1
         var dst = col
-        for r in rows {
-            let b = r / positions, q = r % positions
-            let o2 = q % o[2], o1 = (q / o[2]) % o[1], o0 = q / (o[2] * o[1])
-            let base0 = o0 * s[0] - p[0], base1 = o1 * s[1] - p[1], base2 = o2 * s[2] - p[2]
-            let r0 = ConvGeometry.validRange(base: base0, d: d[0], n: n[0], k: k[0])
-            let r1 = ConvGeometry.validRange(base: base1, d: d[1], n: n[1], k: k[1])
-            let r2 = ConvGeometry.validRange(base: base2, d: d[2], n: n[2], k: k[2])
-            let sample = x + b * sampleSize
+        var at = ConvGeometry.position(of: rows.lowerBound, o)
+        for _ in rows {
+            let (b, o0, o1, o2) = at
+            ConvGeometry.advance(&at, o)
+            let base0 = o0 &* s0 &- p0, base1 = o1 &* s1 &- p1, base2 = o2 &* s2 &- p2
+            let r0 = ConvGeometry.validRange(base: base0, d: d0, n: n0, k: k0)
+            let r1 = ConvGeometry.validRange(base: base1, d: d1, n: n1, k: k1)
+            let r2 = ConvGeometry.validRange(base: base2, d: d2, n: n2, k: k2)
+            let sample = x + b &* sampleSize
             for group in 0..<groups {
-                let channel0 = group * cg
-                for a0 in 0..<k[0] {
+                let channel0 = group &* cg
+                for a0 in 0..<k0 {
                     guard a0 >= r0.lo, a0 < r0.hi else {
-                        dst.update(repeating: 0, count: k[1] * k[2] * cg); dst += k[1] * k[2] * cg; continue
+                        dst.update(repeating: 0, count: k1 &* k2 &* cg); dst += k1 &* k2 &* cg; continue
                     }
-                    let plane = sample + (base0 + a0 * d[0]) * n[1] * n[2] * c
-                    for a1 in 0..<k[1] {
+                    let plane = sample + (base0 &+ a0 &* d0) &* planeSize
+                    for a1 in 0..<k1 {
                         guard a1 >= r1.lo, a1 < r1.hi else {
-                            dst.update(repeating: 0, count: k[2] * cg); dst += k[2] * cg; continue
+                            dst.update(repeating: 0, count: k2 &* cg); dst += k2 &* cg; continue
                         }
-                        let line = plane + (base1 + a1 * d[1]) * n[2] * c + channel0
+                        let line = plane + ((base1 &+ a1 &* d1) &* lineSize &+ channel0)
                         // Offsets before the input's start and after its end are padding.
-                        if r2.lo > 0 { dst.update(repeating: 0, count: r2.lo * cg); dst += r2.lo * cg }
+                        if r2.lo > 0 { dst.update(repeating: 0, count: r2.lo &* cg); dst += r2.lo &* cg }
                         if contiguousRun {
-                            let count = (r2.hi - r2.lo) * c
-                            let src = line + (base2 + r2.lo) * c
-                            for i in 0..<count { dst[i] = src[i] }
+                            let count = (r2.hi &- r2.lo) &* c
+                            copyFloats(dst, line + (base2 &+ r2.lo) &* c, count)
                             dst += count
                         } else {
                             for a2 in r2.lo..<r2.hi {
-                                let src = line + (base2 + a2 * d[2]) * c
-                                for i in 0..<cg { dst[i] = src[i] }
+                                copyFloats(dst, line + (base2 &+ a2 &* d2) &* c, cg)
                                 dst += cg
                             }
                         }
-                        let after = k[2] - r2.hi
-                        if after > 0 { dst.update(repeating: 0, count: after * cg); dst += after * cg }
+                        let after = k2 &- r2.hi
+                        if after > 0 { dst.update(repeating: 0, count: after &* cg); dst += after &* cg }
                     }
                 }
             }
         }
+    }
+
+    /// Copies a short run of floats with vector loads and stores; `memmove` costs more
+    /// than the copy for the few channels of one kernel row.
+    @inline(__always)
+    static func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ count: Int) {
+        var i = 0
+        let to = UnsafeMutableRawPointer(dst), from = UnsafeRawPointer(src)
+        while i &+ 8 <= count {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self), toByteOffset: i &* 4, as: SIMD8<Float>.self)
+            i &+= 8
+        }
+        while i < count { dst[i] = src[i]; i &+= 1 }
     }
 
     /// The adjoint of `gather` (groups = 1): adds each row of `col` back into the input
@@ -134,11 +175,11 @@ public enum Im2Col {
         let (n, k, s, d, p, o) = g.lifted
         let c = g.channels
         let sampleSize = n[0] * n[1] * n[2] * c
-        let positions = o[0] * o[1] * o[2]
         var src = col
-        for r in rows {
-            let b = r / positions, q = r % positions
-            let o2 = q % o[2], o1 = (q / o[2]) % o[1], o0 = q / (o[2] * o[1])
+        var at = ConvGeometry.position(of: rows.lowerBound, o)
+        for _ in rows {
+            let (b, o0, o1, o2) = at
+            ConvGeometry.advance(&at, o)
             let base0 = o0 * s[0] - p[0], base1 = o1 * s[1] - p[1], base2 = o2 * s[2] - p[2]
             let r0 = ConvGeometry.validRange(base: base0, d: d[0], n: n[0], k: k[0])
             let r1 = ConvGeometry.validRange(base: base1, d: d[1], n: n[1], k: k[1])
@@ -173,8 +214,10 @@ extension Tensor {
     /// Convolution (cross-correlation, no kernel flip) of a channels-last batch
     /// (B, n…, C) with a kernel (k…, C/groups, F): output (B, o…, F). Input channel
     /// block g feeds filter block g. im2col into a reused buffer, then per group one
-    /// gemm: (rows × k·C/groups) · (k·C/groups × F/groups).
-    public func convolved(with kernel: Tensor, _ g: ConvGeometry, groups: Int = 1) throws -> Tensor {
+    /// gemm: (rows × k·C/groups) · (k·C/groups × F/groups). A `bias` (F,) is written
+    /// into the output first and the products are accumulated onto it, which saves
+    /// OpenBLAS a pass that zeroes C and the layer a pass that adds the bias.
+    public func convolved(with kernel: Tensor, _ g: ConvGeometry, groups: Int = 1, bias: Tensor? = nil) throws -> Tensor {
         let rank = g.rank
         guard shape == [g.batch] + g.input + [g.channels] else {
             throw LabError("convolution: input \(Tensor.describe(shape)) does not match the geometry \(Tensor.describe([g.batch] + g.input + [g.channels]))")
@@ -185,7 +228,10 @@ extension Tensor {
         }
         let filters = kernel.shape[rank + 1], fg = filters / groups
         let kg = g.kernelCount * (g.channels / groups)
-        var out = [Float](repeating: 0, count: g.rows * filters)
+        if let bias, bias.count != filters {
+            throw LabError("convolution: bias \(Tensor.describe(bias.shape)) does not fit \(filters) filters")
+        }
+        var out = Tensor.rowsOf(bias, rows: g.rows, width: filters)
         let chunk = Im2Col.chunkRows(width: g.width, total: g.rows)
         var col = [Float](repeating: 0, count: chunk * g.width)
         scalars.withUnsafeBufferPointer { xb in
@@ -202,7 +248,7 @@ extension Tensor {
                                 BLAS.gemm(m: end - start, n: fg, k: kg,
                                           a: c + group * kg, lda: g.width,
                                           b: w + group * fg, ldb: filters,
-                                          c: y + start * filters + group * fg, ldc: filters)
+                                          c: y + start * filters + group * fg, ldc: filters, accumulate: bias != nil)
                             }
                             start = end
                         }
@@ -291,6 +337,18 @@ extension Tensor {
             }
         }
         return Tensor(unchecked: [g.batch] + g.output + [filters], out)
+    }
+
+    /// `rows` copies of a bias row, or zeros without one.
+    static func rowsOf(_ bias: Tensor?, rows: Int, width: Int) -> [Float] {
+        guard let bias else { return [Float](repeating: 0, count: rows * width) }
+        return [Float](unsafeUninitializedCapacity: rows * width) { buffer, count in
+            bias.scalars.withUnsafeBufferPointer { b in
+                guard let dst = buffer.baseAddress, let src = b.baseAddress else { return }
+                for r in 0..<rows { Im2Col.copyFloats(dst + r * width, src, width) }
+            }
+            count = rows * width
+        }
     }
 
     /// (B, C, s…) → (B, s…, C): Keras's channels_first moved to channels-last.

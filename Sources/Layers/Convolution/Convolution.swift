@@ -218,7 +218,7 @@ public struct Convolution: LayerImplementation {
         switch kind {
         case .standard:
             let g = try spatial.geometry(batch: batch, spatial: p.spatial, channels: p.channels, output: p.output)
-            y = try input.convolved(with: weights[0], g, groups: groups)
+            y = try input.convolved(with: weights[0], g, groups: groups, bias: useBias ? weights.last : nil)
         case .depthwise, .separable:
             // A depthwise kernel (k…, C, dm) is, in memory, a grouped kernel (k…, 1, C·dm)
             // with C groups: output channel c·dm + m reads input channel c only.
@@ -238,7 +238,7 @@ public struct Convolution: LayerImplementation {
                                      strides: spatial.strides, dilation: spatial.dilation, padBefore: pads, output: p.spatial)
             y = try input.transposeConvolved(with: weights[0], g)
         }
-        if useBias, let b = weights.last { y.addBias(b) }
+        if useBias, kind != .standard, let b = weights.last { y.addBias(b) }
         activation.apply(&y)
         return spatial.fromChannelsLast(y)
     }
