@@ -34,10 +34,7 @@ extension Tensor {
                                         let line = plane + (o1 * s[1] - p[1] + a1) * n[2] * c
                                         for a2 in r2.lo..<r2.hi {
                                             let src = line + (o2 * s[2] - p[2] + a2) * c
-                                            switch mode {
-                                            case .max: for i in 0..<c where src[i] > y[i] || src[i].isNaN { y[i] = src[i] }
-                                            case .average: for i in 0..<c { y[i] += src[i] }
-                                            }
+                                            Tensor.accumulate(mode, y, src, c)
                                         }
                                     }
                                 }
@@ -56,6 +53,20 @@ extension Tensor {
         return Tensor(unchecked: [g.batch] + g.output + [c], out)
     }
 
+    /// y = max(y, x) (NaN wins, as in Keras) or y += x over one position's channels.
+    @inline(__always)
+    static func accumulate(_ mode: PoolMode, _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ c: Int) {
+        switch mode {
+        case .max:
+            for i in 0..<c {
+                let v = x[i], m = y[i]
+                y[i] = v > m || v != v ? v : m
+            }
+        case .average:
+            for i in 0..<c { y[i] += x[i] }
+        }
+    }
+
     /// Max or mean over every axis between the first (batch) and the last (channels):
     /// (B, s…, C) → (B, C).
     public func globalPooled(_ mode: PoolMode) throws -> Tensor {
@@ -71,10 +82,7 @@ extension Tensor {
                     let y = yBase + sample * c
                     var src = x + sample * positions * c
                     for _ in 0..<positions {
-                        switch mode {
-                        case .max: for i in 0..<c where src[i] > y[i] || src[i].isNaN { y[i] = src[i] }
-                        case .average: for i in 0..<c { y[i] += src[i] }
-                        }
+                        Tensor.accumulate(mode, y, src, c)
                         src += c
                     }
                     if mode == .average, positions > 0 {

@@ -84,7 +84,7 @@ public enum ConvArithmetic {
         let kText = d == 1 ? "\(k)" : "\(kEff)"
         switch (padding, op) {
         case (.same, nil): return "out = \(n)·\(s) = \(out)"
-        case (.same, let op?): return "out = (\(n) − 1)·\(s) + \(kText) mod 2 + \(op) = \(out)"
+        case (.same, let op?): return "out = (\(n) − 1)·\(s) + (\(kText) mod 2) + \(op) = \(out)"
         case (_, nil): return "out = (\(n) − 1)·\(s) + max(\(kText), \(s)) = \(out)"
         case (_, let op?): return "out = (\(n) − 1)·\(s) + \(kText) + \(op) = \(out)"
         }
