@@ -183,7 +183,7 @@ public struct SpatialArguments: Sendable, Equatable {
                 let kEff = ConvArithmetic.effectiveKernel(kernel[i], dilation: dilation[i])
                 throw LabError("\(who): the output size on spatial axis \(i + 1) would be \(out): "
                                + ConvArithmetic.outputFormula(spatial[i], kernel: kernel[i], stride: strides[i], dilation: dilation[i], padding: padding)
-                               + " — the \(what) spans \(kEff) but the input has \(spatial[i]) (padding='\(padding.rawValue)')",
+                               + ", as the \(what) spans \(kEff) and the input has \(spatial[i]) (padding='\(padding.rawValue)')",
                                suggestion: "use padding='same', a smaller \(what), or a larger input")
             }
             return out
