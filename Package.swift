@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Terminal", dependencies: ["Shell", "CReadline"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "layerlab", dependencies: [
-            "Shell", "Terminal",
+            "Shell", "Terminal", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The benchmark of docs/performance.md (bench/conv.py runs it next to Keras).

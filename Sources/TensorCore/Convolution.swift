@@ -259,6 +259,63 @@ extension Tensor {
         return Tensor(unchecked: [g.batch] + g.output + [filters], out)
     }
 
+    /// Depthwise convolution of a channels-last batch (B, n…, C) with a kernel (k…, C, dm):
+    /// output channel c·dm + m sums x[…, c]·w[a, c, m] over the window. It is a grouped
+    /// convolution with one channel per group, where a gemm per group would only multiply
+    /// a column by a short vector; so it runs directly: window offsets outside, the
+    /// contiguous channels of one position innermost (vectorised).
+    public func depthwiseConvolved(with kernel: Tensor, _ g: ConvGeometry, bias: Tensor? = nil) throws -> Tensor {
+        let rank = g.rank, c = g.channels
+        guard shape == [g.batch] + g.input + [c] else {
+            throw LabError("depthwise convolution: input \(Tensor.describe(shape)) does not match the geometry \(Tensor.describe([g.batch] + g.input + [c]))")
+        }
+        guard kernel.rank == rank + 2, Array(kernel.shape.prefix(rank + 1)) == g.kernel + [c] else {
+            throw LabError("depthwise convolution: kernel \(Tensor.describe(kernel.shape)) does not fit \(c) channels")
+        }
+        let dm = kernel.shape[rank + 1], width = c * dm
+        if let bias, bias.count != width {
+            throw LabError("depthwise convolution: bias \(Tensor.describe(bias.shape)) does not fit \(width) channels")
+        }
+        var out = Tensor.rowsOf(bias, rows: g.rows, width: width)
+        let (n, k, s, d, p, o) = g.lifted
+        scalars.withUnsafeBufferPointer { xb in
+            kernel.scalars.withUnsafeBufferPointer { wb in
+                out.withUnsafeMutableBufferPointer { yb in
+                    guard let x = xb.baseAddress, let w = wb.baseAddress, var y = yb.baseAddress else { return }
+                    var at = ConvGeometry.position(of: 0, o)
+                    for _ in 0..<g.rows {
+                        let (b, o0, o1, o2) = at
+                        ConvGeometry.advance(&at, o)
+                        let base0 = o0 &* s[0] &- p[0], base1 = o1 &* s[1] &- p[1], base2 = o2 &* s[2] &- p[2]
+                        let r0 = ConvGeometry.validRange(base: base0, d: d[0], n: n[0], k: k[0])
+                        let r1 = ConvGeometry.validRange(base: base1, d: d[1], n: n[1], k: k[1])
+                        let r2 = ConvGeometry.validRange(base: base2, d: d[2], n: n[2], k: k[2])
+                        for a0 in r0.lo..<r0.hi {
+                            let i0 = b &* n[0] &+ base0 &+ a0 &* d[0]
+                            for a1 in r1.lo..<r1.hi {
+                                let i1 = i0 &* n[1] &+ base1 &+ a1 &* d[1]
+                                for a2 in r2.lo..<r2.hi {
+                                    let src = x + (i1 &* n[2] &+ base2 &+ a2 &* d[2]) &* c
+                                    let wk = w + ((a0 &* k[1] &+ a1) &* k[2] &+ a2) &* width
+                                    if dm == 1 {
+                                        for i in 0..<c { y[i] += src[i] * wk[i] }
+                                    } else {
+                                        for i in 0..<c {
+                                            let v = src[i]
+                                            for m in 0..<dm { y[i &* dm &+ m] += v * wk[i &* dm &+ m] }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        y += width
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: [g.batch] + g.output + [width], out)
+    }
+
     /// Transposed convolution of a channels-last batch (B, n…, C) with a Keras
     /// transposed kernel (k…, F, C): every input position scatters x·Wᵀ over its window.
     /// `g` describes the scatter as a convolution seen from the output side: its

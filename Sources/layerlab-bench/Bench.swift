@@ -29,6 +29,7 @@ struct Bench: ParsableCommand {
     var json = false
 
     func run() throws {
+        Allocator.keepLargeBuffers()
         let output = BufferOutput()
         let session = Session(output: output, width: 100, seed: Session.defaultSeed)
         guard session.run(commands) else { throw ValidationError("the commands failed: \(output.errors)") }

@@ -126,6 +126,21 @@ import Testing
         #expect(zip(y.scalars, expected).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })
     }
 
+    /// The direct depthwise loop equals a grouped convolution with one channel per group
+    /// (a (k…, C, dm) kernel is, in memory, a grouped kernel (k…, 1, C·dm)).
+    @Test(arguments: cases, [1, 3])
+    func depthwiseEqualsOneGroupPerChannel(_ c: Case, _ dm: Int) throws {
+        let g = try c.geometry(batch: 2)
+        let k = c.kernel.reduce(1, *)
+        let x = try Tensor(shape: [2] + c.input + [c.channels], scalars: random(2 * c.input.reduce(1, *) * c.channels, seed: 6))
+        let w = try Tensor(shape: c.kernel + [c.channels, dm], scalars: random(k * c.channels * dm, seed: 7))
+        let bias = try Tensor(shape: [c.channels * dm], scalars: random(c.channels * dm, seed: 8))
+        let direct = try x.depthwiseConvolved(with: w, g, bias: bias)
+        let grouped = try x.convolved(with: w.reshaped(c.kernel + [1, c.channels * dm]), g, groups: c.channels, bias: bias)
+        #expect(direct.shape == grouped.shape)
+        #expect(zip(direct.scalars, grouped.scalars).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
+    }
+
     @Test func geometryRejectsNonsense() {
         #expect(throws: LabError.self) { try ConvGeometry(batch: 1, input: [3, 3, 3, 3], channels: 1, kernel: [1, 1, 1, 1], strides: [1, 1, 1, 1], dilation: [1, 1, 1, 1], padBefore: [0, 0, 0, 0], output: [3, 3, 3, 3]) }
         #expect(throws: LabError.self) { try ConvGeometry(batch: 1, input: [3], channels: 1, kernel: [0], strides: [1], dilation: [1], padBefore: [0], output: [3]) }

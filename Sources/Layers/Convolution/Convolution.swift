@@ -219,15 +219,13 @@ public struct Convolution: LayerImplementation {
         case .standard:
             let g = try spatial.geometry(batch: batch, spatial: p.spatial, channels: p.channels, output: p.output)
             y = try input.convolved(with: weights[0], g, groups: groups, bias: useBias ? weights.last : nil)
-        case .depthwise, .separable:
-            // A depthwise kernel (k…, C, dm) is, in memory, a grouped kernel (k…, 1, C·dm)
-            // with C groups: output channel c·dm + m reads input channel c only.
+        case .depthwise:
             let g = try spatial.geometry(batch: batch, spatial: p.spatial, channels: p.channels, output: p.output)
-            let grouped = try weights[0].reshaped(spatial.kernel + [1, p.channels * depthMultiplier])
-            y = try input.convolved(with: grouped, g, groups: p.channels)
-            if kind == .separable {
-                y = try y.matmul(weights[1].reshaped([p.channels * depthMultiplier, filters]))
-            }
+            y = try input.depthwiseConvolved(with: weights[0], g, bias: useBias ? weights.last : nil)
+        case .separable:
+            let g = try spatial.geometry(batch: batch, spatial: p.spatial, channels: p.channels, output: p.output)
+            y = try input.depthwiseConvolved(with: weights[0], g)
+            y = try y.matmul(weights[1].reshaped([p.channels * depthMultiplier, filters]))
         case .transpose:
             // The scatter, seen as a convolution from the output side.
             let pads = (0..<rank).map {
@@ -238,7 +236,7 @@ public struct Convolution: LayerImplementation {
                                      strides: spatial.strides, dilation: spatial.dilation, padBefore: pads, output: p.spatial)
             y = try input.transposeConvolved(with: weights[0], g)
         }
-        if useBias, kind != .standard, let b = weights.last { y.addBias(b) }
+        if useBias, kind == .separable || kind == .transpose, let b = weights.last { y.addBias(b) }
         activation.apply(&y)
         return spatial.fromChannelsLast(y)
     }
