@@ -6,8 +6,9 @@ ratio LayerLab ÷ Keras and LayerLab's GFLOP/s.
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE .venv-keras/bin/python bench/conv.py
 
 The layer is the issue's: a batch of 32 samples of 64×64×3 through Conv2D(64, 3)
-(padding valid, bias, no activation). Options: --batch, --size, --filters, --kernel,
---runs, --rounds, --padding, --no-build. See docs/performance.md.
+(padding valid, bias, no activation). Options: --batch, --size, --channels, --filters,
+--kernel, --padding, --runs, --rounds, --no-build; or another layer with
+--keras "DepthwiseConv2D(3)" --layerlab "depthwiseconv2d 3". See docs/performance.md.
 """
 import argparse
 import json
@@ -26,9 +27,9 @@ def keras_times(args):
     import keras
     import numpy as np
 
-    x = np.random.default_rng(0).normal(size=(args.batch, args.size, args.size, 3)).astype(np.float32)
-    layer = keras.layers.Conv2D(args.filters, args.kernel, padding=args.padding)
-    model = keras.Sequential([keras.Input((args.size, args.size, 3)), layer])
+    x = np.random.default_rng(0).normal(size=(args.batch, args.size, args.size, args.channels)).astype(np.float32)
+    layer = eval("keras.layers." + args.keras)
+    model = keras.Sequential([keras.Input((args.size, args.size, args.channels)), layer])
     # 1. The layer's forward pass alone, jit-compiled: what XLA does with the convolution.
     variables = [v.value for v in layer.trainable_variables]
     forward = jax.jit(lambda tv, x: layer.stateless_call(tv, [], x)[0])
@@ -50,7 +51,7 @@ def keras_times(args):
 
 def layerlab_times(args):
     binary = os.path.join(ROOT, ".build", "release", "layerlab-bench")
-    commands = f"input {args.size} {args.size} 3; add conv2d {args.filters} {args.kernel} padding={args.padding}"
+    commands = f"input {args.size} {args.size} {args.channels}; add {args.layerlab}"
     out = subprocess.run([binary, "-c", commands, "--batch", str(args.batch), "--runs", str(args.runs), "--warmup", "5", "--json"],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)
@@ -63,17 +64,25 @@ def main():
     p.add_argument("--filters", type=int, default=64)
     p.add_argument("--kernel", type=int, default=3)
     p.add_argument("--padding", default="valid")
+    p.add_argument("--channels", type=int, default=3)
+    p.add_argument("--keras", help="another Keras layer, e.g. \"DepthwiseConv2D(3)\" (needs --layerlab)")
+    p.add_argument("--layerlab", help="the same layer in LayerLab's words, e.g. \"depthwiseconv2d 3\"")
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--rounds", type=int, default=3, help="alternate Keras and LayerLab this many times; the best of each counts")
     p.add_argument("--no-build", action="store_true", help="use the existing release build")
     args = p.parse_args()
+    if (args.keras is None) != (args.layerlab is None):
+        p.error("--keras and --layerlab go together")
+    if args.keras is None:
+        args.keras = f"Conv2D({args.filters}, {args.kernel}, padding='{args.padding}')"
+        args.layerlab = f"conv2d {args.filters} {args.kernel} padding={args.padding}"
 
     if not args.no_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "layerlab-bench"], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
     env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS") if k in os.environ}
     print(f"OpenBLAS environment: {env or 'none of OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE, OPENBLAS_NUM_THREADS set'}")
-    print(f"Conv2D({args.filters}, {args.kernel}, padding='{args.padding}') on a batch of {args.batch}×{args.size}×{args.size}×3; "
+    print(f"{args.keras} on a batch of {args.batch}×{args.size}×{args.size}×{args.channels}; "
           f"{args.runs} timed runs per round, {args.rounds} rounds")
 
     keras_jit, keras_pob, ours_min, ours_median = [], [], [], []
