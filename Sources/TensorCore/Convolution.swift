@@ -82,16 +82,20 @@ public struct ConvGeometry: Equatable, Sendable {
         return (row / positions, q / (o[2] * o[1]), (q / o[2]) % o[1], q % o[2])
     }
 
+    /// The lifted output sizes as scalars, for `advance`.
+    @inline(__always)
+    static func sizes(_ o: [Int]) -> (Int, Int, Int) { (o[0], o[1], o[2]) }
+
     /// Steps an output position to the next row (no division in the loop).
     @inline(__always)
-    static func advance(_ p: inout (b: Int, o0: Int, o1: Int, o2: Int), _ o: [Int]) {
-        p.o2 += 1
-        guard p.o2 == o[2] else { return }
-        p.o2 = 0; p.o1 += 1
-        guard p.o1 == o[1] else { return }
-        p.o1 = 0; p.o0 += 1
-        guard p.o0 == o[0] else { return }
-        p.o0 = 0; p.b += 1
+    static func advance(_ p: inout (b: Int, o0: Int, o1: Int, o2: Int), _ o: (Int, Int, Int)) {
+        p.o2 &+= 1
+        guard p.o2 == o.2 else { return }
+        p.o2 = 0; p.o1 &+= 1
+        guard p.o1 == o.1 else { return }
+        p.o1 = 0; p.o0 &+= 1
+        guard p.o0 == o.0 else { return }
+        p.o0 = 0; p.b &+= 1
     }
 }
 
@@ -114,9 +118,10 @@ public enum Im2Col {
         let contiguousRun = groups == 1 && d2 == 1
         var dst = col
         var at = ConvGeometry.position(of: rows.lowerBound, o)
+        let outputSizes = ConvGeometry.sizes(o)
         for _ in rows {
             let (b, o0, o1, o2) = at
-            ConvGeometry.advance(&at, o)
+            ConvGeometry.advance(&at, outputSizes)
             let base0 = o0 &* s0 &- p0, base1 = o1 &* s1 &- p1, base2 = o2 &* s2 &- p2
             let r0 = ConvGeometry.validRange(base: base0, d: d0, n: n0, k: k0)
             let r1 = ConvGeometry.validRange(base: base1, d: d1, n: n1, k: k1)
@@ -173,31 +178,34 @@ public enum Im2Col {
     public static func scatter(_ col: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>,
                                into x: UnsafeMutablePointer<Float>) {
         let (n, k, s, d, p, o) = g.lifted
+        let (n0, n1, n2) = (n[0], n[1], n[2]), (k0, k1, k2) = (k[0], k[1], k[2])
+        let (s0, s1, s2) = (s[0], s[1], s[2]), (d0, d1, d2) = (d[0], d[1], d[2]), (p0, p1, p2) = (p[0], p[1], p[2])
         let c = g.channels
-        let sampleSize = n[0] * n[1] * n[2] * c
+        let sampleSize = n0 * n1 * n2 * c
         var src = col
         var at = ConvGeometry.position(of: rows.lowerBound, o)
+        let outputSizes = ConvGeometry.sizes(o)
         for _ in rows {
             let (b, o0, o1, o2) = at
-            ConvGeometry.advance(&at, o)
-            let base0 = o0 * s[0] - p[0], base1 = o1 * s[1] - p[1], base2 = o2 * s[2] - p[2]
-            let r0 = ConvGeometry.validRange(base: base0, d: d[0], n: n[0], k: k[0])
-            let r1 = ConvGeometry.validRange(base: base1, d: d[1], n: n[1], k: k[1])
-            let r2 = ConvGeometry.validRange(base: base2, d: d[2], n: n[2], k: k[2])
-            let sample = x + b * sampleSize
-            for a0 in 0..<k[0] {
-                guard a0 >= r0.lo, a0 < r0.hi else { src += k[1] * k[2] * c; continue }
-                let plane = sample + (base0 + a0 * d[0]) * n[1] * n[2] * c
-                for a1 in 0..<k[1] {
-                    guard a1 >= r1.lo, a1 < r1.hi else { src += k[2] * c; continue }
-                    let line = plane + (base1 + a1 * d[1]) * n[2] * c
-                    src += r2.lo * c
+            ConvGeometry.advance(&at, outputSizes)
+            let base0 = o0 &* s0 &- p0, base1 = o1 &* s1 &- p1, base2 = o2 &* s2 &- p2
+            let r0 = ConvGeometry.validRange(base: base0, d: d0, n: n0, k: k0)
+            let r1 = ConvGeometry.validRange(base: base1, d: d1, n: n1, k: k1)
+            let r2 = ConvGeometry.validRange(base: base2, d: d2, n: n2, k: k2)
+            let sample = x + b &* sampleSize
+            for a0 in 0..<k0 {
+                guard a0 >= r0.lo, a0 < r0.hi else { src += k1 &* k2 &* c; continue }
+                let plane = sample + (base0 &+ a0 &* d0) &* n1 &* n2 &* c
+                for a1 in 0..<k1 {
+                    guard a1 >= r1.lo, a1 < r1.hi else { src += k2 &* c; continue }
+                    let line = plane + (base1 &+ a1 &* d1) &* n2 &* c
+                    src += r2.lo &* c
                     for a2 in r2.lo..<r2.hi {
-                        let dst = line + (base2 + a2 * d[2]) * c
+                        let dst = line + (base2 &+ a2 &* d2) &* c
                         for i in 0..<c { dst[i] += src[i] }
                         src += c
                     }
-                    src += (k[2] - r2.hi) * c
+                    src += (k2 &- r2.hi) &* c
                 }
             }
         }
@@ -278,25 +286,28 @@ extension Tensor {
         }
         var out = Tensor.rowsOf(bias, rows: g.rows, width: width)
         let (n, k, s, d, p, o) = g.lifted
+        let (n0, n1, n2) = (n[0], n[1], n[2]), (k0, k1, k2) = (k[0], k[1], k[2])
+        let (s0, s1, s2) = (s[0], s[1], s[2]), (d0, d1, d2) = (d[0], d[1], d[2]), (p0, p1, p2) = (p[0], p[1], p[2])
         scalars.withUnsafeBufferPointer { xb in
             kernel.scalars.withUnsafeBufferPointer { wb in
                 out.withUnsafeMutableBufferPointer { yb in
                     guard let x = xb.baseAddress, let w = wb.baseAddress, var y = yb.baseAddress else { return }
                     var at = ConvGeometry.position(of: 0, o)
+                    let outputSizes = ConvGeometry.sizes(o)
                     for _ in 0..<g.rows {
                         let (b, o0, o1, o2) = at
-                        ConvGeometry.advance(&at, o)
-                        let base0 = o0 &* s[0] &- p[0], base1 = o1 &* s[1] &- p[1], base2 = o2 &* s[2] &- p[2]
-                        let r0 = ConvGeometry.validRange(base: base0, d: d[0], n: n[0], k: k[0])
-                        let r1 = ConvGeometry.validRange(base: base1, d: d[1], n: n[1], k: k[1])
-                        let r2 = ConvGeometry.validRange(base: base2, d: d[2], n: n[2], k: k[2])
+                        ConvGeometry.advance(&at, outputSizes)
+                        let base0 = o0 &* s0 &- p0, base1 = o1 &* s1 &- p1, base2 = o2 &* s2 &- p2
+                        let r0 = ConvGeometry.validRange(base: base0, d: d0, n: n0, k: k0)
+                        let r1 = ConvGeometry.validRange(base: base1, d: d1, n: n1, k: k1)
+                        let r2 = ConvGeometry.validRange(base: base2, d: d2, n: n2, k: k2)
                         for a0 in r0.lo..<r0.hi {
-                            let i0 = b &* n[0] &+ base0 &+ a0 &* d[0]
+                            let i0 = b &* n0 &+ base0 &+ a0 &* d0
                             for a1 in r1.lo..<r1.hi {
-                                let i1 = i0 &* n[1] &+ base1 &+ a1 &* d[1]
+                                let i1 = i0 &* n1 &+ base1 &+ a1 &* d1
                                 for a2 in r2.lo..<r2.hi {
-                                    let src = x + (i1 &* n[2] &+ base2 &+ a2 &* d[2]) &* c
-                                    let wk = w + ((a0 &* k[1] &+ a1) &* k[2] &+ a2) &* width
+                                    let src = x + (i1 &* n2 &+ base2 &+ a2 &* d2) &* c
+                                    let wk = w + ((a0 &* k1 &+ a1) &* k2 &+ a2) &* width
                                     if dm == 1 {
                                         for i in 0..<c { y[i] += src[i] * wk[i] }
                                     } else {

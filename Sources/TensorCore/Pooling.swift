@@ -13,27 +13,29 @@ extension Tensor {
             throw LabError("pooling: input \(Tensor.describe(shape)) does not match the geometry \(Tensor.describe([g.batch] + g.input + [g.channels]))")
         }
         let (n, k, s, _, p, o) = g.lifted
+        let (n0, n1, n2) = (n[0], n[1], n[2]), (k0, k1, k2) = (k[0], k[1], k[2]), (o0n, o1n, o2n) = (o[0], o[1], o[2])
+        let (s0, s1, s2) = (s[0], s[1], s[2]), (p0, p1, p2) = (p[0], p[1], p[2])
         let c = g.channels
-        let sampleSize = n[0] * n[1] * n[2] * c
+        let sampleSize = n0 * n1 * n2 * c, planeSize = n1 * n2 * c, lineSize = n2 * c
         var out = [Float](repeating: 0, count: g.rows * c)
         scalars.withUnsafeBufferPointer { xb in
             out.withUnsafeMutableBufferPointer { yb in
                 guard let x = xb.baseAddress, var y = yb.baseAddress else { return }
                 for b in 0..<g.batch {
                     let sample = x + b * sampleSize
-                    for o0 in 0..<o[0] {
-                        let r0 = ConvGeometry.validRange(base: o0 * s[0] - p[0], d: 1, n: n[0], k: k[0])
-                        for o1 in 0..<o[1] {
-                            let r1 = ConvGeometry.validRange(base: o1 * s[1] - p[1], d: 1, n: n[1], k: k[1])
-                            for o2 in 0..<o[2] {
-                                let r2 = ConvGeometry.validRange(base: o2 * s[2] - p[2], d: 1, n: n[2], k: k[2])
+                    for o0 in 0..<o0n {
+                        let r0 = ConvGeometry.validRange(base: o0 &* s0 &- p0, d: 1, n: n0, k: k0)
+                        for o1 in 0..<o1n {
+                            let r1 = ConvGeometry.validRange(base: o1 &* s1 &- p1, d: 1, n: n1, k: k1)
+                            for o2 in 0..<o2n {
+                                let r2 = ConvGeometry.validRange(base: o2 &* s2 &- p2, d: 1, n: n2, k: k2)
                                 y.update(repeating: mode == .max ? -.infinity : 0, count: c)
                                 for a0 in r0.lo..<r0.hi {
-                                    let plane = sample + (o0 * s[0] - p[0] + a0) * n[1] * n[2] * c
+                                    let plane = sample + (o0 &* s0 &- p0 &+ a0) &* planeSize
                                     for a1 in r1.lo..<r1.hi {
-                                        let line = plane + (o1 * s[1] - p[1] + a1) * n[2] * c
+                                        let line = plane + (o1 &* s1 &- p1 &+ a1) &* lineSize
                                         for a2 in r2.lo..<r2.hi {
-                                            let src = line + (o2 * s[2] - p[2] + a2) * c
+                                            let src = line + (o2 &* s2 &- p2 &+ a2) &* c
                                             Tensor.accumulate(mode, y, src, c)
                                         }
                                     }
