@@ -286,6 +286,7 @@ public struct Convolution: LayerImplementation {
             let formula = kind == .transpose
                 ? ConvArithmetic.transposedFormula(p.spatial[i], kernel: k[i], stride: s[i], dilation: d[i], padding: spatial.padding, outputPadding: outputPadding?[i])
                 : ConvArithmetic.outputFormula(p.spatial[i], kernel: k[i], stride: s[i], dilation: d[i], padding: spatial.padding)
+                    + (ConvArithmetic.paddingNote(p.spatial[i], kernel: k[i], stride: s[i], dilation: d[i], padding: spatial.padding) ?? "")
             lines.append("spatial axis \(i + 1) (padding='\(spatial.padding.rawValue)'): \(formula)")
         }
         lines.append("output shape: \(input) → \(out)")

@@ -53,6 +53,15 @@ public enum ConvArithmetic {
         }
     }
 
+    /// `; padded with 1 before, 1 after` for `same` and `causal` (nil for `valid`).
+    public static func paddingNote(_ n: Int, kernel k: Int, stride s: Int, dilation d: Int, padding: Padding) -> String? {
+        guard padding != .valid else { return nil }
+        let out = outputLength(n, kernel: k, stride: s, dilation: d, padding: padding)
+        let before = padBefore(n, kernel: k, stride: s, dilation: d, padding: padding)
+        let total = padding == .causal ? before : max((out - 1) * s + effectiveKernel(k, dilation: d) - n, 0)
+        return "; padded with \(before) before, \(total - before) after"
+    }
+
     /// Output length of a transposed convolution (Keras's `deconv_output_length`).
     public static func transposedLength(_ n: Int, kernel k: Int, stride s: Int, dilation d: Int,
                                         padding: Padding, outputPadding op: Int?) -> Int {

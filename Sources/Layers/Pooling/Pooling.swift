@@ -59,7 +59,8 @@ public struct Pooling: LayerImplementation {
             : "output = the mean of each \(window) window, per channel" + (spatial.padding == .same ? " (divided by the number of real cells: padding is not counted)" : "")]
         for i in 0..<spatial.rank {
             lines.append("spatial axis \(i + 1) (pool \(spatial.kernel[i]), stride \(spatial.strides[i]), padding='\(spatial.padding.rawValue)'): "
-                         + ConvArithmetic.outputFormula(p.spatial[i], kernel: spatial.kernel[i], stride: spatial.strides[i], dilation: 1, padding: spatial.padding))
+                         + ConvArithmetic.outputFormula(p.spatial[i], kernel: spatial.kernel[i], stride: spatial.strides[i], dilation: 1, padding: spatial.padding)
+                         + (ConvArithmetic.paddingNote(p.spatial[i], kernel: spatial.kernel[i], stride: spatial.strides[i], dilation: 1, padding: spatial.padding) ?? ""))
         }
         lines.append("output shape: \(input) → \(out)")
         lines.append("params = 0 (pooling has no weights)")
