@@ -7,13 +7,16 @@ extension Commands {
         name: "add", usage: "add TYPE [ARGS…] [key=value …]",
         summary: "add a layer after the last one; its weights are drawn at once if the input shape is known",
         examples: ["add dense 32 relu he_uniform", "add dense 16 activation=relu",
-                   "add dense 8 kernel_initializer=RandomNormal(mean=0.0, stddev=0.05) bias_regularizer=l2(0.01)"],
+                   "add dense 8 kernel_initializer=RandomNormal(mean=0.0, stddev=0.05) bias_regularizer=l2(0.01)",
+                   "add conv2d 32 3 relu", "add conv2d 32 (3,5) strides=2 padding=same", "add maxpooling2d 2",
+                   "add globalaveragepooling2d"],
         details: """
-        The words after the type fill its first arguments (for dense: units); further bare
-        words are placed by meaning: an activation name sets activation, an initializer name
-        the first initializer argument not yet given (kernel_initializer, then
+        The words after the type fill its first arguments (for dense: units; for conv2d:
+        filters and kernel_size; for maxpooling2d: pool_size); further bare words are
+        placed by meaning: an activation name sets activation, an initializer name the
+        first initializer argument not yet given (kernel_initializer, then
         bias_initializer). Every Keras argument can be given as key=value with its Keras
-        name. 'help dense' lists them with their defaults.
+        name. 'help dense' (or any type) lists them with their defaults.
         """
     ) { inv, session in
         guard let first = inv.values.first, case .string(let typeName) = first else {
