@@ -5,6 +5,7 @@ let package = Package(
     name: "LayerLab",
     products: [
         .executable(name: "layerlab", targets: ["layerlab"]),
+        .executable(name: "layerlab-bench", targets: ["layerlab-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,6 +38,11 @@ let package = Package(
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "layerlab", dependencies: [
             "Shell", "Terminal", "TensorCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // The benchmark of docs/performance.md (bench/conv.py runs it next to Keras).
+        .executableTarget(name: "layerlab-bench", dependencies: [
+            "Shell", "Models", "Layers", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -12,6 +12,9 @@ public struct Activation: Registered {
 
     public enum Kind: Sendable {
         case elementwise(@Sendable (Float) -> Float)
+        /// Elementwise too, but the closure runs the loop itself, so the compiler sees
+        /// (and vectorises) it whole: for the cheap functions that follow every conv layer.
+        case wholeBuffer(@Sendable (UnsafeMutableBufferPointer<Float>) -> Void)
         case lastAxis(@Sendable (UnsafeMutableBufferPointer<Float>) -> Void)
     }
 
@@ -19,11 +22,14 @@ public struct Activation: Registered {
     public var name: String { className }
 
     public func apply(_ t: inout Tensor) {
+        guard !isLinear else { return }
         switch kind {
         case .elementwise(let f):
             t.scalars.withUnsafeMutableBufferPointer { buf in
                 for i in buf.indices { buf[i] = f(buf[i]) }
             }
+        case .wholeBuffer(let f):
+            t.scalars.withUnsafeMutableBufferPointer { f($0) }
         case .lastAxis(let f):
             let n = t.shape.last ?? 1
             guard n > 0 else { return }
@@ -51,9 +57,9 @@ public struct Activation: Registered {
 
     public static let registry = Registry<Activation>(kind: "activation", [
         .init("linear", [], .elementwise { $0 }),
-        .init("relu", [], .elementwise { max($0, 0) }),
-        .init("relu6", [], .elementwise { min(max($0, 0), 6) }),
-        .init("leaky_relu", [], .elementwise { $0 >= 0 ? $0 : 0.2 * $0 }),
+        .init("relu", [], .wholeBuffer { b in for i in b.indices { b[i] = max(b[i], 0) } }),
+        .init("relu6", [], .wholeBuffer { b in for i in b.indices { b[i] = min(max(b[i], 0), 6) } }),
+        .init("leaky_relu", [], .wholeBuffer { b in for i in b.indices { b[i] = b[i] >= 0 ? b[i] : 0.2 * b[i] } }),
         .init("elu", [], .elementwise { $0 > 0 ? $0 : expm1f($0) }),
         .init("selu", [], .elementwise { seluScale * ($0 > 0 ? $0 : seluAlpha * expm1f($0)) }),
         .init("softplus", [], .elementwise { softplus($0) }),

@@ -67,6 +67,8 @@ public protocol Layer: Sendable {
     /// Lines for `explain LAYER`: how the output shape and the parameter count follow
     /// from the arguments, with this layer's numbers put in.
     func explanation(for inputs: [Shape]) -> [String]
+    /// A remark on how the parameter count comes about, for `show` (nil: none).
+    func parameterNote(for inputs: [Shape]) -> String?
 }
 
 extension Layer {
@@ -75,6 +77,7 @@ extension Layer {
     public func weightSpecs(for inputs: [Shape]) throws -> [WeightSpec] { [] }
     public func macs(for inputs: [Shape]) -> Int { 0 }
     public func explanation(for inputs: [Shape]) -> [String] { [] }
+    public func parameterNote(for inputs: [Shape]) -> String? { nil }
     public var parameterCount: Int { weights.reduce(0) { $0 + $1.count } }
 }
 

@@ -44,6 +44,14 @@ public struct LayerType: Registered {
     public static let registry = Registry<LayerType>(kind: "layer type", [
         Dense.type, ActivationLayer.type, Dropout.type, Flatten.type, Reshape.type, Permute.type,
         RepeatVector.type, Embedding.type, Lambda.type,
+        Conv1D.type, Conv2D.type, Conv3D.type,
+        Conv1DTranspose.type, Conv2DTranspose.type, Conv3DTranspose.type,
+        SeparableConv1D.type, SeparableConv2D.type, DepthwiseConv1D.type, DepthwiseConv2D.type,
+        MaxPooling1D.type, MaxPooling2D.type, MaxPooling3D.type,
+        AveragePooling1D.type, AveragePooling2D.type, AveragePooling3D.type,
+        GlobalMaxPooling1D.type, GlobalMaxPooling2D.type, GlobalMaxPooling3D.type,
+        GlobalAveragePooling1D.type, GlobalAveragePooling2D.type, GlobalAveragePooling3D.type,
+        LocallyConnected1D.type, LocallyConnected2D.type,
     ] + Merge.types + [Concatenate.type, Dot.type])
 
     /// The layer and, when `input_shape=` was given, the input shape it asks for.

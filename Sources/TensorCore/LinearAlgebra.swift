@@ -15,15 +15,26 @@ public enum BLAS {
     public static func gemm(m: Int, n: Int, k: Int,
                             a: UnsafePointer<Float>, b: UnsafePointer<Float>,
                             c: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+        gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: c, ldc: n, accumulate: accumulate)
+    }
+
+    /// The general row-major form: op(A)[m×k] · op(B)[k×n] into C[m×n], where each
+    /// matrix may be a block of a larger one (leading dimensions `lda`, `ldb`, `ldc`)
+    /// and `transposeB` reads B stored as n×k. Convolution uses it to multiply one
+    /// group's column block by one group's filters in place.
+    @inline(__always)
+    public static func gemm(transposeB: Bool = false, m: Int, n: Int, k: Int,
+                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                            c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool = false) {
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
-            if !accumulate { c.update(repeating: 0, count: m * n) }
+            if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
             return
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k),
-                    1, a, Int32(k), b, Int32(n),
-                    accumulate ? 1 : 0, c, Int32(n))
+                    1, a, Int32(lda), b, Int32(ldb),
+                    accumulate ? 1 : 0, c, Int32(ldc))
     }
 }
 

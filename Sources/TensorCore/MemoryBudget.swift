@@ -72,3 +72,23 @@ public func formatFixed(_ x: Double, _ digits: Int) -> String {
         return String(cString: base)
     }
 }
+/// How the C allocator treats the large buffers of a forward pass.
+public enum Allocator {
+    /// glibc hands out blocks above 32 MB as fresh mmaps, so every forward pass would
+    /// fault in a large layer output page by page (an image batch through a conv layer
+    /// easily exceeds 32 MB; the faults cost more than the convolution). Raising the
+    /// threshold to 256 MB lets such blocks be reused from the heap, and up to 512 MB
+    /// of freed memory stays with the process instead of going back to the system.
+    /// Called once by the executables; it changes no result.
+    public static func keepLargeBuffers() {
+        #if os(Linux)
+        _ = glibcMallopt(-3, 256 << 20)  // M_MMAP_THRESHOLD (malloc.h, not in the Glibc module)
+        _ = glibcMallopt(-1, 512 << 20)  // M_TRIM_THRESHOLD
+        #endif
+    }
+}
+
+#if os(Linux)
+@_silgen_name("mallopt")
+private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TensorCore
 import Shell
+import TensorCore
 import Terminal
 #if canImport(Glibc)
 import Glibc
@@ -40,6 +41,7 @@ struct LayerLabCommand: ParsableCommand {
     }
 
     func run() throws {
+        Allocator.keepLargeBuffers()
         let interactive = file == nil && commands == nil && isatty(STDIN_FILENO) != 0
         // NO_COLOR counts when it is set and not empty (no-color.org).
         let noColorEnv = getenv("NO_COLOR").map { String(cString: $0) }.map { !$0.isEmpty } ?? false

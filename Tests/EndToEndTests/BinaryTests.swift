@@ -51,6 +51,16 @@ struct Binary {
         #expect(!r.out.contains("\u{1B}["))
     }
 
+    @Test func theChaptersCNNAtTheCommandLine() throws {
+        let r = try Binary.run(["-c", "input 28 28 1; add conv2d 32 3 relu; add maxpooling2d 2; summary; explain conv2d; forward; add conv2d 8 20"])
+        #expect(r.status == 1)
+        #expect(r.out.contains("(None, 26, 26, 32)") && r.out.contains("(None, 13, 13, 32)"))
+        #expect(r.out.contains("out = floor((28 − 3)/1) + 1 = 26"))
+        #expect(r.out.contains("output max_pooling2d (1, 13, 13, 32)"))
+        #expect(r.err.split(separator: "\n").count == 1)
+        #expect(r.err.contains("conv2d_1: the output size on spatial axis 1 would be -6"))
+    }
+
     @Test func scriptFile() throws {
         let dir = try temporaryDirectory()
         let file = dir.appendingPathComponent("model.ll")

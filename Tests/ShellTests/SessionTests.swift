@@ -68,7 +68,8 @@ add dense 8
         }
         #expect(error("add dense 2 relu tanh").contains("the activation is already set"))
         #expect(error("add dense 2 ones zeros ones").contains("every initializer argument is already set"))
-        #expect(error("add conv9d 3").contains("unknown layer type 'conv9d' — expected one of: dense, activation, dropout,"))
+        #expect(error("add conv9d 3").contains("unknown layer type 'conv9d' — did you mean 'conv1d'?\n"))
+        #expect(error("add blorp 3").contains("unknown layer type 'blorp' — expected one of: dense, activation, dropout"))
         #expect(error("add dense 2; weights dense/kern").contains("dense has no weight 'kern' — did you mean 'dense/kernel'?"))
         #expect(error("add dense 2 kernel_initializer=RandomNormal(mean=0; stddev=1)").contains("unexpected ';'"))
         // A space before a call's brackets is fine inside a keyword's value, as in Python.
@@ -207,7 +208,8 @@ add dense 8
         let run = ShellRun(issueSession)
         let s = run.session
         #expect(s.completions(line: "", word: "su") == ["summary"])
-        #expect(s.completions(line: "add ", word: "de") == ["dense"])
+        #expect(s.completions(line: "add ", word: "de") == ["dense", "depthwise_conv1d", "depthwise_conv2d"])
+        #expect(s.completions(line: "add ", word: "max_p") == ["max_pooling1d", "max_pooling2d", "max_pooling3d"])
         #expect(s.completions(line: "add dense 3 ", word: "he_u").contains("he_uniform"))
         #expect(s.completions(line: "add dense 3 activation=", word: "sig") == ["sigmoid"])
         #expect(s.completions(line: "show ", word: "dense_") == ["dense_1", "dense_2"])

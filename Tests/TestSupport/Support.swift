@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import Layers
 import Shell
 import TensorCore
 
@@ -63,4 +64,21 @@ public func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("layerlab-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+}
+
+/// Builds a layer from what a user types after `add` (`conv2d 32 3 strides=2`), with
+/// the shell's own parser.
+public func buildLayer(command: String, seed: UInt64 = 1) throws -> any Layer {
+    guard let parsed = try CommandParser.parse("add " + command).first else { throw LabError("nothing to parse") }
+    var values: [Value] = [], keywords: [Keyword] = []
+    for item in parsed.items {
+        switch item {
+        case .value(let v): values.append(v)
+        case .keyword(let k, let v): keywords.append(Keyword(k, v))
+        default: throw LabError("unexpected item in '\(command)'")
+        }
+    }
+    guard case .string(let type) = values.first else { throw LabError("no layer type in '\(command)'") }
+    var seeds = SeedSource(seed: seed)
+    return try LayerType.registry.get(type).build(Arguments(Array(values.dropFirst()), keywords), seeds: &seeds).layer
 }

@@ -9,13 +9,16 @@ extension Commands {
         examples: ["add dense 32 relu he_uniform", "add dense 16 activation=relu",
                    "add dense 8 kernel_initializer=RandomNormal(mean=0.0, stddev=0.05) bias_regularizer=l2(0.01)",
                    "add dropout 0.5", "add reshape (-1, 8)", "add permute 2 1", "add embedding 1000 64",
-                   "add lambda \"x * 2 + 1\"", "add dense 8 relu from=a name=left", "add concatenate from=left,right"],
+                   "add lambda \"x * 2 + 1\"", "add dense 8 relu from=a name=left", "add concatenate from=left,right",
+                   "add conv2d 32 3 relu", "add conv2d 32 (3,5) strides=2 padding=same", "add maxpooling2d 2",
+                   "add globalaveragepooling2d"],
         details: """
-        The words after the type fill its first arguments (for dense: units); further bare
-        words are placed by meaning: an activation name sets activation, an initializer name
-        the first initializer argument not yet given (kernel_initializer, then
+        The words after the type fill its first arguments (for dense: units; for conv2d:
+        filters and kernel_size; for maxpooling2d: pool_size); further bare words are
+        placed by meaning: an activation name sets activation, an initializer name the
+        first initializer argument not yet given (kernel_initializer, then
         bias_initializer). Every Keras argument can be given as key=value with its Keras
-        name. 'help dense' lists them with their defaults.
+        name. 'help dense' (or any type) lists them with their defaults.
         reshape and permute take their sizes as words or as one tuple (add reshape 4 8,
         add reshape (-1, 8)); a lambda takes an expression in quotes (docs/lambda.md).
         A layer reads the layer (or input) added last; from=NAME reads another one, and

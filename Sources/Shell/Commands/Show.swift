@@ -24,6 +24,7 @@ extension Commands {
         let params = node.layer.parameterCount
         let macs = inputs.map { node.layer.macs(for: $0) } ?? 0
         session.say("  params  \(Format.thousands(params)) (\(Format.bytes(params * 4)))   MACs \(Format.thousands(macs)) per sample")
+        if let note = inputs.flatMap({ node.layer.parameterNote(for: $0) }) { session.say("          " + style.dim(note)) }
         session.say(style.bold("config"))
         let entries = [Keyword("name", .string(node.name)), Keyword("trainable", .bool(node.layer.trainable)),
                        Keyword("dtype", .string("float32"))] + node.layer.config

@@ -46,7 +46,7 @@ extension Commands {
             style.bold(" Total params: ") + "\(Format.thousands(total)) (\(Format.bytes(total * 4)))",
             style.bold(" Trainable params: ") + "\(Format.thousands(trainable)) (\(Format.bytes(trainable * 4)))",
             style.bold(" Non-trainable params: ") + "\(Format.thousands(total - trainable)) (\(Format.bytes((total - trainable) * 4)))",
-            style.dim(" MACs: \(Format.thousands(s.totalMACs)) multiply-accumulates per sample (Dense: input features × units at each position)"),
+            style.dim(" MACs: \(Format.thousands(s.totalMACs)) multiply-accumulates per sample ('explain LAYER' shows how each is counted)"),
         ].joined(separator: "\n")
     }
 }

@@ -1,0 +1,454 @@
+/// Convolution lowered to matrix products: im2col (gather every receptive field into
+/// a row of a contiguous matrix) followed by one `BLAS.gemm` per group, and its
+/// adjoint col2im (scatter rows back) for transposed convolution.
+///
+/// Everything here is channels-last and works for 1, 2 or 3 spatial axes: a geometry
+/// of lower rank is lifted to three axes by putting size-1 axes in front, so a single
+/// loop nest serves Conv1D, Conv2D and Conv3D alike.
+
+/// Where each output position of a convolution (or pooling window) reads its input:
+/// input position = output · stride + kernel offset · dilation − padBefore, per axis.
+/// Sizes are explicit, so the same geometry also describes the scatter of a
+/// transposed convolution (where "output" is the smaller, scattered-from side).
+public struct ConvGeometry: Equatable, Sendable {
+    public var batch: Int
+    /// Spatial sizes of the (channels-last) input, one per axis.
+    public var input: [Int]
+    public var channels: Int
+    public var kernel: [Int]
+    public var strides: [Int]
+    public var dilation: [Int]
+    public var padBefore: [Int]
+    /// Spatial sizes of the output.
+    public var output: [Int]
+
+    public init(batch: Int, input: [Int], channels: Int, kernel: [Int], strides: [Int], dilation: [Int],
+                padBefore: [Int], output: [Int]) throws {
+        let rank = input.count
+        guard (1...3).contains(rank) else { throw LabError("convolution supports 1 to 3 spatial axes, got \(rank)") }
+        guard [kernel, strides, dilation, padBefore, output].allSatisfy({ $0.count == rank }) else {
+            throw LabError("convolution geometry: every list needs \(rank) entries")
+        }
+        guard batch >= 0, channels > 0, input.allSatisfy({ $0 > 0 }), output.allSatisfy({ $0 > 0 }),
+              kernel.allSatisfy({ $0 > 0 }), strides.allSatisfy({ $0 > 0 }), dilation.allSatisfy({ $0 > 0 }) else {
+            throw LabError("convolution geometry needs positive sizes, got input \(Tensor.describe(input)), kernel \(Tensor.describe(kernel)), output \(Tensor.describe(output))")
+        }
+        self.batch = batch
+        self.input = input
+        self.channels = channels
+        self.kernel = kernel
+        self.strides = strides
+        self.dilation = dilation
+        self.padBefore = padBefore
+        self.output = output
+    }
+
+    public var rank: Int { input.count }
+    /// Output positions per sample.
+    public var positions: Int { output.reduce(1, *) }
+    /// Kernel offsets per window.
+    public var kernelCount: Int { kernel.reduce(1, *) }
+    /// Rows of the im2col matrix: one per output position of every sample.
+    public var rows: Int { batch * positions }
+    /// Columns of the im2col matrix: every kernel offset times every channel.
+    public var width: Int { kernelCount * channels }
+
+    /// The geometry on exactly three axes (size-1 axes in front).
+    var lifted: (n: [Int], k: [Int], s: [Int], d: [Int], p: [Int], o: [Int]) {
+        func lift(_ a: [Int], _ fill: Int) -> [Int] { Array(repeating: fill, count: 3 - a.count) + a }
+        return (lift(input, 1), lift(kernel, 1), lift(strides, 1), lift(dilation, 1), lift(padBefore, 0), lift(output, 1))
+    }
+
+    /// Kernel offsets a in [lo, hi) keep base + a·d inside [0, n). Undilated windows
+    /// (the common case) need no division.
+    @inline(__always)
+    static func validRange(base: Int, d: Int, n: Int, k: Int) -> (lo: Int, hi: Int) {
+        let lo: Int, hi: Int
+        if d == 1 {
+            lo = min(max(0, -base), k)
+            hi = max(lo, min(k, n - base))
+        } else {
+            lo = min(base >= 0 ? 0 : (-base + d - 1) / d, k)
+            hi = max(lo, base >= n ? 0 : min(k, (n - base + d - 1) / d))
+        }
+        return (lo, hi)
+    }
+
+    /// The output position (sample, o0, o1, o2) of im2col row `row`, on the lifted axes.
+    @inline(__always)
+    static func position(of row: Int, _ o: [Int]) -> (b: Int, o0: Int, o1: Int, o2: Int) {
+        let positions = o[0] * o[1] * o[2]
+        let q = row % positions
+        return (row / positions, q / (o[2] * o[1]), (q / o[2]) % o[1], q % o[2])
+    }
+
+    /// The lifted output sizes as scalars, for `advance`.
+    @inline(__always)
+    static func sizes(_ o: [Int]) -> (Int, Int, Int) { (o[0], o[1], o[2]) }
+
+    /// Steps an output position to the next row (no division in the loop).
+    @inline(__always)
+    static func advance(_ p: inout (b: Int, o0: Int, o1: Int, o2: Int), _ o: (Int, Int, Int)) {
+        p.o2 &+= 1
+        guard p.o2 == o.2 else { return }
+        p.o2 = 0; p.o1 &+= 1
+        guard p.o1 == o.1 else { return }
+        p.o1 = 0; p.o0 &+= 1
+        guard p.o0 == o.0 else { return }
+        p.o0 = 0; p.b &+= 1
+    }
+}
+
+/// The lowering itself, on raw buffers (no bounds-checked arrays in the loops).
+public enum Im2Col {
+    /// Fills `col` (rows.count × geometry.width, row-major) with the receptive fields of
+    /// im2col rows `rows` (row = sample · positions + output position), zero where the
+    /// window reaches into padding. Columns are ordered (group, kernel offsets…, channel
+    /// within the group), so for `groups == 1` a row is the patch flattened as (k…, C)
+    /// — the order of a Keras kernel (k…, in, out) — and for more groups each group's
+    /// columns form one contiguous block.
+    public static func gather(_ x: UnsafePointer<Float>, _ g: ConvGeometry, groups: Int = 1,
+                              rows: Range<Int>, into col: UnsafeMutablePointer<Float>) {
+        let (n, k, s, d, p, o) = g.lifted
+        // Scalars, not arrays, in the loop: no bounds checks, no reloads.
+        let (n0, n1, n2) = (n[0], n[1], n[2]), (k0, k1, k2) = (k[0], k[1], k[2])
+        let (s0, s1, s2) = (s[0], s[1], s[2]), (d0, d1, d2) = (d[0], d[1], d[2]), (p0, p1, p2) = (p[0], p[1], p[2])
+        let c = g.channels, cg = c / max(groups, 1)
+        let sampleSize = n0 * n1 * n2 * c, planeSize = n1 * n2 * c, lineSize = n2 * c
+        let contiguousRun = groups == 1 && d2 == 1
+        var dst = col
+        var at = ConvGeometry.position(of: rows.lowerBound, o)
+        let outputSizes = ConvGeometry.sizes(o)
+        for _ in rows {
+            let (b, o0, o1, o2) = at
+            ConvGeometry.advance(&at, outputSizes)
+            let base0 = o0 &* s0 &- p0, base1 = o1 &* s1 &- p1, base2 = o2 &* s2 &- p2
+            let r0 = ConvGeometry.validRange(base: base0, d: d0, n: n0, k: k0)
+            let r1 = ConvGeometry.validRange(base: base1, d: d1, n: n1, k: k1)
+            let r2 = ConvGeometry.validRange(base: base2, d: d2, n: n2, k: k2)
+            let sample = x + b &* sampleSize
+            for group in 0..<groups {
+                let channel0 = group &* cg
+                for a0 in 0..<k0 {
+                    guard a0 >= r0.lo, a0 < r0.hi else {
+                        dst.update(repeating: 0, count: k1 &* k2 &* cg); dst += k1 &* k2 &* cg; continue
+                    }
+                    let plane = sample + (base0 &+ a0 &* d0) &* planeSize
+                    for a1 in 0..<k1 {
+                        guard a1 >= r1.lo, a1 < r1.hi else {
+                            dst.update(repeating: 0, count: k2 &* cg); dst += k2 &* cg; continue
+                        }
+                        let line = plane + ((base1 &+ a1 &* d1) &* lineSize &+ channel0)
+                        // Offsets before the input's start and after its end are padding.
+                        if r2.lo > 0 { dst.update(repeating: 0, count: r2.lo &* cg); dst += r2.lo &* cg }
+                        if contiguousRun {
+                            let count = (r2.hi &- r2.lo) &* c
+                            copyFloats(dst, line + (base2 &+ r2.lo) &* c, count)
+                            dst += count
+                        } else {
+                            for a2 in r2.lo..<r2.hi {
+                                copyFloats(dst, line + (base2 &+ a2 &* d2) &* c, cg)
+                                dst += cg
+                            }
+                        }
+                        let after = k2 &- r2.hi
+                        if after > 0 { dst.update(repeating: 0, count: after &* cg); dst += after &* cg }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies a short run of floats with vector loads and stores; `memmove` costs more
+    /// than the copy for the few channels of one kernel row.
+    @inline(__always)
+    static func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ count: Int) {
+        var i = 0
+        let to = UnsafeMutableRawPointer(dst), from = UnsafeRawPointer(src)
+        while i &+ 8 <= count {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self), toByteOffset: i &* 4, as: SIMD8<Float>.self)
+            i &+= 8
+        }
+        while i < count { dst[i] = src[i]; i &+= 1 }
+    }
+
+    /// The adjoint of `gather` (groups = 1): adds each row of `col` back into the input
+    /// positions its window covers; positions outside the input are dropped. `x` must be
+    /// initialised (usually zeros).
+    public static func scatter(_ col: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>,
+                               into x: UnsafeMutablePointer<Float>) {
+        let (n, k, s, d, p, o) = g.lifted
+        let (n0, n1, n2) = (n[0], n[1], n[2]), (k0, k1, k2) = (k[0], k[1], k[2])
+        let (s0, s1, s2) = (s[0], s[1], s[2]), (d0, d1, d2) = (d[0], d[1], d[2]), (p0, p1, p2) = (p[0], p[1], p[2])
+        let c = g.channels
+        let sampleSize = n0 * n1 * n2 * c
+        var src = col
+        var at = ConvGeometry.position(of: rows.lowerBound, o)
+        let outputSizes = ConvGeometry.sizes(o)
+        for _ in rows {
+            let (b, o0, o1, o2) = at
+            ConvGeometry.advance(&at, outputSizes)
+            let base0 = o0 &* s0 &- p0, base1 = o1 &* s1 &- p1, base2 = o2 &* s2 &- p2
+            let r0 = ConvGeometry.validRange(base: base0, d: d0, n: n0, k: k0)
+            let r1 = ConvGeometry.validRange(base: base1, d: d1, n: n1, k: k1)
+            let r2 = ConvGeometry.validRange(base: base2, d: d2, n: n2, k: k2)
+            let sample = x + b &* sampleSize
+            for a0 in 0..<k0 {
+                guard a0 >= r0.lo, a0 < r0.hi else { src += k1 &* k2 &* c; continue }
+                let plane = sample + (base0 &+ a0 &* d0) &* n1 &* n2 &* c
+                for a1 in 0..<k1 {
+                    guard a1 >= r1.lo, a1 < r1.hi else { src += k2 &* c; continue }
+                    let line = plane + (base1 &+ a1 &* d1) &* n2 &* c
+                    src += r2.lo &* c
+                    for a2 in r2.lo..<r2.hi {
+                        let dst = line + (base2 &+ a2 &* d2) &* c
+                        for i in 0..<c { dst[i] += src[i] }
+                        src += c
+                    }
+                    src += (k2 &- r2.hi) &* c
+                }
+            }
+        }
+    }
+
+    /// How many im2col rows to lower at once: bounded so the column buffer stays a few
+    /// megabytes (it is reused for every chunk) whatever the batch size.
+    public static func chunkRows(width: Int, total: Int, budget: Int = 1 << 21) -> Int {
+        max(1, min(total, budget / max(width, 1)))
+    }
+}
+
+extension Tensor {
+    /// Convolution (cross-correlation, no kernel flip) of a channels-last batch
+    /// (B, n…, C) with a kernel (k…, C/groups, F): output (B, o…, F). Input channel
+    /// block g feeds filter block g. im2col into a reused buffer, then per group one
+    /// gemm: (rows × k·C/groups) · (k·C/groups × F/groups). A `bias` (F,) is written
+    /// into the output first and the products are accumulated onto it, which saves
+    /// OpenBLAS a pass that zeroes C and the layer a pass that adds the bias.
+    public func convolved(with kernel: Tensor, _ g: ConvGeometry, groups: Int = 1, bias: Tensor? = nil) throws -> Tensor {
+        let rank = g.rank
+        guard shape == [g.batch] + g.input + [g.channels] else {
+            throw LabError("convolution: input \(Tensor.describe(shape)) does not match the geometry \(Tensor.describe([g.batch] + g.input + [g.channels]))")
+        }
+        guard groups > 0, g.channels % groups == 0, kernel.rank == rank + 2, Array(kernel.shape.prefix(rank)) == g.kernel,
+              kernel.shape[rank] * groups == g.channels, kernel.shape[rank + 1] % groups == 0 else {
+            throw LabError("convolution: kernel \(Tensor.describe(kernel.shape)) does not fit \(g.channels) channels in \(groups) group(s)")
+        }
+        let filters = kernel.shape[rank + 1], fg = filters / groups
+        let kg = g.kernelCount * (g.channels / groups)
+        if let bias, bias.count != filters {
+            throw LabError("convolution: bias \(Tensor.describe(bias.shape)) does not fit \(filters) filters")
+        }
+        var out = Tensor.rowsOf(bias, rows: g.rows, width: filters)
+        let chunk = Im2Col.chunkRows(width: g.width, total: g.rows)
+        var col = [Float](repeating: 0, count: chunk * g.width)
+        scalars.withUnsafeBufferPointer { xb in
+            kernel.scalars.withUnsafeBufferPointer { wb in
+                out.withUnsafeMutableBufferPointer { yb in
+                    col.withUnsafeMutableBufferPointer { cb in
+                        guard let x = xb.baseAddress, let w = wb.baseAddress, let y = yb.baseAddress,
+                              let c = cb.baseAddress else { return }
+                        var start = 0
+                        while start < g.rows {
+                            let end = min(g.rows, start + chunk)
+                            Im2Col.gather(x, g, groups: groups, rows: start..<end, into: c)
+                            for group in 0..<groups {
+                                BLAS.gemm(m: end - start, n: fg, k: kg,
+                                          a: c + group * kg, lda: g.width,
+                                          b: w + group * fg, ldb: filters,
+                                          c: y + start * filters + group * fg, ldc: filters, accumulate: bias != nil)
+                            }
+                            start = end
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: [g.batch] + g.output + [filters], out)
+    }
+
+    /// Depthwise convolution of a channels-last batch (B, n…, C) with a kernel (k…, C, dm):
+    /// output channel c·dm + m sums x[…, c]·w[a, c, m] over the window. It is a grouped
+    /// convolution with one channel per group, where a gemm per group would only multiply
+    /// a column by a short vector; so it runs directly: window offsets outside, the
+    /// contiguous channels of one position innermost (vectorised).
+    public func depthwiseConvolved(with kernel: Tensor, _ g: ConvGeometry, bias: Tensor? = nil) throws -> Tensor {
+        let rank = g.rank, c = g.channels
+        guard shape == [g.batch] + g.input + [c] else {
+            throw LabError("depthwise convolution: input \(Tensor.describe(shape)) does not match the geometry \(Tensor.describe([g.batch] + g.input + [c]))")
+        }
+        guard kernel.rank == rank + 2, Array(kernel.shape.prefix(rank + 1)) == g.kernel + [c] else {
+            throw LabError("depthwise convolution: kernel \(Tensor.describe(kernel.shape)) does not fit \(c) channels")
+        }
+        let dm = kernel.shape[rank + 1], width = c * dm
+        if let bias, bias.count != width {
+            throw LabError("depthwise convolution: bias \(Tensor.describe(bias.shape)) does not fit \(width) channels")
+        }
+        var out = Tensor.rowsOf(bias, rows: g.rows, width: width)
+        let (n, k, s, d, p, o) = g.lifted
+        let (n0, n1, n2) = (n[0], n[1], n[2]), (k0, k1, k2) = (k[0], k[1], k[2])
+        let (s0, s1, s2) = (s[0], s[1], s[2]), (d0, d1, d2) = (d[0], d[1], d[2]), (p0, p1, p2) = (p[0], p[1], p[2])
+        scalars.withUnsafeBufferPointer { xb in
+            kernel.scalars.withUnsafeBufferPointer { wb in
+                out.withUnsafeMutableBufferPointer { yb in
+                    guard let x = xb.baseAddress, let w = wb.baseAddress, var y = yb.baseAddress else { return }
+                    var at = ConvGeometry.position(of: 0, o)
+                    let outputSizes = ConvGeometry.sizes(o)
+                    for _ in 0..<g.rows {
+                        let (b, o0, o1, o2) = at
+                        ConvGeometry.advance(&at, outputSizes)
+                        let base0 = o0 &* s0 &- p0, base1 = o1 &* s1 &- p1, base2 = o2 &* s2 &- p2
+                        let r0 = ConvGeometry.validRange(base: base0, d: d0, n: n0, k: k0)
+                        let r1 = ConvGeometry.validRange(base: base1, d: d1, n: n1, k: k1)
+                        let r2 = ConvGeometry.validRange(base: base2, d: d2, n: n2, k: k2)
+                        for a0 in r0.lo..<r0.hi {
+                            let i0 = b &* n0 &+ base0 &+ a0 &* d0
+                            for a1 in r1.lo..<r1.hi {
+                                let i1 = i0 &* n1 &+ base1 &+ a1 &* d1
+                                for a2 in r2.lo..<r2.hi {
+                                    let src = x + (i1 &* n2 &+ base2 &+ a2 &* d2) &* c
+                                    let wk = w + ((a0 &* k1 &+ a1) &* k2 &+ a2) &* width
+                                    if dm == 1 {
+                                        for i in 0..<c { y[i] += src[i] * wk[i] }
+                                    } else {
+                                        for i in 0..<c {
+                                            let v = src[i]
+                                            for m in 0..<dm { y[i &* dm &+ m] += v * wk[i &* dm &+ m] }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        y += width
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: [g.batch] + g.output + [width], out)
+    }
+
+    /// Transposed convolution of a channels-last batch (B, n…, C) with a Keras
+    /// transposed kernel (k…, F, C): every input position scatters x·Wᵀ over its window.
+    /// `g` describes the scatter as a convolution seen from the output side: its
+    /// `input` is the output's spatial size (channels F), its `output` is n, and its
+    /// `padBefore` is how many leading positions are cropped away.
+    public func transposeConvolved(with kernel: Tensor, _ g: ConvGeometry) throws -> Tensor {
+        let rank = g.rank
+        guard shape.count == rank + 2, let inChannels = shape.last, Array(shape.dropFirst().dropLast()) == g.output,
+              shape[0] == g.batch else {
+            throw LabError("transposed convolution: input \(Tensor.describe(shape)) does not match the geometry")
+        }
+        guard kernel.shape == g.kernel + [g.channels, inChannels] else {
+            throw LabError("transposed convolution: kernel \(Tensor.describe(kernel.shape)) does not fit")
+        }
+        var out = [Float](repeating: 0, count: g.batch * g.input.reduce(1, *) * g.channels)
+        let chunk = Im2Col.chunkRows(width: g.width, total: g.rows)
+        var col = [Float](repeating: 0, count: chunk * g.width)
+        scalars.withUnsafeBufferPointer { xb in
+            kernel.scalars.withUnsafeBufferPointer { wb in
+                out.withUnsafeMutableBufferPointer { yb in
+                    col.withUnsafeMutableBufferPointer { cb in
+                        guard let x = xb.baseAddress, let w = wb.baseAddress, let y = yb.baseAddress,
+                              let c = cb.baseAddress else { return }
+                        var start = 0
+                        while start < g.rows {
+                            let end = min(g.rows, start + chunk)
+                            // cols (rows × k·F) = x (rows × C) · Wᵀ, W viewed as (k·F × C).
+                            BLAS.gemm(transposeB: true, m: end - start, n: g.width, k: inChannels,
+                                      a: x + start * inChannels, lda: inChannels, b: w, ldb: inChannels,
+                                      c: c, ldc: g.width)
+                            Im2Col.scatter(c, g, rows: start..<end, into: y)
+                            start = end
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: [g.batch] + g.input + [g.channels], out)
+    }
+
+    /// A locally connected layer (unshared weights, Keras 2's implementation 1): a
+    /// kernel (positions, k·C, F) holds one filter bank per output position. One gemm
+    /// per position over the whole batch: (B × k·C) · (k·C × F).
+    public func locallyConnected(with kernel: Tensor, _ g: ConvGeometry) throws -> Tensor {
+        guard shape == [g.batch] + g.input + [g.channels] else {
+            throw LabError("locally connected: input \(Tensor.describe(shape)) does not match the geometry")
+        }
+        guard kernel.rank == 3, kernel.shape[0] == g.positions, kernel.shape[1] == g.width else {
+            throw LabError("locally connected: kernel \(Tensor.describe(kernel.shape)) does not fit \(g.positions) positions of \(g.width) inputs")
+        }
+        let filters = kernel.shape[2], positions = g.positions, width = g.width
+        var out = [Float](repeating: 0, count: g.rows * filters)
+        // Whole samples per chunk, so each position's gemm covers the chunk's samples.
+        let samplesPerChunk = max(1, Im2Col.chunkRows(width: width * positions, total: g.batch))
+        var col = [Float](repeating: 0, count: min(g.batch, samplesPerChunk) * positions * width)
+        scalars.withUnsafeBufferPointer { xb in
+            kernel.scalars.withUnsafeBufferPointer { wb in
+                out.withUnsafeMutableBufferPointer { yb in
+                    col.withUnsafeMutableBufferPointer { cb in
+                        guard let x = xb.baseAddress, let w = wb.baseAddress, let y = yb.baseAddress,
+                              let c = cb.baseAddress else { return }
+                        var first = 0
+                        while first < g.batch {
+                            let last = min(g.batch, first + samplesPerChunk)
+                            Im2Col.gather(x, g, rows: first * positions..<last * positions, into: c)
+                            for q in 0..<positions {
+                                BLAS.gemm(m: last - first, n: filters, k: width,
+                                          a: c + q * width, lda: positions * width,
+                                          b: w + q * width * filters, ldb: filters,
+                                          c: y + (first * positions + q) * filters, ldc: positions * filters)
+                            }
+                            first = last
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: [g.batch] + g.output + [filters], out)
+    }
+
+    /// `rows` copies of a bias row, or zeros without one.
+    static func rowsOf(_ bias: Tensor?, rows: Int, width: Int) -> [Float] {
+        guard let bias else { return [Float](repeating: 0, count: rows * width) }
+        return [Float](unsafeUninitializedCapacity: rows * width) { buffer, count in
+            bias.scalars.withUnsafeBufferPointer { b in
+                guard let dst = buffer.baseAddress, let src = b.baseAddress else { return }
+                for r in 0..<rows { Im2Col.copyFloats(dst + r * width, src, width) }
+            }
+            count = rows * width
+        }
+    }
+
+    /// (B, C, s…) → (B, s…, C): Keras's channels_first moved to channels-last.
+    public func channelsMovedLast() -> Tensor {
+        guard rank >= 3 else { return self }
+        let b = shape[0], c = shape[1], s = shape.dropFirst(2).reduce(1, *)
+        return Tensor(unchecked: [b] + shape.dropFirst(2) + [c], Tensor.transposeBlocks(scalars, blocks: b, rows: c, cols: s))
+    }
+
+    /// (B, s…, C) → (B, C, s…).
+    public func channelsMovedFirst() -> Tensor {
+        guard rank >= 3, let c = shape.last else { return self }
+        let b = shape[0], s = shape.dropFirst().dropLast().reduce(1, *)
+        return Tensor(unchecked: [b, c] + shape.dropFirst().dropLast(), Tensor.transposeBlocks(scalars, blocks: b, rows: s, cols: c))
+    }
+
+    /// Transposes each of `blocks` consecutive rows×cols matrices.
+    static func transposeBlocks(_ values: [Float], blocks: Int, rows: Int, cols: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: values.count)
+        values.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                let size = rows * cols
+                for b in 0..<blocks {
+                    let sb = s + b * size, db = d + b * size
+                    for i in 0..<rows {
+                        let row = sb + i * cols
+                        for j in 0..<cols { db[j * rows + i] = row[j] }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,99 @@
+/// Max and average pooling over 1–3 spatial axes, channels-last. The inner loops run
+/// over the channels of one position, which are contiguous in memory.
+public enum PoolMode: Sendable {
+    case max, average
+}
+
+extension Tensor {
+    /// Pools a channels-last batch (B, n…, C) over the windows of `g` (`g.kernel` is the
+    /// pool size; dilation is ignored). Cells in the padding never count: max ignores
+    /// them (as padding with −∞ would) and average divides by the number of real cells.
+    public func pooled(_ g: ConvGeometry, mode: PoolMode) throws -> Tensor {
+        guard shape == [g.batch] + g.input + [g.channels] else {
+            throw LabError("pooling: input \(Tensor.describe(shape)) does not match the geometry \(Tensor.describe([g.batch] + g.input + [g.channels]))")
+        }
+        let (n, k, s, _, p, o) = g.lifted
+        let (n0, n1, n2) = (n[0], n[1], n[2]), (k0, k1, k2) = (k[0], k[1], k[2]), (o0n, o1n, o2n) = (o[0], o[1], o[2])
+        let (s0, s1, s2) = (s[0], s[1], s[2]), (p0, p1, p2) = (p[0], p[1], p[2])
+        let c = g.channels
+        let sampleSize = n0 * n1 * n2 * c, planeSize = n1 * n2 * c, lineSize = n2 * c
+        var out = [Float](repeating: 0, count: g.rows * c)
+        scalars.withUnsafeBufferPointer { xb in
+            out.withUnsafeMutableBufferPointer { yb in
+                guard let x = xb.baseAddress, var y = yb.baseAddress else { return }
+                for b in 0..<g.batch {
+                    let sample = x + b * sampleSize
+                    for o0 in 0..<o0n {
+                        let r0 = ConvGeometry.validRange(base: o0 &* s0 &- p0, d: 1, n: n0, k: k0)
+                        for o1 in 0..<o1n {
+                            let r1 = ConvGeometry.validRange(base: o1 &* s1 &- p1, d: 1, n: n1, k: k1)
+                            for o2 in 0..<o2n {
+                                let r2 = ConvGeometry.validRange(base: o2 &* s2 &- p2, d: 1, n: n2, k: k2)
+                                y.update(repeating: mode == .max ? -.infinity : 0, count: c)
+                                for a0 in r0.lo..<r0.hi {
+                                    let plane = sample + (o0 &* s0 &- p0 &+ a0) &* planeSize
+                                    for a1 in r1.lo..<r1.hi {
+                                        let line = plane + (o1 &* s1 &- p1 &+ a1) &* lineSize
+                                        for a2 in r2.lo..<r2.hi {
+                                            let src = line + (o2 &* s2 &- p2 &+ a2) &* c
+                                            Tensor.accumulate(mode, y, src, c)
+                                        }
+                                    }
+                                }
+                                if mode == .average {
+                                    let cells = (r0.hi - r0.lo) * (r1.hi - r1.lo) * (r2.hi - r2.lo)
+                                    let scale = 1 / Float(max(cells, 1))
+                                    for i in 0..<c { y[i] *= scale }
+                                }
+                                y += c
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: [g.batch] + g.output + [c], out)
+    }
+
+    /// y = max(y, x) (NaN wins, as in Keras) or y += x over one position's channels.
+    @inline(__always)
+    static func accumulate(_ mode: PoolMode, _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ c: Int) {
+        switch mode {
+        case .max:
+            for i in 0..<c {
+                let v = x[i], m = y[i]
+                y[i] = v > m || v != v ? v : m
+            }
+        case .average:
+            for i in 0..<c { y[i] += x[i] }
+        }
+    }
+
+    /// Max or mean over every axis between the first (batch) and the last (channels):
+    /// (B, s…, C) → (B, C).
+    public func globalPooled(_ mode: PoolMode) throws -> Tensor {
+        guard rank >= 3, let c = shape.last else {
+            throw LabError("global pooling needs a batch with spatial axes and channels, got \(Tensor.describe(shape))")
+        }
+        let b = shape[0], positions = shape.dropFirst().dropLast().reduce(1, *)
+        var out = [Float](repeating: mode == .max ? -.infinity : 0, count: b * c)
+        scalars.withUnsafeBufferPointer { xb in
+            out.withUnsafeMutableBufferPointer { yb in
+                guard let x = xb.baseAddress, let yBase = yb.baseAddress else { return }
+                for sample in 0..<b {
+                    let y = yBase + sample * c
+                    var src = x + sample * positions * c
+                    for _ in 0..<positions {
+                        Tensor.accumulate(mode, y, src, c)
+                        src += c
+                    }
+                    if mode == .average, positions > 0 {
+                        let scale = 1 / Float(positions)
+                        for i in 0..<c { y[i] *= scale }
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: [b, c], out)
+    }
+}
