@@ -33,7 +33,7 @@ import TestSupport
     }
 
     @Test func fixturesArePresent() {
-        #expect(Self.kerasCases == ["mlp", "core", "embedding", "functional"])
+        #expect(Self.kerasCases == ["mlp", "core", "embedding", "cnn", "conv1d3d", "functional"])
     }
 
     @Test(arguments: kerasCases)
@@ -81,7 +81,7 @@ import TestSupport
         }
     }
 
-    static let layerlabFiles = ["mlp", "core", "embedding", "branches"]
+    static let layerlabFiles = ["mlp", "core", "embedding", "branches", "cnn"]
 
     /// Files LayerLab wrote (scripts/keras-fixtures/layerlab-files.sh) opened in Keras with no warning,
     /// and Keras's outputs on them equal LayerLab's.

@@ -456,6 +456,13 @@ def keras_files():
         seq("core", (6, 4), [L.Activation("elu"), L.Permute((2, 1)), L.Reshape((3, 8)), L.Flatten(), L.Dense(5),
                              L.RepeatVector(2), L.Flatten(), L.Activation("sigmoid")]),
         seq("embedding", (7,), [L.Embedding(20, 4), L.Flatten(), L.Dense(3, activation="softmax")], ints=20),
+        seq("cnn", (12, 12, 3), [L.Conv2D(8, 3, activation="relu"), L.MaxPooling2D(2), L.Conv2D(6, 3, padding="same"),
+                                 L.AveragePooling2D(2, padding="same"), L.SeparableConv2D(4, 2), L.DepthwiseConv2D(2, depth_multiplier=2),
+                                 L.Conv2DTranspose(3, 2, strides=2), L.GlobalAveragePooling2D(), L.Dense(2)]),
+        seq("conv1d3d", (10, 4), [L.Conv1D(6, 3, padding="causal", dilation_rate=2), L.SeparableConv1D(4, 2), L.DepthwiseConv1D(2),
+                                  L.Conv1DTranspose(3, 3), L.MaxPooling1D(2), L.AveragePooling1D(2), L.GlobalMaxPooling1D(),
+                                  L.Reshape((1, 1, 1, 3)), L.Conv3D(2, 1), L.Conv3DTranspose(2, 1), L.MaxPooling3D(1),
+                                  L.AveragePooling3D(1), L.GlobalMaxPooling3D(), L.Dense(2)]),
     ]
     keras.backend.clear_session()
     a = keras.Input(shape=(8,), name="a")
