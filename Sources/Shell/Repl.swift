@@ -59,13 +59,37 @@ extension Session {
     public func runLines(from reader: LineReader, prompt: String) -> Bool {
         var ok = true
         var number = 0
+        // A statement with open brackets goes on over the next lines, as in Python.
+        var pending: (text: String, line: Int)?
+        let continuation = prompt.isEmpty ? "" : "... "
+        func runPending() {
+            guard let p = pending else { return }
+            pending = nil
+            errorPrefix = reader.numbersLines ? "line \(p.line): " : ""
+            if !run(p.text) { ok = false }
+        }
         while !finished {
             if let cols = reader.columns { width = cols }
-            guard let line = reader.readLine(prompt: prompt) else { break }
+            guard let line = reader.readLine(prompt: pending == nil ? prompt : continuation) else { break }
             number += 1
+            if let p = pending {
+                if PythonLine.startsNewStatement(line, after: p.text) {
+                    runPending()
+                } else {
+                    let text = p.text + "\n" + line
+                    pending = (text, p.line)
+                    if PythonLine.balance(text).open == 0 { runPending() }
+                    continue
+                }
+            }
+            if PythonLine.balance(line).open > 0 {
+                pending = (line, number)
+                continue
+            }
             errorPrefix = reader.numbersLines ? "line \(number): " : ""
             if !run(line) { ok = false }
         }
+        if !finished { runPending() }
         errorPrefix = ""
         return ok
     }

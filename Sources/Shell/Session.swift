@@ -37,6 +37,11 @@ public final class Session {
     /// Activity penalties of the last `forward`, and its batch size.
     var lastActivityPenalties: (penalties: [Penalty], batch: Int)?
 
+    /// The Keras-Python interpreter's variables and objects.
+    var python = PythonState()
+    /// Where lesson progress is kept (nil: not kept, as in tests).
+    public var lessonProgressFile: String?
+
     /// Set by `quit`.
     public private(set) var finished = false
 
@@ -58,6 +63,10 @@ public final class Session {
         var ok = true
         for statement in CommandParser.statements(line) where !finished {
             do {
+                if PythonLine.isPython(statement.text, variables: python.variables) {
+                    try runPython(statement.text)
+                    continue
+                }
                 guard let command = try CommandParser.parseStatement(statement.text, offset: statement.offset) else { continue }
                 currentCommand = command.text
                 try Commands.run(command, in: self)
@@ -128,4 +137,17 @@ public final class Session {
     }
 
     func finish() { finished = true }
+
+    /// Runs one statement of Keras Python on copies of the model and the interpreter's
+    /// state, and keeps them only if it succeeds; a change to the model can be undone.
+    func runPython(_ text: String) throws {
+        guard let statement = try PyParser.parse(text) else { return }
+        var evaluator = PyEvaluator(session: self)
+        try evaluator.execute(statement)
+        python = evaluator.state
+        if evaluator.changed {
+            history.record(model, label: text.split(separator: "\n").map { $0.trimmed() }.joined(separator: " "))
+        }
+        model = evaluator.model
+    }
 }
