@@ -123,9 +123,15 @@ enum KerasSummary {
         func rule(_ l: String, _ fill: String, _ m: String, _ r: String) -> String {
             l + segments.map { String(repeating: fill, count: $0) }.joined(separator: m) + r
         }
-        func lines(_ cells: [String], _ bar: String) -> [String] {
-            let wrapped = cells.enumerated().map { wrap($1, width: inner[$0], right: right[$0]) }
+        func lines(_ cells: [String], _ bar: String, bottom: Bool = false) -> [String] {
+            var wrapped = cells.enumerated().map { wrap($1, width: inner[$0], right: right[$0]) }
             let height = wrapped.map(\.count).max() ?? 1
+            // rich aligns header cells to the bottom, body cells to the top.
+            if bottom {
+                wrapped = wrapped.enumerated().map { i, l in
+                    Array(repeating: String(repeating: " ", count: inner[i]), count: height - l.count) + l
+                }
+            }
             return (0..<height).map { r in
                 bar + wrapped.enumerated().map { i, l in
                     " " + (r < l.count ? l[r] : String(repeating: " ", count: inner[i])) + " "
@@ -133,7 +139,7 @@ enum KerasSummary {
             }
         }
         var out = [rule("┏", "━", "┳", "┓")]
-        out += lines(headers, "┃")
+        out += lines(headers, "┃", bottom: true)
         out.append(rule("┡", "━", "╇", "┩"))
         for (i, row) in rows.enumerated() {
             if i > 0 { out.append(rule("├", "─", "┼", "┤")) }

@@ -19,6 +19,7 @@ enum PythonLine {
         let word = String(t[..<i])
         let rest = t[i...]
         let next = rest.first
+        if ["None", "True", "False"].contains(word) { return true }
         if keywords.contains(word), next == nil || next?.isWhitespace == true || next == "(" { return true }
         let afterSpaces = rest.drop { $0 == " " || $0 == "\t" }
         if afterSpaces.first == "=", afterSpaces.dropFirst().first != "=" { return true }
