@@ -41,6 +41,8 @@ public final class Session {
     var python = PythonState()
     /// Where lesson progress is kept (nil: not kept, as in tests).
     public var lessonProgressFile: String?
+    /// The learner's progress, read from that file the first time `lesson` runs.
+    var lessonProgress: LessonProgress?
 
     /// Set by `quit`.
     public private(set) var finished = false

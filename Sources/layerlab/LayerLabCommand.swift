@@ -35,6 +35,7 @@ struct LayerLabCommand: ParsableCommand {
         let colour = !noColor && isatty(STDOUT_FILENO) != 0 && !noColorEnv
         let columns = getenv("COLUMNS").flatMap { Int(String(cString: $0)) } ?? 80
         let session = Session(output: StandardOutput(), style: Style(enabled: colour), width: columns, seed: seed)
+        session.lessonProgressFile = Session.dataFile("lessons")
         let ok: Bool
         if let commands {
             ok = session.run(commands)

@@ -159,8 +159,11 @@ extension Commands {
         The texts are docs/lessons/NAME.md.
         """
     ) { inv, session in
-        var progress = LessonProgress.load(session.lessonProgressFile)
-        defer { progress.save(session.lessonProgressFile) }
+        var progress = session.lessonProgress ?? LessonProgress.load(session.lessonProgressFile)
+        defer {
+            session.lessonProgress = progress
+            progress.save(session.lessonProgressFile)
+        }
         guard let first = inv.values.first else {
             session.say(session.style.bold("Lessons") + " (lesson NAME to start; lesson next / back / quit)")
             let width = Lesson.all.map(\.name.count).max() ?? 0
