@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Decides whether a statement is Keras Python or a LayerLab command, and when a
 /// line continues on the next one.
 enum PythonLine {
@@ -26,7 +28,12 @@ enum PythonLine {
         let isCommand = Commands.all.contains { $0.name == word || $0.aliases.contains(word) }
         if next == "." { return true }
         if next == "(" || next == "[" { return !isCommand }
-        if next == nil || rest.allSatisfy(\.isWhitespace) { return !isCommand && variables[word] != nil }
+        if next == nil || rest.allSatisfy(\.isWhitespace) {
+            // A known name, or a near miss of one (`modle`: Python's NameError suggests `model`).
+            return !isCommand && (variables[word] != nil
+                || (Commands.find(word) == nil && nearest(to: word, in: Array(variables.keys)) != nil
+                    && nearest(to: word, in: Commands.all.map(\.name)) == nil))
+        }
         return false
     }
 
