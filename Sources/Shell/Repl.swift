@@ -119,6 +119,7 @@ extension Session {
                 case "help": candidates = Commands.all.map(\.name) + LayerType.registry.names
                     + ["activations", "initializers", "regularizers", "constraints"]
                 case "forward": candidates = ["--batch", "--input", "--output", "--training"]
+                case "lesson": candidates = Lesson.all.map(\.name) + ["next", "back", "quit"]
                 default: candidates = []
                 }
             }

@@ -137,29 +137,4 @@ enum PyLexer {
         guard i + o.count <= chars.count else { return false }
         return Array(chars[i..<(i + o.count)]) == o
     }
-
-    /// How many brackets are still open at the end of `text` (quotes and comments
-    /// respected): a statement with open brackets continues on the next line.
-    static func openBrackets(_ text: String) -> Int {
-        var depth = 0
-        var quote: Character?
-        var escaped = false
-        var comment = false
-        for c in text {
-            if c == "\n" { comment = false; quote = nil; continue }
-            if comment { continue }
-            if let q = quote {
-                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == q { quote = nil }
-                continue
-            }
-            switch c {
-            case "'", "\"": quote = c
-            case "#": comment = true
-            case "(", "[", "{": depth += 1
-            case ")", "]", "}": depth = max(0, depth - 1)
-            default: break
-            }
-        }
-        return depth
-    }
 }
