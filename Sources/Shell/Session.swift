@@ -127,6 +127,7 @@ public final class Session {
     func reset() {
         history.record(model, label: currentCommand)
         model = Model(seed: seed)
+        python.counters = [:]
     }
 
     /// Sets the seed: later layers draw their weights, and `forward` its random inputs, from it.

@@ -26,6 +26,7 @@ enum KerasSummary {
         let right = [false, false, true, false]
         let positions = sequentialLike ? [0.45, 0.80, 1.0] : [0.3, 0.56, 0.74, 1.0]
         let width = lineLength ?? min(sequentialLike ? 88 : 108, terminalColumns - 4)
+        guard width <= 1000 else { throw LabError("summary: line_length \(width) is too wide (at most 1000)") }
         var columnWidths: [Int] = []
         var current = 0
         for p in positions {
@@ -119,7 +120,7 @@ enum KerasSummary {
     }
 
     static func table(headers: [String], rows: [[String]], segments: [Int], right: [Bool]) -> String {
-        let inner = segments.map { $0 - 2 }
+        let inner = segments.map { max(0, $0 - 2) }
         func rule(_ l: String, _ fill: String, _ m: String, _ r: String) -> String {
             l + segments.map { String(repeating: fill, count: $0) }.joined(separator: m) + r
         }
@@ -153,6 +154,7 @@ enum KerasSummary {
     /// after it stay together), crop a word wider than the line with `…`, pad to the width.
     static func wrap(_ text: String, width: Int, right: Bool) -> [String] {
         guard width > 0 else { return [""] }
+        guard !text.isEmpty else { return [String(repeating: " ", count: width)] }
         // Words: \s*\S+\s*
         var words: [(start: Int, text: [Character])] = []
         let chars = Array(text)

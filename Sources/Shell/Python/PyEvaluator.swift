@@ -116,8 +116,12 @@ struct PyEvaluator {
             case "+": return .int(i &+ j)
             case "-": return .int(i &- j)
             case "*": return .int(i &* j)
-            case "//": guard j != 0 else { throw LabError("integer division by zero") }; return .int(Int((Double(i) / Double(j)).rounded(.down)))
-            case "%": guard j != 0 else { throw LabError("integer modulo by zero") }; return .int(((i % j) + j) % j)
+            case "//", "%":
+                guard j != 0 else { throw LabError("integer division or modulo by zero") }
+                guard !(i == Int.min && j == -1) else { throw LabError("integer overflow in \(op)") }
+                let (q, r) = (i / j, i % j)
+                let floor = r != 0 && (r < 0) != (j < 0)
+                return .int(op == "//" ? (floor ? q - 1 : q) : (floor ? r + j : r))
             case "**" where j >= 0 && j < 64:
                 var r = 1
                 for _ in 0..<j { r = r &* i }

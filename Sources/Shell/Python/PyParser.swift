@@ -187,6 +187,9 @@ struct PyParser {
     }
 
     mutating func unary() throws -> PyExpr {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else { throw LabError("the expression is nested too deeply") }
         if isOp("-") { index += 1; return .negate(try unary()) }
         if isOp("+") { index += 1; return try unary() }
         let base = try postfix()

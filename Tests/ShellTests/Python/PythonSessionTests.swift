@@ -211,3 +211,56 @@ final class PromptRecorder: LineReader {
         #expect(run.session.model.nodes.count == 1)
     }
 }
+
+@Suite struct PythonEdgeTests {
+    @Test func arithmeticFollowsPython() {
+        let run = ShellRun("print(-7 // 2, -7 % 2, 7 // -2, 2 ** 10, 28 * 28, 1 / 4, (784,) + (10,))")
+        #expect(run.errors.isEmpty, "\(run.errors)")
+        #expect(run.text == "-4 1 -4 1024 784 0.25 (784, 10)\n")
+        let bad = ShellRun("x = 1 // 0")
+        #expect(bad.errors.contains("integer division or modulo by zero"))
+    }
+
+    @Test func hostileInputIsRefusedNotCrashing() {
+        let deep = ShellRun("x = " + String(repeating: "-", count: 5000) + "1")
+        #expect(deep.errors.contains("nested too deeply"))
+        let brackets = ShellRun("x = " + String(repeating: "(", count: 5000) + String(repeating: ")", count: 5000))
+        #expect(brackets.errors.contains("nested too deeply"))
+        let wide = ShellRun("import keras\nmodel = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])\nmodel.summary(line_length=10 ** 9)")
+        #expect(wide.errors.contains("too wide"))
+        let narrow = ShellRun("import keras\nmodel = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])\nmodel.summary(line_length=12)")
+        #expect(narrow.errors.contains("Insufficient console width to print summary."))
+        let tiny = ShellRun("import keras\nmodel = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])\nmodel.summary(line_length=16)")
+        #expect(tiny.errors.isEmpty, "\(tiny.errors)")
+        // Keras 3.15.1's own output for summary(line_length=16): rich squeezes and cuts every cell.
+        #expect(tiny.text == """
+        Model: "sequential"
+        ┏━━━━━━┳━━━┳━━━┓
+        ┃ Lay… ┃ … ┃ … ┃
+        ┃ (ty… ┃ … ┃ # ┃
+        ┡━━━━━━╇━━━╇━━━┩
+        │ den… │ … │ 8 │
+        │ (De… │ … │   │
+        └──────┴───┴───┘
+         Total params: 8 (32.00 B)
+         Trainable params: 8 (32.00 B)
+         Non-trainable params: 0 (0.00 B)
+
+        """)
+    }
+
+    @Test func resetRestartsKerasNames() {
+        let run = ShellRun("from keras.layers import Dense\nimport keras\nx = Dense(2)(keras.Input(shape=(2,)))\nreset\ny = Dense(2)(keras.Input(shape=(2,)))")
+        #expect(run.errors.isEmpty, "\(run.errors)")
+        #expect(run.session.model.allNames == ["input_layer", "dense"])
+    }
+
+    @Test func summaryWidthFollowsTheTerminal() {
+        let code = "import keras\nmodel = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(2)])\nmodel.summary()"
+        // min(88, columns − 4): 76 at 80 columns, 88 from 92 columns on.
+        for (columns, width) in [(80, 76), (92, 88), (200, 88), (70, 66)] {
+            let run = ShellRun(code, width: columns)
+            #expect(run.text.split(separator: "\n")[1].count == width, "\(columns) columns")
+        }
+    }
+}
