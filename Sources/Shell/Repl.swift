@@ -66,6 +66,7 @@ extension Session {
             guard let p = pending else { return }
             pending = nil
             errorPrefix = reader.numbersLines ? "line \(p.line): " : ""
+            lineNumber = reader.numbersLines ? p.line : 1
             if !run(p.text) { ok = false }
         }
         while !finished {
@@ -87,10 +88,12 @@ extension Session {
                 continue
             }
             errorPrefix = reader.numbersLines ? "line \(number): " : ""
+            lineNumber = reader.numbersLines ? number : 1
             if !run(line) { ok = false }
         }
         if !finished { runPending() }
         errorPrefix = ""
+        lineNumber = 1
         return ok
     }
 

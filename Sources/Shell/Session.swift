@@ -66,7 +66,8 @@ public final class Session {
         for statement in CommandParser.statements(line) where !finished {
             do {
                 if PythonLine.isPython(statement.text, variables: python.variables) {
-                    try runPython(statement.text)
+                    let firstLine = lineNumber + line.prefix(statement.offset).filter { $0 == "\n" }.count
+                    try runPython(statement.text, firstLine: firstLine)
                     continue
                 }
                 guard let command = try CommandParser.parseStatement(statement.text, offset: statement.offset) else { continue }
@@ -102,6 +103,8 @@ public final class Session {
 
     /// `line 3: ` while running a script, so errors say where they come from.
     var errorPrefix = ""
+    /// The number of the line being run (in a script; 1 at a prompt), for multi-line statements.
+    var lineNumber = 1
 
     /// The text of the command being run, which labels its change in the history.
     var currentCommand = ""
@@ -143,8 +146,8 @@ public final class Session {
 
     /// Runs one statement of Keras Python on copies of the model and the interpreter's
     /// state, and keeps them only if it succeeds; a change to the model can be undone.
-    func runPython(_ text: String) throws {
-        guard let statement = try PyParser.parse(text) else { return }
+    func runPython(_ text: String, firstLine: Int = 1) throws {
+        guard let statement = try PyParser.parse(text, firstLine: firstLine) else { return }
         var evaluator = PyEvaluator(session: self)
         try evaluator.execute(statement)
         python = evaluator.state

@@ -134,7 +134,7 @@ struct Binary {
     @Test func pipedBrokenSnippetSaysWhereAndFails() throws {
         let r = try Binary.run([], stdin: "from keras.layers import Dense\nd = Dense(8,\nprint(1)\n")
         #expect(r.status == 1)
-        #expect(r.err == "error: line 2: '(' at line 1, column 10 is never closed — add the missing ')'\n")
+        #expect(r.err == "error: line 2: '(' at line 2, column 10 is never closed — add the missing ')'\n")
     }
 
     @Test func lessonProgressIsKeptInTheDataFolder() throws {

@@ -12,7 +12,7 @@ struct PyToken: Equatable {
         case op(String)
     }
     var kind: Kind
-    /// 1-based line within the statement and column within that line.
+    /// Line (numbered from the statement's first line) and column within that line.
     var line: Int
     var column: Int
     /// Offset of the first and one-past-last character in the statement's text.
@@ -36,13 +36,14 @@ enum PyLexer {
                             "(", ")", "[", "]", "{", "}", ",", ":", ".", "=", "+", "-", "*", "/", "%",
                             ";", "@", "<", ">", "&", "|", "^", "~"]
 
-    static func tokenize(_ text: String) throws -> [PyToken] {
+    /// `firstLine` numbers the lines (a script's line number, so errors point at it).
+    static func tokenize(_ text: String, firstLine: Int = 1) throws -> [PyToken] {
         let chars = Array(text)
         var tokens: [PyToken] = []
-        var i = 0, line = 1, lineStart = 0
+        var i = 0, line = firstLine, lineStart = 0
         var brackets: [(Character, Int, Int)] = []
         func column(_ at: Int) -> Int { at - lineStart + 1 }
-        func place(_ at: Int) -> String { line > 1 || text.contains("\n") ? "line \(line), column \(column(at))" : "column \(column(at))" }
+        func place(_ at: Int) -> String { text.contains("\n") ? "line \(line), column \(column(at))" : "column \(column(at))" }
         while i < chars.count {
             let c = chars[i]
             if c == "\n" { line += 1; i += 1; lineStart = i; continue }

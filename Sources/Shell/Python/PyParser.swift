@@ -44,8 +44,8 @@ struct PyParser {
                                         "global", "nonlocal", "assert", "raise", "yield", "async", "await", "pass",
                                         "elif", "else", "except", "finally", "break", "continue"]
 
-    static func parse(_ text: String) throws -> PyStatement? {
-        let tokens = try PyLexer.tokenize(text)
+    static func parse(_ text: String, firstLine: Int = 1) throws -> PyStatement? {
+        let tokens = try PyLexer.tokenize(text, firstLine: firstLine)
         guard !tokens.isEmpty else { return nil }
         var p = PyParser(tokens: tokens, source: Array(text))
         let statement = try p.statement()

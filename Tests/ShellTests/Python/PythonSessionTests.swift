@@ -30,7 +30,7 @@ import TestSupport
            kernel_initializer = 'he_normal')
         model.summary()
         """)
-        #expect(lines == ["error: line 4: '(' at line 1, column 10 is never closed — add the missing ')'"])
+        #expect(lines == ["error: line 4: '(' at line 4, column 10 is never closed — add the missing ')'"])
         #expect(run.session.model.nodes.isEmpty)
         #expect(run.text.contains("Model: \"sequential\""))
     }
