@@ -13,6 +13,10 @@ public protocol LineReader: AnyObject {
     var columns: Int? { get }
 }
 
+/// What a reader returns when Ctrl-C interrupts the line being typed: the session
+/// drops it (and an unfinished multi-line statement) and prompts again.
+public let interruptedLine = "\u{3}"
+
 /// Reads standard input line by line, with no prompt: for pipes.
 public final class PlainLineReader: LineReader {
     public init() {}
@@ -73,6 +77,10 @@ extension Session {
             if let cols = reader.columns { width = cols }
             guard let line = reader.readLine(prompt: pending == nil ? prompt : continuation) else { break }
             number += 1
+            if line == interruptedLine {
+                pending = nil
+                continue
+            }
             if let p = pending {
                 if PythonLine.startsNewStatement(line, after: p.text) {
                     runPending()

@@ -205,6 +205,16 @@ final class PromptRecorder: LineReader {
         #expect(session.model.nodes.map(\.name) == ["dense"])
     }
 
+    @Test func ctrlCDropsAnUnfinishedStatement() {
+        let output = BufferOutput()
+        let session = Session(output: output)
+        let reader = PromptRecorder(["import keras", "model = keras.Sequential([", interruptedLine, "print(1)"])
+        #expect(session.runLines(from: reader, prompt: "layerlab> "))
+        #expect(reader.prompts == ["layerlab> ", "layerlab> ", "... ", "layerlab> ", "layerlab> "])
+        #expect(output.text == "1\n")
+        #expect(output.errors.isEmpty)
+    }
+
     @Test func layerLabCommandsContinueToo() {
         let run = ShellRun("input 4\nadd dense 3 kernel_initializer=RandomNormal(\n  stddev=0.1)")
         #expect(run.errors.isEmpty, "\(run.errors)")
