@@ -502,6 +502,26 @@ def python_snippets():
         with open(os.path.join(PYTHON, f"{name}.keras.txt"), "w") as f:
             f.write(summary)
         results[name] = {"generated_code_ran": True, "keras": keras.__version__}
+    # LayerLab command sessions (sessions/*.ll): the generator on models built with commands.
+    sessions = os.path.join(PYTHON, "sessions")
+    for file in sorted(os.listdir(sessions)):
+        if not file.endswith(".ll"):
+            continue
+        name = file[:-3]
+        with open(os.path.join(sessions, file)) as f:
+            commands = f.read()
+        done = subprocess.run([LAYERLAB], input=commands + "\nkeras\n", capture_output=True, text=True,
+                              env=dict(os.environ, COLUMNS="80"))
+        out = done.stdout
+        start = out.rfind("import keras\n")
+        if done.returncode != 0 or start < 0:
+            raise RuntimeError(f"LayerLab failed on {file}:\n{done.stderr}")
+        generated = out[start:]
+        with open(os.path.join(sessions, f"{name}.keras.py"), "w") as f:
+            f.write(generated)
+        with open(os.path.join(sessions, f"{name}.keras.txt"), "w") as f:
+            f.write(run_python(generated, 80))
+        results["sessions/" + name] = {"generated_code_ran": True, "keras": keras.__version__}
     save_json("python/generated.json", results)
     # Keras's module layout, which LayerLab's import checks follow.
     modules = {}

@@ -44,6 +44,25 @@ import TestSupport
         #expect(ran?[name]?["generated_code_ran"] as? Bool == true)
     }
 
+    static let sessions: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("sessions").path)) ?? [])
+        .filter { $0.hasSuffix(".ll") }.map { String($0.dropLast(3)) }.sorted()
+
+    /// Models built with LayerLab's commands: the `keras` code for each ran in Keras
+    /// (the fixture script) and gave the summary LayerLab gives for the model.
+    @Test(arguments: sessions)
+    func generatedCodeForCommandSessionsRebuildsTheModel(_ name: String) throws {
+        #expect(Self.sessions.count >= 5)
+        let run = ShellRun(try Self.read("sessions/\(name).ll"), width: 80)
+        #expect(run.errors.isEmpty, "\(run.errors)")
+        let code = try KerasCode.generate(run.session.model)
+        #expect(code + "\n" == (try Self.read("sessions/\(name).keras.py")), "\(name): the generator's output changed; rerun the fixture script")
+        let kerasSummary = try Self.read("sessions/\(name).keras.txt")
+        let ours = try KerasSummary.render(run.session.model, terminalColumns: 80) + "\n"
+        #expect(kerasSummary == ours, "\(name): Keras's summary of the generated code:\n\(kerasSummary)\n--- LayerLab's:\n\(ours)")
+        let ran = try loadJSON("keras/python/generated.json") as? [String: [String: Any]]
+        #expect(ran?["sessions/" + name]?["generated_code_ran"] as? Bool == true)
+    }
+
     @Test func importChecksFollowKerasModuleLayout() throws {
         let modules = try #require(try loadJSON("keras/python/modules.json") as? [String: [String]])
         for (module, names) in modules {
