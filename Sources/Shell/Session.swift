@@ -96,6 +96,8 @@ public final class Session {
     func change<T>(_ body: (inout Model) throws -> T) throws -> T {
         var copy = model
         let result = try body(&copy)
+        // A Sequential model that a command turned into a graph is no longer a Keras Sequential.
+        if copy.kerasClass == "Sequential", !copy.isChain { copy.kerasClass = nil }
         history.record(model, label: currentCommand)
         model = copy
         return result

@@ -205,22 +205,27 @@ extension Commands {
             let step = progress.steps[lesson.name, default: 0]
             progress.steps[lesson.name] = step
             progress.finished.remove(lesson.name)
-            if step == 0 { session.say(session.style.bold(lesson.title) + (lesson.summary.isEmpty ? "" : "\n" + lesson.summary)) }
+            if step == 0 { session.say(session.style.bold(lesson.title) + (lesson.summary.isEmpty ? "" : "\n" + Session.plain(lesson.summary))) }
             session.showStep(lesson, step)
         }
     }
 }
 
 extension Session {
+    /// Markdown's inline marks (`code`, **bold**) dropped for the terminal.
+    static func plain(_ markdown: String) -> String {
+        markdown.split(separator: "**", omittingEmptySubsequences: false).joined().filter { $0 != "`" }
+    }
+
     func showStep(_ lesson: Lesson, _ i: Int) {
         let step = lesson.steps[i]
         say(style.bold("[\(lesson.name) \(i + 1)/\(lesson.steps.count)] \(step.title)"))
-        if !step.text.isEmpty { say(step.text) }
+        if !step.text.isEmpty { say(Self.plain(step.text)) }
         if !step.commands.isEmpty {
             say(style.bold("Try:"))
             for c in step.commands { say("  " + c) }
         }
-        if !step.lookAt.isEmpty { say(style.bold("Look at: ") + step.lookAt) }
+        if !step.lookAt.isEmpty { say(style.bold("Look at: ") + Self.plain(step.lookAt)) }
         say(style.dim(i + 1 < lesson.steps.count ? "(lesson next · lesson back · lesson quit)" : "(lesson next finishes the lesson · lesson back)"))
     }
 }

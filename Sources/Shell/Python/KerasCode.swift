@@ -8,7 +8,7 @@ import TensorCore
 /// meant for `export python`).
 public enum KerasCode {
     public static func generate(_ model: Model) throws -> String {
-        let sequential = model.kerasClass == "Sequential" || (model.kerasClass == nil && model.isChain)
+        let sequential = model.kerasClass != "Functional" && model.isChain
         var body: [String] = []
         var usesLambda = false
         if sequential {

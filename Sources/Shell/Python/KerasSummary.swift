@@ -17,7 +17,7 @@ enum KerasSummary {
         let sequentialLike: Bool
         let showInputs: Bool
         switch model.kerasClass {
-        case "Sequential"?: (sequentialLike, showInputs) = (true, false)
+        case "Sequential"? where model.isChain: (sequentialLike, showInputs) = (true, false)
         case "Functional"?: (sequentialLike, showInputs) = (model.isChain, true)
         default: (sequentialLike, showInputs) = model.isChain ? (true, false) : (false, true)
         }

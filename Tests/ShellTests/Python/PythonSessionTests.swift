@@ -274,3 +274,15 @@ final class PromptRecorder: LineReader {
         }
     }
 }
+
+@Suite struct PythonAndCommandsTests {
+    @Test func aCommandThatBranchesASequentialMakesItAGraph() throws {
+        let run = ShellRun("import keras\nmodel = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2)])\ninput 3 name=extra\nadd dense 2 from=extra name=side", width: 80)
+        #expect(run.errors.isEmpty, "\(run.errors)")
+        #expect(run.session.model.kerasClass == nil)
+        let summary = try KerasSummary.render(run.session.model, terminalColumns: 80)
+        #expect(summary.contains("Connected to") && summary.contains("extra (InputLayer)"))
+        let code = try KerasCode.generate(run.session.model)
+        #expect(code.contains("keras.Model(inputs=[input_layer, extra], outputs=[dense, side]"))
+    }
+}
