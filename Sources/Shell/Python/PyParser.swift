@@ -49,6 +49,10 @@ struct PyParser {
         guard !tokens.isEmpty else { return nil }
         var p = PyParser(tokens: tokens, source: Array(text))
         let statement = try p.statement()
+        if let extra = p.peek, case .name(let word) = extra.kind, ["if", "else", "for", "and", "or", "not", "in", "is"].contains(word) {
+            throw LabError("'\(word)' at \(p.place(extra)) is not supported: LayerLab runs no conditions, loops or boolean operators",
+                           suggestion: "docs/python.md lists the Python LayerLab runs")
+        }
         if let extra = p.peek {
             throw LabError("two statements on one line: \(extra.text) at \(p.place(extra)) starts another",
                            suggestion: "separate them with ';' or put them on two lines")

@@ -81,6 +81,7 @@ import TestSupport
         """)
         // The conditional expression is not in the subset: one error, the rest ran.
         #expect(run.errors.split(separator: "\n").count == 1)
+        #expect(run.errors.contains("'if' at column 34 is not supported: LayerLab runs no conditions, loops or boolean operators"))
         run.run("""
         import keras
         inp = keras.Input(shape=(3,), name='extra')
@@ -284,5 +285,37 @@ final class PromptRecorder: LineReader {
         #expect(summary.contains("Connected to") && summary.contains("extra (InputLayer)"))
         let code = try KerasCode.generate(run.session.model)
         #expect(code.contains("keras.Model(inputs=[input_layer, extra], outputs=[dense, side]"))
+    }
+}
+
+@Suite struct NumpyTests {
+    @Test func arraysHaveShapesAndValues() {
+        let run = ShellRun("""
+        import numpy as np
+        a = np.zeros((2, 3))
+        b = np.ones(4)
+        c = np.array([[1, 2], [3, 4]])
+        d = np.random.normal(0.0, 2.0, size=(1000,))
+        e = np.random.rand(5, 2)
+        f = np.random.uniform(-1, 1, (3,))
+        print(a.shape, b.shape, c.shape, d.shape, e.shape, f.shape, c.ndim, c.size)
+        np.linspace(0, 1)
+        """)
+        #expect(run.text == "(2, 3) (4,) (2, 2) (1000,) (5, 2) (3,) 2 4\n")
+        #expect(run.errors.contains("LayerLab's numpy subset has no 'np.linspace'"))
+        guard case .array(let c)? = run.session.python.variables["c"], case .array(let d)? = run.session.python.variables["d"],
+              case .array(let e)? = run.session.python.variables["e"] else { Issue.record("not arrays"); return }
+        #expect(c.scalars == [1, 2, 3, 4])
+        let mean = d.scalars.reduce(0, +) / 1000
+        let std = (d.scalars.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 1000).squareRoot()
+        #expect(abs(mean) < 0.25 && abs(std - 2) < 0.2)
+        #expect(e.scalars.allSatisfy { $0 >= 0 && $0 < 1 })
+        // The same seed gives the same draws.
+        let again = ShellRun("import numpy as np\nnp.random.seed(7)\nx = np.random.rand(3)")
+        let twice = ShellRun("import numpy as np\nnp.random.seed(7)\nx = np.random.rand(3)")
+        guard case .array(let x1)? = again.session.python.variables["x"], case .array(let x2)? = twice.session.python.variables["x"] else {
+            Issue.record("not arrays"); return
+        }
+        #expect(x1.scalars == x2.scalars)
     }
 }
