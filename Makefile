@@ -26,8 +26,10 @@ test: deps
 	$(SWIFT) test --skip-build
 
 # Regenerates Tests/Fixtures/keras from Keras itself (needs the .venv-keras of the README).
+# The Keras-Python fixtures run LayerLab's `keras` generator, so the debug binary is built first.
 fixtures:
-	KERAS_BACKEND=jax .venv-keras/bin/python scripts/keras-fixtures/generate.py
+	$(SWIFT) build --product layerlab
+	KERAS_BACKEND=jax COLUMNS=80 .venv-keras/bin/python scripts/keras-fixtures/generate.py
 
 clean:
 	rm -rf .build

@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The built-in lessons, docs/lessons/NAME.md, in the order `lesson` lists them
+/// (docs/lessons/LessonTexts.swift lists the same names; a test checks both against the folder).
+let lessons = ["layers", "shapes", "dense", "activations", "initializers", "regularizers", "constraints",
+               "merge", "embedding", "conv", "pooling"]
+
 let package = Package(
     name: "LayerLab",
     products: [
@@ -31,7 +36,10 @@ let package = Package(
         .target(name: "Models", dependencies: ["Layers", "TensorCore"]),
         .target(name: "Formats", dependencies: ["Models", "Layers", "TensorCore", "CHDF5",
                                                 .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "Shell", dependencies: ["Models", "Layers", "Formats", "TensorCore"]),
+        // The lessons' Markdown, embedded from docs/lessons/ (the single source teachers edit).
+        .target(name: "LessonTexts", path: "docs/lessons", sources: ["LessonTexts.swift"],
+                resources: lessons.map { .embedInCode($0 + ".md") }),
+        .target(name: "Shell", dependencies: ["Models", "Layers", "Formats", "TensorCore", "LessonTexts"]),
         // readline's C globals (rl_line_buffer, the completion hooks) are shared mutable
         // state that Swift 6 mode rejects: this one small module uses Swift 5 mode.
         .target(name: "Terminal", dependencies: ["Shell", "TensorCore", "CReadline"],

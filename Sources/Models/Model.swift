@@ -41,6 +41,12 @@ public struct Model: Sendable {
     public private(set) var lastAdded: String?
     /// Outputs the user chose (`outputs a,b`); nil means the layers nothing else reads.
     public private(set) var chosenOutputs: [String]?
+    /// Which Python model object this is (the Keras-Python interpreter numbers the models
+    /// it makes; 0 for a model built with commands).
+    public var serial = 0
+    /// `Sequential` or `Functional` when made by Keras Python (`Sequential()`, `Model(…)`);
+    /// nil for a model built with commands, which is still open to functional calls.
+    public var kerasClass: String?
 
     public init(seed: UInt64) {
         self.seed = seed
@@ -116,6 +122,30 @@ public struct Model: Sendable {
         try m.rebuild()
         self = m
         return m.nodes[m.nodes.count - 1]
+    }
+
+    /// Keras's `Model(inputs=…, outputs=…)`: only the inputs and layers the outputs depend
+    /// on, the inputs in the order given. Every input the outputs need must be listed.
+    public func subgraph(inputs wanted: [String], outputs: [String]) throws -> Model {
+        for name in wanted where input(named: name) == nil {
+            throw LabError(node(named: name) != nil ? "'\(name)' is a layer's output; a model's inputs must be keras.Input tensors"
+                                                    : "'\(name)' is not in the model")
+        }
+        for name in outputs where node(named: name) == nil && input(named: name) == nil { throw layerNotFound(name) }
+        var needed = Set(outputs)
+        for node in nodes.reversed() where needed.contains(node.name) { needed.formUnion(node.inbound) }
+        for i in inputs where needed.contains(i.name) && !wanted.contains(i.name) {
+            throw LabError("Graph disconnected: the outputs need the input '\(i.name)', which is not in inputs=",
+                           suggestion: "add it to the model's inputs")
+        }
+        var m = self
+        m.inputs = wanted.compactMap { input(named: $0) }
+        m.nodes = nodes.filter { needed.contains($0.name) }
+        m.chosenOutputs = nil
+        if outputs != m.outputNames { m.chosenOutputs = outputs }
+        m.lastAdded = m.nodes.last?.name ?? m.inputs.last?.name
+        try m.rebuild()
+        return m
     }
 
     /// The layers that read `name`.

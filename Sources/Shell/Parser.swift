@@ -51,7 +51,13 @@ public enum CommandParser {
         var quote: Character?
         var previous: Character = " "
         var depth = 0
+        var comment = false
         for (i, c) in line.enumerated() {
+            if comment {
+                // A comment runs to the end of its line; a statement may go on after it.
+                guard c == "\n" else { continue }
+                comment = false
+            }
             if let q = quote {
                 if c == q, previous != "\\" { quote = nil }
             } else if c == "'" || c == "\"" {
@@ -61,7 +67,8 @@ public enum CommandParser {
             } else if c == ")" || c == "]" {
                 depth = max(0, depth - 1)
             } else if c == "#", previous.isWhitespace {
-                break
+                comment = true
+                continue
             } else if c == ";", depth == 0 {
                 result.append((current, start))
                 current = ""

@@ -13,6 +13,10 @@ public protocol LineReader: AnyObject {
     var columns: Int? { get }
 }
 
+/// What a reader returns when Ctrl-C interrupts the line being typed: the session
+/// drops it (and an unfinished multi-line statement) and prompts again.
+public let interruptedLine = "\u{3}"
+
 /// Reads standard input line by line, with no prompt: for pipes.
 public final class PlainLineReader: LineReader {
     public init() {}
@@ -59,14 +63,45 @@ extension Session {
     public func runLines(from reader: LineReader, prompt: String) -> Bool {
         var ok = true
         var number = 0
+        // A statement with open brackets goes on over the next lines, as in Python.
+        var pending: (text: String, line: Int)?
+        let continuation = prompt.isEmpty ? "" : "... "
+        func runPending() {
+            guard let p = pending else { return }
+            pending = nil
+            errorPrefix = reader.numbersLines ? "line \(p.line): " : ""
+            lineNumber = reader.numbersLines ? p.line : 1
+            if !run(p.text) { ok = false }
+        }
         while !finished {
             if let cols = reader.columns { width = cols }
-            guard let line = reader.readLine(prompt: prompt) else { break }
+            guard let line = reader.readLine(prompt: pending == nil ? prompt : continuation) else { break }
             number += 1
+            if line == interruptedLine {
+                pending = nil
+                continue
+            }
+            if let p = pending {
+                if PythonLine.startsNewStatement(line, after: p.text) {
+                    runPending()
+                } else {
+                    let text = p.text + "\n" + line
+                    pending = (text, p.line)
+                    if PythonLine.balance(text).open == 0 { runPending() }
+                    continue
+                }
+            }
+            if PythonLine.balance(line).open > 0 {
+                pending = (line, number)
+                continue
+            }
             errorPrefix = reader.numbersLines ? "line \(number): " : ""
+            lineNumber = reader.numbersLines ? number : 1
             if !run(line) { ok = false }
         }
+        if !finished { runPending() }
         errorPrefix = ""
+        lineNumber = 1
         return ok
     }
 
@@ -95,6 +130,7 @@ extension Session {
                 case "help": candidates = Commands.all.map(\.name) + LayerType.registry.names
                     + ["activations", "initializers", "regularizers", "constraints"]
                 case "forward": candidates = ["--batch", "--input", "--output", "--training"]
+                case "lesson": candidates = Lesson.all.map(\.name) + ["next", "back", "quit"]
                 default: candidates = []
                 }
             }

@@ -39,6 +39,12 @@ public final class Session {
 
     /// Asks the user a yes/no question; set only at an interactive terminal.
     public var confirm: ((String) -> Bool)?
+    /// The Keras-Python interpreter's variables and objects.
+    var python = PythonState()
+    /// Where lesson progress is kept (nil: not kept, as in tests).
+    public var lessonProgressFile: String?
+    /// The learner's progress, read from that file the first time `lesson` runs.
+    var lessonProgress: LessonProgress?
 
     /// Set by `quit`.
     public private(set) var finished = false
@@ -68,6 +74,11 @@ public final class Session {
         var ok = true
         for statement in CommandParser.statements(line) where !finished {
             do {
+                if PythonLine.isPython(statement.text, variables: python.variables) {
+                    let firstLine = lineNumber + line.prefix(statement.offset).filter { $0 == "\n" }.count
+                    try runPython(statement.text, firstLine: firstLine)
+                    continue
+                }
                 guard let command = try CommandParser.parseStatement(statement.text, offset: statement.offset) else { continue }
                 currentCommand = command.text
                 let before = revision
@@ -116,6 +127,8 @@ public final class Session {
     func change<T>(_ body: (inout Model) throws -> T) throws -> T {
         var copy = model
         let result = try body(&copy)
+        // A Sequential model that a command turned into a graph is no longer a Keras Sequential.
+        if copy.kerasClass == "Sequential", !copy.isChain { copy.kerasClass = nil }
         history.record(model, label: currentCommand)
         model = copy
         revision += 1
@@ -124,6 +137,8 @@ public final class Session {
 
     /// `line 3: ` while running a script, so errors say where they come from.
     var errorPrefix = ""
+    /// The number of the line being run (in a script; 1 at a prompt), for multi-line statements.
+    var lineNumber = 1
 
     /// The text of the command being run, which labels its change in the history.
     var currentCommand = ""
@@ -157,6 +172,7 @@ public final class Session {
         history.record(model, label: currentCommand)
         model = Model(seed: seed)
         revision += 1
+        python.counters = [:]
     }
 
     /// Sets the seed: later layers draw their weights, and `forward` its random inputs, from it.
@@ -170,4 +186,17 @@ public final class Session {
     }
 
     func finish() { finished = true }
+
+    /// Runs one statement of Keras Python on copies of the model and the interpreter's
+    /// state, and keeps them only if it succeeds; a change to the model can be undone.
+    func runPython(_ text: String, firstLine: Int = 1) throws {
+        guard let statement = try PyParser.parse(text, firstLine: firstLine) else { return }
+        var evaluator = PyEvaluator(session: self)
+        try evaluator.execute(statement)
+        python = evaluator.state
+        if evaluator.changed {
+            history.record(model, label: text.split(separator: "\n").map { $0.trimmed() }.joined(separator: " "))
+        }
+        model = evaluator.model
+    }
 }

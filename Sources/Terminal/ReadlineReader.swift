@@ -60,7 +60,8 @@ public final class ReadlineReader: LineReader {
             var fd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
             let ready = poll(&fd, 1, -1)
             if Self.interrupted != 0 {
-                // Ctrl-C: drop the line being typed and show a fresh prompt.
+                // Ctrl-C: drop the line being typed; the session drops an unfinished
+                // statement too and shows a fresh prompt.
                 Self.interrupted = 0
                 writeAll(STDOUT_FILENO, "^C")
                 rl_free_line_state()
@@ -68,8 +69,7 @@ public final class ReadlineReader: LineReader {
                 rl_cleanup_after_signal()
                 rl_callback_handler_remove()
                 writeAll(STDOUT_FILENO, "\n")
-                install(prompt)
-                continue
+                return interruptedLine
             }
             if ready > 0 { rl_callback_read_char() }
         }

@@ -73,6 +73,7 @@ struct LayerLabCommand: ParsableCommand {
             session.output.write("resumed \(replay.url.lastPathComponent): replayed \(replay.commands.count) commands (seed \(replay.seed))"
                   + (failed > 0 ? ", \(failed) of them failed" : "") + " — \(session.model.nodes.count) layers, \(session.model.parameterCount) params\n")
         }
+        session.lessonProgressFile = Session.dataFile("lessons")
         let ok: Bool
         if let commands {
             ok = session.run(commands)

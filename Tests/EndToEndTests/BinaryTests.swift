@@ -132,3 +132,28 @@ struct Binary {
         #expect(hits.isEmpty, "\(hits)")
     }
 }
+
+@Suite struct BinaryPythonTests {
+    /// The chapter's first snippet piped in, with no COLUMNS: Keras's 80-column output.
+    @Test func pipedSnippetPrintsWhatKerasPrints() throws {
+        let snippet = try String(contentsOf: fixture("keras/python/snippets/01_random_normal.py"), encoding: .utf8)
+        let r = try Binary.run([], stdin: snippet, environment: ["COLUMNS": "80"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out == (try String(contentsOf: fixture("keras/python/01_random_normal.80.txt"), encoding: .utf8)))
+    }
+
+    @Test func pipedBrokenSnippetSaysWhereAndFails() throws {
+        let r = try Binary.run([], stdin: "from keras.layers import Dense\nd = Dense(8,\nprint(1)\n")
+        #expect(r.status == 1)
+        #expect(r.err == "error: line 2: '(' at line 2, column 10 is never closed — add the missing ')'\n")
+    }
+
+    @Test func lessonProgressIsKeptInTheDataFolder() throws {
+        let dir = try temporaryDirectory()
+        _ = try Binary.run(["-c", "lesson shapes; lesson next"], environment: ["XDG_DATA_HOME": dir.path])
+        let saved = try String(contentsOf: dir.appendingPathComponent("layerlab/lessons"), encoding: .utf8)
+        #expect(saved.contains("current shapes") && saved.contains("step shapes 1"))
+        let r = try Binary.run(["-c", "lesson"], environment: ["XDG_DATA_HOME": dir.path])
+        #expect(r.out.contains("▶ shapes"))
+    }
+}

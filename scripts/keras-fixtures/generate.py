@@ -755,10 +755,90 @@ def cnn_model():
                                         "output_shape": [None if d is None else int(d) for d in l.output.shape],
                                         "params": int(l.count_params()), "weights": [w.name for w in l.weights]}
                                        for l in model.layers])
+PYTHON = os.path.join(OUT, "python")
+SNIPPETS = os.path.join(PYTHON, "snippets")
+LAYERLAB = os.path.join(".build", "debug", "layerlab")
+
+
+def run_python(code, columns):
+    """Runs Python code in a fresh interpreter (a fresh Keras session) and returns its stdout."""
+    import subprocess
+    env = dict(os.environ, COLUMNS=str(columns), KERAS_BACKEND="jax")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"Keras failed:\n{code}\n{done.stderr}")
+    return done.stdout
+
+
+def python_snippets():
+    """Keras Python typed at LayerLab's prompt (Tests/Fixtures/keras/python/snippets/*.py):
+    what Keras prints for each (model.summary() at 80, 120 and 60 columns, and print()s),
+    and the Keras code LayerLab's `keras` command writes for the model each one builds,
+    run through Keras to check that it rebuilds the same model (same summary)."""
+    import subprocess
+    names = sorted(f[:-3] for f in os.listdir(SNIPPETS) if f.endswith(".py"))
+    results = {}
+    for name in names:
+        with open(os.path.join(SNIPPETS, name + ".py")) as f:
+            code = f.read()
+        for columns in (80, 120, 60):
+            with open(os.path.join(PYTHON, f"{name}.{columns}.txt"), "w") as f:
+                f.write(run_python(code, columns))
+        # The generator: LayerLab's `keras` command on the snippet's model, run through Keras.
+        if not os.path.exists(LAYERLAB):
+            raise RuntimeError(f"build LayerLab first ({LAYERLAB} is missing): swift build")
+        env = dict(os.environ, COLUMNS="80")
+        done = subprocess.run([LAYERLAB],
+                              input=code + "\nkeras\n", capture_output=True, text=True, env=env)
+        out = done.stdout
+        start = out.rfind("import keras\n")
+        if done.returncode != 0 or start < 0:
+            raise RuntimeError(f"LayerLab failed on {name}:\n{done.stderr}")
+        generated = out[start:]
+        with open(os.path.join(PYTHON, f"{name}.keras.py"), "w") as f:
+            f.write(generated)
+        summary = run_python(generated, 80)
+        with open(os.path.join(PYTHON, f"{name}.keras.txt"), "w") as f:
+            f.write(summary)
+        results[name] = {"generated_code_ran": True, "keras": keras.__version__}
+    # LayerLab command sessions (sessions/*.ll): the generator on models built with commands.
+    sessions = os.path.join(PYTHON, "sessions")
+    for file in sorted(os.listdir(sessions)):
+        if not file.endswith(".ll"):
+            continue
+        name = file[:-3]
+        with open(os.path.join(sessions, file)) as f:
+            commands = f.read()
+        done = subprocess.run([LAYERLAB], input=commands + "\nkeras\n", capture_output=True, text=True,
+                              env=dict(os.environ, COLUMNS="80"))
+        out = done.stdout
+        start = out.rfind("import keras\n")
+        if done.returncode != 0 or start < 0:
+            raise RuntimeError(f"LayerLab failed on {file}:\n{done.stderr}")
+        generated = out[start:]
+        with open(os.path.join(sessions, f"{name}.keras.py"), "w") as f:
+            f.write(generated)
+        with open(os.path.join(sessions, f"{name}.keras.txt"), "w") as f:
+            f.write(run_python(generated, 80))
+        results["sessions/" + name] = {"generated_code_ran": True, "keras": keras.__version__}
+    save_json("python/generated.json", results)
+    # Keras's module layout, which LayerLab's import checks follow.
+    modules = {}
+    for m in ["keras", "keras.layers", "keras.models", "keras.initializers", "keras.regularizers",
+              "keras.constraints", "keras.activations", "keras.backend"]:
+        mod = keras
+        for part in m.split(".")[1:]:
+            mod = getattr(mod, part)
+        modules[m] = sorted(n for n in dir(mod) if not n.startswith("_"))
+    save_json("python/modules.json", modules)
 
 
 if __name__ == "__main__":
     print("keras", keras.__version__, "backend", keras.backend.backend(), file=sys.stderr)
+    if sys.argv[1:] == ["python"]:
+        # Only the Keras-Python fixtures (they need a built LayerLab for the `keras` generator).
+        python_snippets()
+        sys.exit(0)
     activations()
     dense_models()
     dense_shapes()
@@ -776,5 +856,6 @@ if __name__ == "__main__":
     conv_layers()
     conv_reference_examples()
     cnn_model()
+    python_snippets()
     save_json("version.json", {"keras": keras.__version__, "backend": keras.backend.backend()})
     print("wrote", OUT, file=sys.stderr)

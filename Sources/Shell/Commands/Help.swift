@@ -15,7 +15,8 @@ extension Commands {
                 session.say("  " + c.name + String(repeating: " ", count: width - c.name.count) + "  " + c.summary + aliases)
             }
             session.say(session.style.bold("Layer types") + ": " + LayerType.registry.names.joined(separator: ", ") + "  (help TYPE)")
-            session.say("Start with:  input 16  ·  add dense 32 relu  ·  summary  ·  forward")
+            session.say("Start with:  input 16  ·  add dense 32 relu  ·  summary  ·  forward  ·  lesson")
+            session.say("Keras Python runs here too:  model = Sequential()  ·  model.add(Dense(8, input_shape=(4,)))  ·  model.summary()  (docs/python.md)")
             return
         }
         guard inv.values.count == 1, case .string(let topic) = topicValue else { throw LabError("help takes one topic", suggestion: "for example 'help add'") }
