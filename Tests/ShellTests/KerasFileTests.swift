@@ -113,6 +113,22 @@ import TestSupport
         #expect(kerasParsed == ours, "\(name): \(firstDifference(ours, kerasParsed))")
     }
 
+    /// The script `export python --weights` wrote, run by Python with Keras (scripts/keras-fixtures),
+    /// gives LayerLab's output; and LayerLab still writes that script.
+    @Test func exportedPythonRebuildsTheModelInKeras() throws {
+        let model = try KerasArchive.load(contentsOf: fixture("layerlab/cnn.keras"), seed: 1)
+        let y = try #require(try run(model, try inputs("layerlab", "cnn")).first)
+        let (ok, worst) = closeness(y, try loadFixture("keras/layerlab-opened/cnn_export-output.npy"), rtol: 1e-5, atol: 1e-6)
+        #expect(ok, "\(worst)")
+        let dir = try temporaryDirectory()
+        let run = ShellRun("load \(fixture("layerlab/cnn.keras").path)\nexport python \(dir.path)/cnn_export.py --weights")
+        #expect(run.ok, "\(run.errors)")
+        let written = try String(contentsOf: dir.appendingPathComponent("cnn_export.py"), encoding: .utf8)
+        #expect(written == (try String(contentsOf: fixture("layerlab/cnn_export.py"), encoding: .utf8)))
+        let npz = try NPZ.decode(try Data(contentsOf: dir.appendingPathComponent("cnn_export.weights.npz")))
+        #expect(npz.map(\.0) == model.weightPaths)
+    }
+
     @Test func zipLayoutIsKeras() throws {
         let run = ShellRun("input 4\nadd dense 3")
         let data = try KerasArchive.encode(run.session.model)

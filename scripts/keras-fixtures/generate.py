@@ -522,6 +522,12 @@ def layerlab_files():
         results[name] = {"warnings": [str(w.message) for w in caught], "outputs": len(ys),
                          "layers": [l.name for l in model.layers], "keras_json": json.loads(model.to_json())}
     save_json("layerlab-opened/results.json", results)
+    # The Python script `export python … --weights` wrote: run it, record the model's output.
+    script = os.path.join(d, "cnn_export.py")
+    if os.path.exists(script):
+        import runpy
+        model = runpy.run_path(script)["model"]
+        save("layerlab-opened/cnn_export-output.npy", model.predict(np.load(os.path.join(d, "cnn.input.npy")), verbose=0))
 
 
 def npy_variants():

@@ -21,4 +21,5 @@ PY
 "$bin" --seed 13 -c "input 7 dtype=int32; add embedding 20 4; add flatten; add dense 3 softmax; save $out/embedding.keras --force"
 "$bin" --seed 14 -c "input 8 name=a; input 8 name=b; add dense 8 relu from=a name=left; add dense 8 selu from=b name=right; add add from=left,right; add subtract from=left,right; add multiply from=left,right; add average from=left,right; add maximum from=left,right; add minimum from=left,right; add concatenate from=add,subtract,multiply,average,maximum,minimum; add dot 1 normalize=True from=left,right name=cos; add concatenate from=concatenate,cos name=joined; add dense 3 from=joined name=out; save $out/branches.keras --force"
 "$bin" --seed 15 -c "input 12 12 3; add conv2d 8 3 relu; add maxpooling2d 2; add conv2d 6 3 padding=same; add averagepooling2d 2 padding=same; add separableconv2d 4 2; add depthwiseconv2d 2 depth_multiplier=2; add conv2dtranspose 3 2 strides=2; add globalaveragepooling2d; add dense 2; save $out/cnn.keras --force"
+"$bin" --seed 15 -c "load $out/cnn.keras; export python $out/cnn_export.py --weights --force"
 echo "wrote $out"

@@ -61,20 +61,47 @@ extension Commands {
     }
 
     static let export = Command(
-        name: "export", usage: "export json FILE.json [--force]",
-        summary: "write the model's config as Keras's model.to_json() (keras.models.model_from_json reads it)",
-        examples: ["export json model.json"],
-        flags: [.init(name: "force", value: nil, help: "overwrite an existing file without asking")]
+        name: "export", usage: "export json FILE.json | export python FILE.py [--weights] [--force]",
+        summary: "write the model as Keras's model.to_json(), or as a Keras Python script that rebuilds it",
+        examples: ["export json model.json", "export python model.py", "export python model.py --weights"],
+        flags: [.init(name: "weights", value: nil, help: "python: also write the weights to FILE.weights.npz, which the script loads"),
+                .init(name: "force", value: nil, help: "overwrite existing files without asking")]
     ) { inv, session in
         guard inv.values.count == 2, case .string(let kind) = inv.values[0], case .string(let path) = inv.values[1] else {
             throw LabError("export needs what and where", suggestion: "usage: \(inv.command.usage)")
         }
-        guard kind == "json" else { throw LabError.unknown("export format", kind, among: ["json"]) }
         let url = URL(fileURLWithPath: path)
-        let text = try KerasModel.json(session.model).text
-        guard try session.mayWrite(url, force: inv.has("force")) else { session.say("not written"); return }
-        try AtomicFile.write(Data(text.utf8), to: url)
-        session.say("wrote the config of \"\(session.model.name)\" to \(path)")
+        switch kind {
+        case "json":
+            let text = try KerasModel.json(session.model).text
+            guard try session.mayWrite(url, force: inv.has("force")) else { session.say("not written"); return }
+            try AtomicFile.write(Data(text.utf8), to: url)
+            session.say("wrote the config of \"\(session.model.name)\" to \(path)")
+        case "python":
+            var script = try KerasCode.generate(session.model)
+            var files = [(url, Data())]
+            if inv.has("weights") {
+                let weightsURL = url.deletingPathExtension().appendingPathExtension("weights.npz")
+                files.append((weightsURL, try NPZ.encode(session.model)))
+                script += """
+
+                # The weights LayerLab drew, saved beside this script ('export python … --weights').
+                import os
+                import numpy as np
+                weights = np.load(os.path.join(os.path.dirname(os.path.abspath(__file__)), \(Value.string(weightsURL.lastPathComponent).python)))
+                for layer in model.layers:
+                    if layer.weights:
+                        layer.set_weights([weights[f"{layer.name}/{w.name}"] for w in layer.weights])
+
+                """
+            }
+            files[0].1 = Data(script.utf8)
+            for (file, _) in files { guard try session.mayWrite(file, force: inv.has("force")) else { session.say("not written"); return } }
+            for (file, data) in files { try AtomicFile.write(data, to: file) }
+            session.say("wrote \(files.map(\.0.lastPathComponent).joined(separator: " and ")): `python \(url.lastPathComponent)` rebuilds \"\(session.model.name)\" in Keras")
+        default:
+            throw LabError.unknown("export format", kind, among: ["json", "python"])
+        }
     }
 
     static let importCommand = Command(
