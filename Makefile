@@ -4,7 +4,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libreadline-dev libhdf5-dev
 
-.PHONY: deps build run test fixtures clean
+.PHONY: deps build run test fixtures clean fuzz fuzz-build
 
 deps:
 	@missing=""; \
@@ -24,6 +24,24 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Fuzzing (docs/reliability.md): every reader of input or files, under libFuzzer.
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS := commands python lambda npy npz json keras
+
+fuzz-build: deps
+	LAYERLAB_FUZZ_BUILD=1 $(SWIFT) build -c release --product layerlab-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer
+
+fuzz: fuzz-build
+	@mkdir -p fuzz-crashes
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p .fuzz-corpus/$$t; \
+	  echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  SWIFT_BACKTRACE=enable=no LAYERLAB_FUZZ_TARGET=$$t .build-fuzz/release/layerlab-fuzz \
+	    -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=fuzz-crashes/$$t- \
+	    .fuzz-corpus/$$t Tests/Fixtures/fuzz/$$t 2>&1 | grep -E "^stat::number_of_executed_units|deadly|ERROR|artifact" ; \
+	done
+	@if ls fuzz-crashes/* >/dev/null 2>&1; then echo "crashes found: see fuzz-crashes/"; exit 1; fi
 
 # Regenerates Tests/Fixtures/keras from Keras itself (needs the .venv-keras of the README).
 # The Keras-Python fixtures run LayerLab's `keras` generator, so the debug binary is built first.

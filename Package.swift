@@ -1,5 +1,9 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// `make fuzz` sets this: the fuzz target then leaves libFuzzer its main function.
+let fuzzing = ProcessInfo.processInfo.environment["LAYERLAB_FUZZ_BUILD"] != nil
 
 /// The built-in lessons, docs/lessons/NAME.md, in the order `lesson` lists them
 /// (docs/lessons/LessonTexts.swift lists the same names; a test checks both against the folder).
@@ -11,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "layerlab", targets: ["layerlab"]),
         .executable(name: "layerlab-bench", targets: ["layerlab-bench"]),
+        .executable(name: "layerlab-fuzz", targets: ["layerlab-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,6 +53,9 @@ let package = Package(
             "Shell", "Terminal", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Fuzz targets (make fuzz); built normally it replays a corpus (docs/reliability.md).
+        .executableTarget(name: "layerlab-fuzz", dependencies: ["Shell"],
+                          swiftSettings: fuzzing ? [.define("FUZZING"), .unsafeFlags(["-parse-as-library"])] : []),
         // The benchmark of docs/performance.md (bench/conv.py runs it next to Keras).
         .executableTarget(name: "layerlab-bench", dependencies: [
             "Shell", "Models", "Layers", "TensorCore",

@@ -93,8 +93,8 @@ public enum KerasArchive {
         guard data.count >= 4, data.prefix(2) == Data([0x50, 0x4B]) else {
             throw LabError("not a .keras file: it is not a zip archive")
         }
-        let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch { throw LabError("the zip archive is damaged (\(error))") }
+        let (archive, temp) = try readableArchive(data)
+        defer { try? FileManager.default.removeItem(at: temp) }
         func member(_ name: String, limit: Int) throws -> Data {
             guard let entry = archive[name] else { throw LabError("the archive has no \(name)") }
             guard entry.uncompressedSize <= UInt64(limit) else { throw LabError("\(name) claims \(entry.uncompressedSize) bytes") }
@@ -159,8 +159,8 @@ public enum NPZ {
     /// The arrays of an .npz, by name (without `.npy`).
     public static func decode(_ data: Data) throws -> [(String, Tensor)] {
         guard data.count >= 4, data.prefix(2) == Data([0x50, 0x4B]) else { throw LabError("not an .npz file: it is not a zip archive") }
-        let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch { throw LabError("the .npz archive is damaged (\(error))") }
+        let (archive, temp) = try readableArchive(data)
+        defer { try? FileManager.default.removeItem(at: temp) }
         var result: [(String, Tensor)] = []
         for entry in archive where entry.type == .file {
             guard entry.path.hasSuffix(".npy") else { continue }
@@ -170,5 +170,17 @@ public enum NPZ {
             do { result.append((String(entry.path.dropLast(4)), try NPY.decode(bytes))) } catch let e as LabError { throw e.at(entry.path) }
         }
         return result
+    }
+}
+
+/// Opens zip bytes for reading from a temporary file. ZIPFoundation's in-memory
+/// archives trap on an offset past the end of a damaged file (found by fuzzing:
+/// Tests/Fixtures/fuzz/keras/crash-*); its file-backed archives read short instead.
+func readableArchive(_ data: Data) throws -> (Archive, URL) {
+    let temp = FileManager.default.temporaryDirectory.appendingPathComponent("layerlab-\(UUID().uuidString).zip")
+    do { try data.write(to: temp) } catch { throw LabError("cannot write a temporary file: \(error)") }
+    do { return (try Archive(url: temp, accessMode: .read), temp) } catch {
+        try? FileManager.default.removeItem(at: temp)
+        throw LabError("the zip archive is damaged (\(error))")
     }
 }

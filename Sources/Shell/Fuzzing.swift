@@ -1,0 +1,40 @@
+import Foundation
+import Formats
+import Layers
+import Models
+import TensorCore
+
+/// The entry points of the fuzz targets (Sources/layerlab-fuzz): every reader of user
+/// input or file content, fed arbitrary bytes. A reader may reject its input with a
+/// LabError; anything else — a crash, a trap, a hang — is a bug.
+public enum Fuzzing {
+    public static let targets = ["commands", "python", "lambda", "npy", "npz", "json", "keras"]
+
+    public static func run(_ target: String, _ data: Data) {
+        let text = String(decoding: data, as: UTF8.self)
+        switch target {
+        case "commands":
+            _ = try? CommandParser.parse(text)
+        case "python":
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                _ = PythonLine.isPython(String(line), variables: [:])
+                _ = try? PyParser.parse(String(line))
+            }
+        case "lambda":
+            var seeds = SeedSource(seed: 1)
+            guard let layer = try? LayerType.registry.get("lambda").build(Arguments([.string(text)]), seeds: &seeds).layer,
+                  (try? layer.outputShape(for: [Shape([nil, 2, 3])])) != nil else { return }
+            _ = try? layer.call([Tensor(zeros: [2, 2, 3], value: 0.5)], training: false)
+        case "npy":
+            _ = try? NPY.decode(data)
+        case "npz":
+            _ = try? NPZ.decode(data)
+        case "json":
+            if let json = try? JSON.parse(text) { _ = try? KerasModel.model(from: json, seed: 1) }
+        case "keras":
+            _ = try? KerasArchive.decode(data, seed: 1)
+        default:
+            break
+        }
+    }
+}
