@@ -77,7 +77,7 @@ final class HDF5Group {
         var buffer = [CChar](repeating: 0, count: 4096)
         return try (0..<count).map { i in
             guard ll_h5_child_name(id, i, &buffer, buffer.count) >= 0 else { throw LabError("cannot read a name in the HDF5 group \(path)") }
-            return String(cString: buffer)
+            return cText(buffer)
         }
     }
 
@@ -90,7 +90,7 @@ final class HDF5Group {
     func attribute(_ name: String) -> String? {
         var buffer = [CChar](repeating: 0, count: 65536)
         guard ll_h5_read_string_attribute(id, name, &buffer, buffer.count) >= 0 else { return nil }
-        return String(cString: buffer)
+        return cText(buffer)
     }
 
     func writeDataset(_ name: String, _ t: Tensor) throws {
@@ -126,4 +126,9 @@ final class HDF5Group {
         guard status == 0 else { throw LabError("cannot read the HDF5 dataset \(child(name))") }
         return t
     }
+}
+
+/// A NUL-terminated C buffer as text.
+private func cText(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

@@ -194,7 +194,8 @@ enum Lexer {
                 i = j + 1
             default:
                 var j = i
-                while j < chars.count, !chars[j].isWhitespace, !punctuation.contains(chars[j]) { j += 1 }
+                // A `#` inside a word is part of it (a comment starts only after a space).
+                while j < chars.count, !chars[j].isWhitespace, !punctuation.contains(chars[j]) || chars[j] == "#" { j += 1 }
                 tokens.append(Token(kind: .word(String(chars[i..<j])), column: column, spaced: spaced))
                 i = j
             }

@@ -127,6 +127,12 @@ struct Binary {
                 for bad in ["fatalError(", "try!", "precondition(", "preconditionFailure(", "as! ", "unsafelyUnwrapped"] where code.contains(bad) {
                     hits.append("\(file.lastPathComponent):\(n + 1): \(bad)")
                 }
+                // A force unwrap: `name!`, `call()!`, `x[i]!` (not `!=`), outside string literals.
+                let unquoted = code.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
+                    .filter { $0.offset % 2 == 0 }.map(\.element).joined(separator: " ")
+                if unquoted.range(of: #"[A-Za-z0-9_)\]]!(?!=)"#, options: .regularExpression) != nil {
+                    hits.append("\(file.lastPathComponent):\(n + 1): force unwrap")
+                }
             }
         }
         #expect(hits.isEmpty, "\(hits)")
