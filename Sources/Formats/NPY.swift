@@ -61,7 +61,8 @@ public enum NPY {
         } else {
             for i in 0..<count { values[i] = type.value(bytes, at: start + i * type.size) }
         }
-        if fortran, shape.count > 1 { values = fortranToC(values, shape: shape) }
+        // (With no values there is nothing to reorder; and strides of such a shape may not fit an Int.)
+        if fortran, shape.count > 1, count > 0 { values = fortranToC(values, shape: shape) }
         return try Tensor(shape: shape, scalars: values, dtype: type.isInteger ? .int32 : .float32)
     }
 
