@@ -9,6 +9,10 @@ extension Commands {
         examples: ["summary"]
     ) { inv, session in
         try inv.noArguments()
+        if session.model.nodes.isEmpty, let input = session.model.inputs.first {
+            session.say("Model \"\(session.model.name)\" has an input \(input.outputShape) and no layers yet — add one, for example 'add dense 32 relu'")
+            return
+        }
         var text = renderSummary(ModelSummary(session.model), width: session.width, style: session.style)
         let extra = try session.regularizationSummary()
         if !extra.isEmpty { text += "\n" + extra.joined(separator: "\n") }
