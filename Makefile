@@ -17,7 +17,6 @@ deps:
 
 build: deps
 	$(SWIFT) build -c release --product layerlab
-	@mkdir -p bench-results
 
 run: build
 	.build/release/layerlab

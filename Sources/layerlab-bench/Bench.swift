@@ -144,7 +144,7 @@ struct Bench: ParsableCommand {
 
     static func maxRSSMegabytes() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1024   // kilobytes on Linux
     }
 }
