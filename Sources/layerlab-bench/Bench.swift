@@ -142,7 +142,14 @@ struct Bench: ParsableCommand {
         return ["initializer": name, "shape": dims, "min_ms": t.min, "median_ms": t.median]
     }
 
+    /// The process's peak resident memory: VmHWM of /proc/self/status (getrusage's
+    /// ru_maxrss would include the parent's peak, which survives fork + exec on Linux).
     static func maxRSSMegabytes() -> Double {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kb = Double(line.split(separator: " ").dropFirst().first ?? "") {
+            return kb / 1024
+        }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1024   // kilobytes on Linux
