@@ -121,7 +121,7 @@ struct Bench: ParsableCommand {
                     c.withUnsafeMutableBufferPointer { cp in
                         measure {
                             guard let a = ap.baseAddress, let b = bp.baseAddress, let c = cp.baseAddress else { return }
-                            BLAS.gemm(m: m, n: n, k: k, a: a, b: b, c: c)
+                            BLAS.rawSgemm(m: m, n: n, k: k, a: a, b: b, c: c)
                         }
                     }
                 }
