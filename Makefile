@@ -4,7 +4,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libreadline-dev libhdf5-dev
 
-.PHONY: deps build run test fixtures clean fuzz fuzz-build
+.PHONY: deps build run test fixtures bench clean fuzz fuzz-build
 
 deps:
 	@missing=""; \
@@ -48,6 +48,20 @@ fuzz: fuzz-build
 fixtures:
 	$(SWIFT) build --product layerlab
 	KERAS_BACKEND=jax COLUMNS=80 .venv-keras/bin/python scripts/keras-fixtures/generate.py
+
+# The benchmark suite against Keras + JAX (docs/performance.md). Needs .venv-keras; CI does not run it.
+# BENCH_ARGS=--quick for fewer runs, BENCH_ARGS="--only mlp,summary" for some cases.
+KERAS_PYTHON := .venv-keras/bin/python
+bench:
+	@if [ ! -x $(KERAS_PYTHON) ]; then \
+	  echo "make bench needs Keras 3 with JAX in $(KERAS_PYTHON) (relative to the repository root);"; \
+	  echo "create it as the README says (python3 -m venv .venv-keras && .venv-keras/bin/pip install keras jax), or link an existing one."; \
+	  exit 1; \
+	fi
+	$(SWIFT) build -c release --product layerlab-bench
+	$(SWIFT) build -c release --product layerlab
+	@mkdir -p bench-results
+	KERAS_BACKEND=jax $(KERAS_PYTHON) bench/suite.py --no-build --json bench-results/last.json $(BENCH_ARGS)
 
 clean:
 	rm -rf .build

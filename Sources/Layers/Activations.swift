@@ -44,6 +44,25 @@ public struct Activation: Registered {
         }
     }
 
+    /// Adds `bias` (length n, or nil) to each row of n values and applies the activation,
+    /// one row at a time while the row is in cache: Dense's epilogue after its gemm.
+    public func applyRows(_ buf: UnsafeMutableBufferPointer<Float>, rowLength n: Int, bias: UnsafeBufferPointer<Float>?) {
+        guard n > 0, let base = buf.baseAddress else { return }
+        let rows = buf.count / n
+        let linear = isLinear
+        for r in 0..<rows {
+            let row = UnsafeMutableBufferPointer(start: base + r * n, count: n)
+            if let bias, bias.count == n, let b = bias.baseAddress {
+                for j in 0..<n { row[j] += b[j] }
+            }
+            if linear { continue }
+            switch kind {
+            case .elementwise(let f): for j in 0..<n { row[j] = f(row[j]) }
+            case .wholeBuffer(let f), .lastAxis(let f): f(row)
+            }
+        }
+    }
+
     public func callAsFunction(_ t: Tensor) -> Tensor {
         var out = t
         apply(&out)

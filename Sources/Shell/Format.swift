@@ -21,6 +21,11 @@ enum Format {
     /// `%.{digits}f`.
     static func fixed(_ x: Double, _ digits: Int) -> String { formatFixed(x, digits) }
 
+    /// `12.34 ms`, with three significant-ish digits.
+    static func milliseconds(_ ms: Double) -> String {
+        fixed(ms, ms >= 100 ? 1 : ms >= 1 ? 2 : 3) + " ms"
+    }
+
     /// A compact number: `0.1235`, `-3.2e-06`, `1.2e+04`.
     static func compact(_ x: Double, _ significant: Int = 4) -> String {
         if x.isNaN { return "nan" }

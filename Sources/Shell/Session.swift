@@ -1,3 +1,4 @@
+import Foundation
 import Layers
 import Models
 import TensorCore
@@ -46,6 +47,11 @@ public final class Session {
     /// The learner's progress, read from that file the first time `lesson` runs.
     var lessonProgress: LessonProgress?
 
+    /// True while a command runs under the `time` prefix.
+    var timing = false
+    /// The per-pass times (ms) of the last timed `forward` (`--repeat` or `time`).
+    var lastForwardTimes: [Double] = []
+
     /// Set by `quit`.
     public private(set) var finished = false
 
@@ -79,12 +85,29 @@ public final class Session {
                     try runPython(statement.text, firstLine: firstLine)
                     continue
                 }
-                guard let command = try CommandParser.parseStatement(statement.text, offset: statement.offset) else { continue }
+                // `time COMMAND`: runs the command and reports its wall time (forward: per pass, with GFLOP/s).
+                var text = statement.text, offset = statement.offset
+                let lead = text.prefix(while: { $0 == " " || $0 == "\t" }).count
+                let timed = text.dropFirst(lead).hasPrefix("time ") || text.dropFirst(lead) == "time"
+                if timed {
+                    text = String(text.dropFirst(lead + 4))
+                    offset += lead + 4
+                    guard text.contains(where: { !$0.isWhitespace }) else {
+                        throw LabError("time needs a command to time", suggestion: "for example: time forward --batch 64")
+                    }
+                }
+                guard let command = try CommandParser.parseStatement(text, offset: offset) else { continue }
                 currentCommand = command.text
                 let before = revision
                 Interrupt.begin()
                 defer { Interrupt.end() }
+                timing = timed
+                defer { timing = false }
+                let start = DispatchTime.now().uptimeNanoseconds
                 try Commands.run(command, in: self)
+                if timed, command.name.lowercased() != "forward" {
+                    say(style.dim("time: " + Format.milliseconds(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)))
+                }
                 if revision != before { recordChange(command.text) }
             } catch {
                 report(error)

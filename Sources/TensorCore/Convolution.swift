@@ -241,7 +241,9 @@ extension Tensor {
         }
         var out = Tensor.rowsOf(bias, rows: g.rows, width: filters)
         let chunk = Im2Col.chunkRows(width: g.width, total: g.rows)
-        var col = [Float](repeating: 0, count: chunk * g.width)
+        // Not zeroed: gather writes every value of every row it fills (padding included),
+        // and the gemm reads only the rows gathered.
+        var col = [Float](unsafeUninitializedCapacity: chunk * g.width) { _, count in count = chunk * g.width }
         scalars.withUnsafeBufferPointer { xb in
             kernel.scalars.withUnsafeBufferPointer { wb in
                 out.withUnsafeMutableBufferPointer { yb in

@@ -6,14 +6,24 @@ extension Tensor {
     public func gatherRows(_ ids: Tensor) throws -> Tensor {
         guard rank == 2 else { throw LabError("gatherRows needs a 2-D table, got \(Tensor.describe(shape))") }
         let rows = shape[0], columns = shape[1]
-        var out = [Float](repeating: 0, count: ids.count * columns)
-        for (i, value) in ids.scalars.enumerated() {
-            let row = value.isFinite && abs(value) < 1e9 ? Int(value.rounded(.towardZero)) : -1
-            guard row >= 0, row < rows else {
-                let shown = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
-                throw LabError("index \(shown) at position \(Tensor.describe(ids.position(of: i))) is out of range: valid ids are 0 to \(rows - 1)")
+        // Find a bad id first (the error names it), then copy rows with no per-element checks.
+        func rowIndex(_ value: Float) -> Int { value.isFinite && abs(value) < 1e9 ? Int(value.rounded(.towardZero)) : -1 }
+        if let i = ids.scalars.firstIndex(where: { let r = rowIndex($0); return r < 0 || r >= rows }) {
+            let value = ids.scalars[i]
+            let shown = value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+            throw LabError("index \(shown) at position \(Tensor.describe(ids.position(of: i))) is out of range: valid ids are 0 to \(rows - 1)")
+        }
+        let count = ids.count * columns
+        let out = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            ids.scalars.withUnsafeBufferPointer { idb in
+                scalars.withUnsafeBufferPointer { tb in
+                    guard let dst = buffer.baseAddress, let table = tb.baseAddress else { return }
+                    for (i, value) in idb.enumerated() {
+                        (dst + i * columns).update(from: table + rowIndex(value) * columns, count: columns)
+                    }
+                    initialized = count
+                }
             }
-            for j in 0..<columns { out[i * columns + j] = scalars[row * columns + j] }
         }
         return Tensor(unchecked: ids.shape + [columns], out)
     }

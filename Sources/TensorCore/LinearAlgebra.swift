@@ -31,10 +31,29 @@ public enum BLAS {
             if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
             return
         }
+        if m == 1 {
+            // One row: a matrix-vector product. sgemm would pack all of B first (the whole
+            // weight matrix of a Dense layer at batch 1); sgemv streams it once.
+            // c[1×n] = a[1×k]·B[k×n] is cᵀ = Bᵀ·aᵀ; with transposeB (B stored n×k) it is B·aᵀ.
+            cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans,
+                        Int32(transposeB ? n : k), Int32(transposeB ? k : n),
+                        1, b, Int32(ldb), a, 1, accumulate ? 1 : 0, c, 1)
+            return
+        }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k),
                     1, a, Int32(lda), b, Int32(ldb),
                     accumulate ? 1 : 0, c, Int32(ldc))
+    }
+}
+
+extension BLAS {
+    /// Plain `cblas_sgemm` on row-major C[m×n] = A[m×k]·B[k×n], with no special case:
+    /// the reference rate `layerlab-bench --sgemm` measures.
+    public static func rawSgemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+        guard m > 0, n > 0, k > 0 else { return }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
+                    1, a, Int32(k), b, Int32(n), 0, c, Int32(n))
     }
 }
 

@@ -1,17 +1,23 @@
 import ArgumentParser
 import Foundation
+import Layers
 import Models
 import Shell
 import TensorCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Times LayerLab's forward pass: builds a model from shell commands (the same ones a
-/// user types), then runs warm forward passes on one random batch and reports the
-/// minimum and median wall time and the arithmetic rate.
+/// Times LayerLab for `make bench` (bench/suite.py). Three modes:
+/// - a model built from shell commands (`-c`, the same ones a user types): warm forward
+///   passes on one random batch, minimum / median wall time, GFLOP/s, peak memory;
+/// - `--sgemm "M,N,K …"`: raw `cblas_sgemm` on the given shapes (the reference rate);
+/// - `--init NAME --shape A,B`: sampling one kernel with an initializer.
 @main
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "layerlab-bench",
-        abstract: "Time LayerLab's forward pass on a model built from LayerLab commands.")
+        abstract: "Time LayerLab's forward pass, raw sgemm, or initializer sampling.")
 
     @Option(name: .customShort("c"), help: "The commands that build the model, separated by ';'.")
     var commands = "input 64 64 3; add conv2d 64 3"
@@ -19,46 +25,133 @@ struct Bench: ParsableCommand {
     @Option(help: "Samples per batch.")
     var batch = 32
 
-    @Option(help: "Timed forward passes.")
+    @Option(help: "Timed runs.")
     var runs = 30
 
-    @Option(help: "Untimed forward passes first.")
+    @Option(help: "Untimed runs first.")
     var warmup = 3
+
+    @Option(help: "Time raw cblas_sgemm instead: shapes M,N,K separated by spaces (C[M×N] = A[M×K]·B[K×N]).")
+    var sgemm: String?
+
+    @Option(help: "Time an initializer instead (he_normal, orthogonal, …) on --shape.")
+    var initializer: String?
+
+    @Option(help: "The kernel shape for --initializer, e.g. 4096,4096.")
+    var shape = "4096,4096"
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
     func run() throws {
         Allocator.keepLargeBuffers()
+        var result: [String: Any] = ["blas_core": BLAS.coreName, "blas_threads": BLAS.threadCount, "runs": runs]
+        if let sgemm {
+            result.merge(try timeSgemm(sgemm)) { $1 }
+        } else if let initializer {
+            result.merge(try timeInitializer(initializer)) { $1 }
+        } else {
+            result.merge(try timeModel()) { $1 }
+        }
+        result["max_rss_mb"] = Self.maxRSSMegabytes()
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            for key in result.keys.sorted() { print("\(key): \(result[key] ?? "")") }
+        }
+    }
+
+    /// Min and median of `runs` timed calls after `warmup` untimed ones, in milliseconds.
+    func measure(_ body: () throws -> Void) rethrows -> (min: Double, median: Double) {
+        for _ in 0..<warmup { try body() }
+        var times: [Double] = []
+        for _ in 0..<max(1, runs) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        times.sort()
+        return (times[0], times[times.count / 2])
+    }
+
+    func timeModel() throws -> [String: Any] {
         let output = BufferOutput()
         let session = Session(output: output, width: 100, seed: Session.defaultSeed)
         guard session.run(commands) else { throw ValidationError("the commands failed: \(output.errors)") }
         let model = session.model
         guard let input = model.inputs.first else { throw ValidationError("the commands define no input") }
-        var x = Tensor(zeros: [batch] + input.shape)
+        var x = Tensor(zeros: [batch] + input.shape, dtype: input.dtype)
         var rng = RandomGenerator(seed: 1)
-        rng.fillNormal(&x.scalars)
-        let macs = model.nodes.reduce(0) { total, node in total + (model.inputShapes(of: node).map { node.layer.macs(for: $0) } ?? 0) }
-
-        for _ in 0..<warmup { _ = try model.forward([input.name: x]) }
-        var times: [Double] = []
-        for _ in 0..<runs {
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = try model.forward([input.name: x])
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
-        times.sort()
-        let minimum = times.first ?? 0, median = times.isEmpty ? 0 : times[times.count / 2]
-        let gflops = 2 * Double(macs) * Double(batch) / (minimum / 1e3) / 1e9
-        if json {
-            let object: [String: Any] = ["commands": commands, "batch": batch, "runs": runs, "min_ms": minimum, "median_ms": median,
-                                         "macs_per_sample": macs, "gflops": gflops, "blas_core": BLAS.coreName, "blas_threads": BLAS.threadCount]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+        if input.dtype == .int32 {
+            let bound = model.idRange(for: input.name)?.bound ?? 10
+            for i in x.scalars.indices { x.scalars[i] = Float(rng.nextInt(below: bound)) }
         } else {
-            print("model: \(commands)  (batch \(batch), \(thousands(macs)) MACs per sample)")
-            print("OpenBLAS core \(BLAS.coreName), \(BLAS.threadCount) thread(s)")
-            print(String(format: "forward: min %.2f ms, median %.2f ms over %d runs (%d warm-up); %.1f GFLOP/s", minimum, median, runs, warmup, gflops))
+            rng.fillNormal(&x.scalars)
         }
+        let macs = model.nodes.reduce(0) { total, node in total + (model.inputShapes(of: node).map { node.layer.macs(for: $0) } ?? 0) }
+        let weightBytes = model.nodes.reduce(0) { $0 + $1.layer.weights.reduce(0) { $0 + $1.count } } * 4
+        let activations = ([input.shape] + model.nodes.compactMap { $0.outputShape?.sample })
+            .map { $0.reduce(batch, *) * 4 }.sorted(by: >)
+        let rssBefore = Self.maxRSSMegabytes()
+        let t = try measure { _ = try model.forward([input.name: x]) }
+        let gflops = 2 * Double(macs) * Double(batch) / (t.min / 1e3) / 1e9
+        return ["commands": commands, "batch": batch, "min_ms": t.min, "median_ms": t.median, "macs_per_sample": macs,
+                "gflops": gflops, "weights_mb": Double(weightBytes) / 1e6,
+                "two_largest_activations_mb": Double(activations.prefix(2).reduce(0, +)) / 1e6,
+                "rss_after_build_mb": rssBefore]
+    }
+
+    func timeSgemm(_ spec: String) throws -> [String: Any] {
+        let shapes = try spec.split(whereSeparator: { $0 == " " || $0 == ";" }).map { item -> [Int] in
+            let dims = item.split(separator: ",").compactMap { Int($0) }
+            guard dims.count == 3, dims.allSatisfy({ $0 > 0 }) else { throw ValidationError("--sgemm takes M,N,K triples, got \(item)") }
+            return dims
+        }
+        var total = 0.0, flops = 0.0
+        var perShape: [[String: Any]] = []
+        for s in shapes {
+            let (m, n, k) = (s[0], s[1], s[2])
+            var rng = RandomGenerator(seed: 2)
+            var a = [Float](repeating: 0, count: m * k), b = [Float](repeating: 0, count: k * n)
+            var c = [Float](repeating: 0, count: m * n)
+            rng.fillUniform(&a, low: -1, high: 1); rng.fillUniform(&b, low: -1, high: 1)
+            let t = a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        measure {
+                            guard let a = ap.baseAddress, let b = bp.baseAddress, let c = cp.baseAddress else { return }
+                            BLAS.rawSgemm(m: m, n: n, k: k, a: a, b: b, c: c)
+                        }
+                    }
+                }
+            }
+            let f = 2.0 * Double(m) * Double(n) * Double(k)
+            total += t.min; flops += f
+            perShape.append(["m": m, "n": n, "k": k, "min_ms": t.min, "gflops": f / (t.min / 1e3) / 1e9])
+        }
+        return ["sgemm": perShape, "min_ms": total, "gflops": flops / (total / 1e3) / 1e9]
+    }
+
+    func timeInitializer(_ name: String) throws -> [String: Any] {
+        let dims = shape.split(separator: ",").compactMap { Int($0) }
+        guard dims.count >= 2 else { throw ValidationError("--shape takes sizes separated by commas") }
+        var seeds = SeedSource(seed: 7)
+        let initializer = try InitializerType.make(.string(name), seeds: &seeds)
+        let t = try measure { _ = try initializer.sample(dims) }
+        return ["initializer": name, "shape": dims, "min_ms": t.min, "median_ms": t.median]
+    }
+
+    /// The process's peak resident memory: VmHWM of /proc/self/status (getrusage's
+    /// ru_maxrss would include the parent's peak, which survives fork + exec on Linux).
+    static func maxRSSMegabytes() -> Double {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kb = Double(line.split(separator: " ").dropFirst().first ?? "") {
+            return kb / 1024
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024   // kilobytes on Linux
     }
 }

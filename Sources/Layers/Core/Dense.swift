@@ -115,9 +115,42 @@ public struct Dense: UnaryLayer {
         guard x.shape.last == kernel.shape[0] else {
             throw LabError("\(name): expected input with last dimension \(kernel.shape[0]), got \(x.shape.last ?? 0)")
         }
-        var y = try x.matmul(kernel)
-        if useBias, weights.count > 1 { y.addBias(weights[1]) }
-        activation.apply(&y)
-        return y
+        // One gemm over the whole batch (every position), then bias and activation in one
+        // pass over the output, row by row while each row is in cache.
+        let n = kernel.shape[1], k = kernel.shape[0]
+        let m = k == 0 ? x.shape.dropLast().reduce(1, *) : x.count / k
+        let bias: Tensor? = useBias && weights.count > 1 && weights[1].count == n ? weights[1] : nil
+        guard k > 0, m > 0, n > 0 else {
+            // Nothing to multiply: the output is the bias (or zeros), activated.
+            var y = Tensor(zeros: Array(x.shape.dropLast()) + [n])
+            if let bias { y.addBias(bias) }
+            activation.apply(&y)
+            return y
+        }
+        // Very large products run in row blocks of about 2 GFLOP, so Ctrl-C is noticed between them.
+        let block = max(1, min(m, 1_000_000_000 / max(1, n * k)))
+        // The output is not zeroed first: gemm (beta = 0) writes every value.
+        let out = try [Float](unsafeUninitializedCapacity: m * n) { c, initialized in
+            try x.scalars.withUnsafeBufferPointer { a in
+                try kernel.scalars.withUnsafeBufferPointer { w in
+                    guard let ap = a.baseAddress, let wp = w.baseAddress, let cp = c.baseAddress else { return }
+                    var row = 0
+                    while row < m {
+                        let rows = min(block, m - row)
+                        BLAS.gemm(m: rows, n: n, k: k, a: ap + row * k, b: wp, c: cp + row * n)
+                        initialized = (row + rows) * n
+                        let chunk = UnsafeMutableBufferPointer(start: cp + row * n, count: rows * n)
+                        if let bias {
+                            bias.scalars.withUnsafeBufferPointer { activation.applyRows(chunk, rowLength: n, bias: $0) }
+                        } else {
+                            activation.applyRows(chunk, rowLength: n, bias: nil)
+                        }
+                        row += rows
+                        if row < m { try Interrupt.check() }
+                    }
+                }
+            }
+        }
+        return try Tensor(shape: Array(x.shape.dropLast()) + [n], scalars: out)
     }
 }

@@ -6,15 +6,17 @@ import TensorCore
 
 extension Commands {
     static let forward = Command(
-        name: "forward", usage: "forward [--batch N] [--input [INPUT=]FILE.npy …] [--output FILE.npy | DIR/] [--stats] [--training]",
+        name: "forward", usage: "forward [--batch N] [--input [INPUT=]FILE.npy …] [--output FILE.npy | DIR/] [--stats] [--training] [--repeat N]",
         summary: "run the model on a batch: each layer's output shape and values (or statistics), then the output",
         examples: ["forward", "forward --batch 4", "forward --input x.npy --output y.npy", "forward --batch 256 --stats",
-                   "forward --input a=a.npy --input b=b.npy --output out/", "forward --training"],
+                   "forward --input a=a.npy --input b=b.npy --output out/", "forward --training",
+                   "forward --batch 64 --repeat 20", "time forward --batch 64"],
         flags: [.init(name: "batch", value: "N", help: "size of the random batch (default 1); inputs are drawn from N(0, 1), int32 ids uniformly"),
                 .init(name: "input", value: "FILE", help: "read a batch from a .npy file of shape (batch, …input shape); NAME=FILE for one of several inputs"),
                 .init(name: "output", value: "FILE", help: "write the output to a .npy file; with several outputs, DIR/ gets one LAYER.npy each"),
                 .init(name: "stats", value: nil, help: "a table of each layer's output statistics beside what theory predicts"),
-                .init(name: "training", value: nil, help: "run as in training (model(x, training=True)): dropout layers drop values")]
+                .init(name: "training", value: nil, help: "run as in training (model(x, training=True)): dropout layers drop values"),
+                .init(name: "repeat", value: "N", help: "run N passes on the same batch and report min/median/max time per pass and GFLOP/s (no per-layer output)")]
     ) { inv, session in
         try inv.noArguments()
         let model = session.model
@@ -23,6 +25,10 @@ extension Commands {
         }
         let feeds = try session.forwardFeeds(inv)
         let style = session.style
+        if inv.has("repeat") || session.timing {
+            if inv.has("stats") { throw LabError("forward: --stats is not timed; use it without --repeat or time") }
+            return try timedForward(inv, session, feeds, passes: inv.int("repeat", default: 1, range: 1...1_000_000))
+        }
         let statsOnly = inv.has("stats")
         let nameWidth = model.allNames.map(\.count).max() ?? 0
         var rows = model.inputs.compactMap { i in feeds[i.name].map { StatsRow(name: i.name, shape: $0.shape, stats: Statistics($0.scalars), saturated: nil, predicted: nil) } }
@@ -69,6 +75,49 @@ extension Commands {
             session.say(renderStats(rows, width: session.width, style: style))
         }
         for (name, y) in outputs where !statsOnly {
+            session.say(style.bold("output") + " \(name) \(Tensor.describe(y.shape))")
+            session.say(Format.preview(y))
+        }
+        if let target = try inv.text("output") {
+            for (file, (name, y)) in try outputFiles(target, outputs) {
+                try NPY.write(y, to: URL(fileURLWithPath: file))
+                session.say("wrote \(name)'s output \(Tensor.describe(y.shape)) \(y.dtype.rawValue) to \(file)")
+            }
+        }
+    }
+
+    /// `forward --repeat N` / `time forward`: N passes on the same batch with nothing
+    /// computed per layer inside the timed loop, then the timing and the output.
+    static func timedForward(_ inv: Invocation, _ session: Session, _ feeds: [String: Tensor], passes: Int) throws {
+        let model = session.model
+        let style = session.style
+        let training = inv.has("training")
+        let batch = feeds.values.first?.shape.first ?? 1
+        let macs = model.nodes.reduce(0) { total, node in total + (model.inputShapes(of: node).map { node.layer.macs(for: $0) } ?? 0) }
+        var times: [Double] = []
+        times.reserveCapacity(passes)
+        var outputs: [(name: String, value: Tensor)] = []
+        var random = session.dataGenerator
+        for _ in 0..<passes {
+            try Interrupt.check()
+            // Every pass sees the same dropout masks (the same stream state).
+            random = session.dataGenerator
+            let start = DispatchTime.now().uptimeNanoseconds
+            outputs = try model.forward(feeds, training: training, random: &random)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        session.dataGenerator = random
+        session.lastForwardTimes = times
+        let sorted = times.sorted()
+        let minimum = sorted.first ?? 0, median = sorted.isEmpty ? 0 : sorted[sorted.count / 2], maximum = sorted.last ?? 0
+        let flops = 2 * Double(macs) * Double(batch)
+        let rate = minimum > 0 ? flops / (minimum / 1e3) / 1e9 : 0
+        session.say(style.bold("time") + " \(passes) pass\(passes == 1 ? "" : "es") of batch \(Format.thousands(batch)): "
+                    + "min \(Format.milliseconds(minimum)), median \(Format.milliseconds(median)), max \(Format.milliseconds(maximum)) per pass; "
+                    + "\(Format.compact(flops / 1e9, 4)) GFLOP a pass (2 × \(Format.thousands(macs * batch)) MACs), "
+                    + "\(Format.fixed(rate, 1)) GFLOP/s at the min")
+        session.say(style.dim("OpenBLAS \(BLAS.coreName), \(BLAS.threadCount) thread\(BLAS.threadCount == 1 ? "" : "s"); per-layer outputs are not computed while timing"))
+        for (name, y) in outputs {
             session.say(style.bold("output") + " \(name) \(Tensor.describe(y.shape))")
             session.say(Format.preview(y))
         }

@@ -1,0 +1,287 @@
+"""The benchmark suite behind `make bench`: times LayerLab (the release build of
+layerlab-bench and layerlab) and Keras 3 + JAX (jit-compiled, warmed up) on the same
+models, inputs and machine in one run.
+
+For each forward case it prints Keras's time, LayerLab's time under each OpenBLAS
+setting, the ratio LayerLab ÷ Keras, LayerLab's GFLOP/s beside what raw cblas_sgemm
+reaches on the case's matrix shapes with the same setting, and LayerLab's peak memory
+beside the bound (weights + the two largest activations + 40 MB). Then time to first
+summary and initializer sampling against NumPy.
+
+LayerLab runs under three OpenBLAS settings, each for its command alone:
+  env      the environment as it stands
+  native   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE (OpenBLAS picks its own kernel)
+  ci       OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512 (what the CI/dev machines set)
+
+    .venv-keras/bin/python bench/suite.py [--quick] [--only mlp,cnn] [--no-build]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, ".build", "release", "layerlab-bench")
+LAYERLAB = os.path.join(ROOT, ".build", "release", "layerlab")
+BLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+SETTINGS = [
+    ("env", "the environment as it stands", []),
+    ("native", "env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE", ["env", "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE"]),
+    ("ci", "OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512", ["env", "OPENBLAS_CORETYPE=Haswell", "OPENBLAS_L2_SIZE=512"]),
+]
+
+MLP_LL = "input 784; add dense 512 relu; add dense 512 relu; add dense 10 softmax"
+CNN_LL = ("input 28 28 1; add conv2d 32 3 relu; add maxpooling2d; add conv2d 64 3 relu; add maxpooling2d; "
+          "add flatten; add dense 128 relu; add dense 10 softmax")
+CONV_LL = ("input 64 64 3; add conv2d 64 3 padding=same activation=relu; add conv2d 64 3 padding=same activation=relu; "
+           "add maxpooling2d; add conv2d 128 3 padding=same; add globalaveragepooling2d; add dense 10")
+TEXT_LL = ("input 100 dtype=int32; add embedding 20000 64; add globalaveragepooling1d; add dense 64 relu; "
+           "add dense 2 softmax")
+
+
+def mlp_keras(keras):
+    L = keras.layers
+    return keras.Sequential([keras.Input((784,)), L.Dense(512, activation="relu"), L.Dense(512, activation="relu"),
+                             L.Dense(10, activation="softmax")])
+
+
+def cnn_keras(keras):
+    L = keras.layers
+    return keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(32, 3, activation="relu"), L.MaxPooling2D(),
+                             L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(), L.Flatten(),
+                             L.Dense(128, activation="relu"), L.Dense(10, activation="softmax")])
+
+
+def conv_keras(keras):
+    L = keras.layers
+    return keras.Sequential([keras.Input((64, 64, 3)), L.Conv2D(64, 3, padding="same", activation="relu"),
+                             L.Conv2D(64, 3, padding="same", activation="relu"), L.MaxPooling2D(),
+                             L.Conv2D(128, 3, padding="same"), L.GlobalAveragePooling2D(), L.Dense(10)])
+
+
+def text_keras(keras):
+    L = keras.layers
+    return keras.Sequential([keras.Input((100,), dtype="int32"), L.Embedding(20000, 64), L.GlobalAveragePooling1D(),
+                             L.Dense(64, activation="relu"), L.Dense(2, activation="softmax")])
+
+
+def mlp_gemms(b):
+    return [(b, 512, 784), (b, 512, 512), (b, 10, 512)]
+
+
+def cnn_gemms(b):
+    return [(b * 26 * 26, 32, 9), (b * 11 * 11, 64, 288), (b, 128, 1600), (b, 10, 128)]
+
+
+def conv_gemms(b):
+    return [(b * 64 * 64, 64, 27), (b * 64 * 64, 64, 576), (b * 32 * 32, 128, 576), (b, 10, 128)]
+
+
+def text_gemms(b):
+    return [(b, 64, 64), (b, 2, 64)]
+
+
+# name, LayerLab commands, Keras model, input sample shape, batch, gemm shapes, kind (the target that applies)
+CASES = [
+    ("MLP b1", MLP_LL, mlp_keras, (784,), 1, mlp_gemms, "dense"),
+    ("MLP b64", MLP_LL, mlp_keras, (784,), 64, mlp_gemms, "dense"),
+    ("MLP b1024", MLP_LL, mlp_keras, (784,), 1024, mlp_gemms, "dense"),
+    ("CNN b1", CNN_LL, cnn_keras, (28, 28, 1), 1, cnn_gemms, "conv"),
+    ("CNN b64", CNN_LL, cnn_keras, (28, 28, 1), 64, cnn_gemms, "conv"),
+    ("CNN b256", CNN_LL, cnn_keras, (28, 28, 1), 256, cnn_gemms, "conv"),
+    ("conv-heavy b32", CONV_LL, conv_keras, (64, 64, 3), 32, conv_gemms, "conv"),
+    ("text b256", TEXT_LL, text_keras, (100,), 256, text_gemms, "gather"),
+]
+
+
+def runs_for(batch, quick):
+    n = 300 if batch == 1 else 100 if batch <= 64 else 30
+    if batch == 32:  # the conv-heavy net: ~0.1 s a pass
+        n = 15
+    return max(5, n // 4) if quick else n
+
+
+def timed(call, warmup, runs):
+    for _ in range(warmup):
+        call()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1e3)
+    return min(times), statistics.median(times)
+
+
+def keras_forward(case, runs):
+    import jax
+    import keras
+    import numpy as np
+
+    name, _, build, sample, batch, _, _ = case
+    model = build(keras)
+    rng = np.random.default_rng(0)
+    if name.startswith("text"):
+        x = rng.integers(0, 20000, size=(batch,) + sample).astype(np.int32)
+    else:
+        x = rng.normal(size=(batch,) + sample).astype(np.float32)
+    tv = [v.value for v in model.trainable_variables]
+    ntv = [v.value for v in model.non_trainable_variables]
+    forward = jax.jit(lambda tv, ntv, x: model.stateless_call(tv, ntv, x)[0])
+    xj = jax.device_put(x)
+    return timed(lambda: forward(tv, ntv, xj).block_until_ready(), 5, runs)
+
+
+def run_json(prefix, args):
+    out = subprocess.run(prefix + args, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def layerlab_forward(case, prefix, runs):
+    _, commands, _, _, batch, _, _ = case
+    return run_json(prefix, [BENCH, "-c", commands, "--batch", str(batch), "--runs", str(runs), "--warmup", "5", "--json"])
+
+
+def sgemm_rate(case, prefix, runs):
+    shapes = " ".join(f"{m},{n},{k}" for m, n, k in case[5](case[4]))
+    return run_json(prefix, [BENCH, "--sgemm", shapes, "--runs", str(runs), "--warmup", "5", "--json"])
+
+
+def first_summary(quick):
+    """Process start to the MLP's summary printed: LayerLab's shell against python -c with Keras."""
+    ll = [LAYERLAB, "--no-journal", "-c", MLP_LL.replace("input 784", "input 784") + "; summary"]
+    py = [sys.executable, "-c",
+          "import keras\n"
+          "m = keras.Sequential([keras.Input((784,)), keras.layers.Dense(512, activation='relu'), "
+          "keras.layers.Dense(512, activation='relu'), keras.layers.Dense(10, activation='softmax')])\n"
+          "m.summary()"]
+    result = {}
+    for name, cmd, n in [("layerlab", ll, 5 if quick else 15), ("keras", py, 2 if quick else 5)]:
+        times = []
+        for _ in range(n):
+            start = time.perf_counter()
+            p = subprocess.run(cmd, capture_output=True, text=True)
+            times.append((time.perf_counter() - start) * 1e3)
+            if p.returncode != 0 or "Total params" not in p.stdout + p.stderr:
+                raise SystemExit(f"{name} did not print a summary:\n{p.stdout}\n{p.stderr}")
+        result[name] = (min(times), statistics.median(times))
+    return result
+
+
+def numpy_init(runs):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    std = (2 / 4096) ** 0.5
+
+    def he():
+        return rng.standard_normal((4096, 4096), dtype=np.float32) * np.float32(std)
+
+    def orth():
+        a = rng.standard_normal((1024, 1024), dtype=np.float32)
+        q, r = np.linalg.qr(a)
+        return q * np.sign(np.diag(r))
+
+    return {"he_normal": timed(he, 1, runs), "orthogonal": timed(orth, 1, runs)}
+
+
+def fmt(t):
+    return f"{t[0]:8.3f} / {t[1]:8.3f}"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="fewer runs per case")
+    p.add_argument("--only", help="comma-separated case prefixes (mlp, cnn, conv, text, summary, init)")
+    p.add_argument("--no-build", action="store_true", help="use the existing release builds")
+    p.add_argument("--json", help="also write every figure to this file")
+    args = p.parse_args()
+    only = [s.strip().lower() for s in args.only.split(",")] if args.only else None
+
+    def wanted(name):
+        return only is None or any(name.lower().startswith(o) for o in only)
+
+    if not args.no_build:
+        for product in ("layerlab-bench", "layerlab"):
+            subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True,
+                           stdout=subprocess.DEVNULL)
+    import jax
+    import keras
+    import numpy as np
+
+    print(f"LayerLab suite — Keras {keras.__version__} + JAX {jax.__version__} (backend {keras.backend.backend()}), "
+          f"NumPy {np.__version__}, {os.cpu_count()} CPUs")
+    env_now = {k: os.environ[k] for k in BLAS_VARS if k in os.environ}
+    print(f"OpenBLAS variables in this environment: {env_now or 'none set'}")
+    cores = {}
+    for key, label, prefix in SETTINGS:
+        cores[key] = run_json(prefix, [BENCH, "--sgemm", "8,8,8", "--runs", "1", "--warmup", "0", "--json"])["blas_core"]
+        print(f"  LayerLab run '{key}': {label:50s} → OpenBLAS kernel {cores[key]}")
+    print("Times in ms as min / median. ratio = LayerLab min ÷ Keras min. %sgemm = LayerLab GFLOP/s ÷ raw cblas_sgemm "
+          "GFLOP/s on the case's gemm shapes, same kernel.\n")
+
+    report = {"cores": cores, "env": env_now, "cases": [], "summary": None, "init": None}
+    header = f"{'case':16s} {'Keras jit':>19s} | " + " | ".join(
+        f"{k + ' (' + cores[k] + ')':>58s}" for k, _, _ in SETTINGS)
+    sub = f"{'':16s} {'min / median':>19s} | " + " | ".join(
+        f"{'LayerLab min / median':>21s} {'ratio':>5s} {'GF/s':>6s} {'sgemm':>6s} {'%':>4s} {'RSS/bound MB':>10s}" for _ in SETTINGS)
+    printed_header = False
+    for case in CASES:
+        name = case[0]
+        if not wanted(name):
+            continue
+        if not printed_header:
+            print(header)
+            print(sub)
+            printed_header = True
+        runs = runs_for(case[4], args.quick)
+        k = keras_forward(case, runs)
+        row = {"case": name, "kind": case[6], "batch": case[4], "keras": k, "layerlab": {}}
+        cells = []
+        for key, _, prefix in SETTINGS:
+            ours = layerlab_forward(case, prefix, runs)
+            ref = sgemm_rate(case, prefix, runs)
+            flops = 2 * ours["macs_per_sample"] * case[4]
+            gf = flops / (ours["min_ms"] / 1e3) / 1e9
+            bound = ours["weights_mb"] + ours["two_largest_activations_mb"] + 40
+            entry = {"min_ms": ours["min_ms"], "median_ms": ours["median_ms"], "ratio": ours["min_ms"] / k[0],
+                     "gflops": gf, "sgemm_gflops": ref["gflops"], "sgemm_ms": ref["min_ms"], "pct_sgemm": gf / ref["gflops"],
+                     "max_rss_mb": ours["max_rss_mb"], "bound_mb": bound, "core": ours["blas_core"]}
+            row["layerlab"][key] = entry
+            cells.append(f"{ours['min_ms']:9.3f} / {ours['median_ms']:9.3f} {entry['ratio']:5.2f} {gf:6.1f} "
+                         f"{ref['gflops']:6.1f} {100 * entry['pct_sgemm']:3.0f}% {ours['max_rss_mb']:4.0f}/{bound:<5.0f}")
+        report["cases"].append(row)
+        print(f"{name:16s} {fmt(k):>19s} | " + " | ".join(cells), flush=True)
+
+    if wanted("summary"):
+        s = first_summary(args.quick)
+        report["summary"] = s
+        print(f"\ntime to first summary (process start → MLP summary printed), min / median ms:")
+        print(f"  layerlab --no-journal -c …; summary   {fmt(s['layerlab'])}")
+        print(f"  python -c (import keras, build, summary) {fmt(s['keras'])}")
+        print(f"  ratio LayerLab ÷ Keras: {s['layerlab'][0] / s['keras'][0]:.4f} (1/{s['keras'][0] / s['layerlab'][0]:.0f})")
+
+    if wanted("init"):
+        runs = 3 if args.quick else 7
+        npy = numpy_init(runs)
+        report["init"] = {"numpy": npy, "layerlab": {}}
+        print(f"\ninitializer sampling, min / median ms (NumPy: default_rng standard_normal float32 · std; QR + sign fix):")
+        for init, shape, nkey in [("he_normal", "4096,4096", "he_normal"), ("orthogonal", "1024,1024", "orthogonal")]:
+            for key, _, prefix in SETTINGS:
+                ours = run_json(prefix, [BENCH, "--initializer", init, "--shape", shape, "--runs", str(runs), "--warmup", "1", "--json"])
+                report["init"]["layerlab"][f"{init}/{key}"] = (ours["min_ms"], ours["median_ms"])
+                print(f"  {init} {shape} [{key:6s}]  LayerLab {ours['min_ms']:8.2f} / {ours['median_ms']:8.2f}   "
+                      f"NumPy {fmt(npy[nkey])}   ratio {ours['min_ms'] / npy[nkey][0]:.2f}")
+
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
