@@ -26,8 +26,12 @@ test: deps
 	$(SWIFT) test --skip-build
 
 # Fuzzing (docs/reliability.md): every reader of input or files, under libFuzzer.
+# FUZZ_RUNS stops a target after that many inputs (-1: no limit); an input that runs
+# longer than FUZZ_TIMEOUT seconds counts as a hang and fails the run like a crash.
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := commands python lambda npy npz json keras
+FUZZ_RUNS ?= -1
+FUZZ_TIMEOUT ?= 10
+FUZZ_TARGETS ?= commands python lambda npy npz json keras
 
 fuzz-build: deps
 	LAYERLAB_FUZZ_BUILD=1 $(SWIFT) build -c release --product layerlab-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer
@@ -38,8 +42,9 @@ fuzz: fuzz-build
 	  mkdir -p .fuzz-corpus/$$t; \
 	  echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
 	  SWIFT_BACKTRACE=enable=no LAYERLAB_FUZZ_TARGET=$$t .build-fuzz/release/layerlab-fuzz \
-	    -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=fuzz-crashes/$$t- \
-	    .fuzz-corpus/$$t Tests/Fixtures/fuzz/$$t 2>&1 | grep -E "^stat::number_of_executed_units|deadly|ERROR|artifact" ; \
+	    -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -timeout=$(FUZZ_TIMEOUT) \
+	    -print_final_stats=1 -artifact_prefix=fuzz-crashes/$$t- \
+	    .fuzz-corpus/$$t Tests/Fixtures/fuzz/$$t 2>&1 | grep -E "^stat::number_of_executed_units|deadly|ERROR|artifact|Done [0-9]+ runs" ; \
 	done
 	@if ls fuzz-crashes/* >/dev/null 2>&1; then echo "crashes found: see fuzz-crashes/"; exit 1; fi
 

@@ -5,8 +5,38 @@
 
 void ll_h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 
-int64_t ll_h5_create(const char *path) { return H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT); }
-int64_t ll_h5_open_readonly(const char *path) { return H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); }
+/* Files live in memory (the core driver, no backing store): a .keras archive holds
+   the HDF5 bytes, so no temporary file is needed either way. */
+static hid_t memory_access(const void *image, size_t length) {
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0) return -1;
+    if (H5Pset_fapl_core(fapl, 1 << 16, 0) < 0 || (image && H5Pset_file_image(fapl, (void *)image, length) < 0)) {
+        H5Pclose(fapl);
+        return -1;
+    }
+    return fapl;
+}
+
+int64_t ll_h5_create_in_memory(const char *name) {
+    hid_t fapl = memory_access(NULL, 0);
+    if (fapl < 0) return -1;
+    hid_t file = H5Fcreate(name, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    H5Pclose(fapl);
+    return file;
+}
+
+int64_t ll_h5_open_image(const char *name, const void *image, size_t length) {
+    hid_t fapl = memory_access(image, length);
+    if (fapl < 0) return -1;
+    hid_t file = H5Fopen(name, H5F_ACC_RDONLY, fapl);
+    H5Pclose(fapl);
+    return file;
+}
+
+int64_t ll_h5_image(int64_t file, void *buffer, size_t capacity) {
+    if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) return -1;
+    return H5Fget_file_image(file, buffer, capacity);
+}
 int ll_h5_close_file(int64_t file) { return H5Fclose(file); }
 
 int64_t ll_h5_create_group(int64_t loc, const char *name) {

@@ -7,25 +7,40 @@ import TensorCore
 /// This is the only Swift code that touches HDF5.
 final class HDF5File {
     let id: Int64
-    let path: String
 
-    private init(id: Int64, path: String) {
-        self.id = id
-        self.path = path
+    private init(id: Int64) { self.id = id }
+
+    /// Files are named only to tell open in-memory files apart.
+    nonisolated(unsafe) private static var counter = 0
+    private static func uniqueName() -> String {
+        counter &+= 1
+        return "layerlab-\(getpid())-\(counter).h5"
     }
 
-    static func create(_ path: String) throws -> HDF5File {
+    /// An empty file in memory; `bytes()` gives its contents.
+    static func create() throws -> HDF5File {
         ll_h5_quiet()
-        let id = ll_h5_create(path)
-        guard id >= 0 else { throw LabError("cannot create the HDF5 file '\(path)'") }
-        return HDF5File(id: id, path: path)
+        let id = ll_h5_create_in_memory(uniqueName())
+        guard id >= 0 else { throw LabError("cannot create an HDF5 file in memory") }
+        return HDF5File(id: id)
     }
 
-    static func open(_ path: String) throws -> HDF5File {
+    /// Opens the bytes of an HDF5 file (a copy is kept in memory), read-only.
+    static func open(_ image: Data) throws -> HDF5File {
         ll_h5_quiet()
-        let id = ll_h5_open_readonly(path)
-        guard id >= 0 else { throw LabError("'\(path)' is not a readable HDF5 file") }
-        return HDF5File(id: id, path: path)
+        let id = image.withUnsafeBytes { ll_h5_open_image(uniqueName(), $0.baseAddress, $0.count) }
+        guard id >= 0 else { throw LabError("not a readable HDF5 file") }
+        return HDF5File(id: id)
+    }
+
+    /// The file's bytes as they would be written to disk.
+    func bytes() throws -> Data {
+        let size = ll_h5_image(id, nil, 0)
+        guard size > 0 else { throw LabError("cannot serialise the HDF5 file") }
+        var data = Data(count: Int(size))
+        let copied = data.withUnsafeMutableBytes { ll_h5_image(id, $0.baseAddress, $0.count) }
+        guard copied == size else { throw LabError("cannot serialise the HDF5 file") }
+        return data
     }
 
     deinit { _ = ll_h5_close_file(id) }

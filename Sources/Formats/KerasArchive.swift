@@ -40,20 +40,16 @@ public enum KerasArchive {
 
     /// `model.weights.h5`: one group per layer, named by class in Keras's layer order.
     static func weightsFile(_ model: Model) throws -> Data {
-        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("layerlab-\(UUID().uuidString).h5")
-        defer { try? FileManager.default.removeItem(at: temp) }
-        do {
-            let file = try HDF5File.create(temp.path)
-            let layers = try file.root.createGroup("layers")
-            for (group, name) in groupNames(model) {
-                let g = try layers.createGroup(group)
-                let vars = try g.createGroup("vars")
-                try vars.setAttribute("name", name)
-                for (i, w) in (model.node(named: name)?.layer.weights ?? []).enumerated() { try vars.writeDataset(String(i), w) }
-            }
-            try file.root.createGroup("vars").setAttribute("name", model.name)
+        let file = try HDF5File.create()
+        let layers = try file.root.createGroup("layers")
+        for (group, name) in groupNames(model) {
+            let g = try layers.createGroup(group)
+            let vars = try g.createGroup("vars")
+            try vars.setAttribute("name", name)
+            for (i, w) in (model.node(named: name)?.layer.weights ?? []).enumerated() { try vars.writeDataset(String(i), w) }
         }
-        do { return try Data(contentsOf: temp) } catch { throw LabError("cannot read back the weights file: \(error)") }
+        try file.root.createGroup("vars").setAttribute("name", model.name)
+        return try file.bytes()
     }
 
     /// Keras's group names (`dense`, `dense_1`, …: snake_case class name and a counter per
@@ -93,14 +89,10 @@ public enum KerasArchive {
         guard data.count >= 4, data.prefix(2) == Data([0x50, 0x4B]) else {
             throw LabError("not a .keras file: it is not a zip archive")
         }
-        let (archive, temp) = try readableArchive(data)
-        defer { try? FileManager.default.removeItem(at: temp) }
+        let archive = try readableArchive(data)
         func member(_ name: String, limit: Int) throws -> Data {
             guard let entry = archive[name] else { throw LabError("the archive has no \(name)") }
-            guard entry.uncompressedSize <= UInt64(limit) else { throw LabError("\(name) claims \(entry.uncompressedSize) bytes") }
-            var out = Data()
-            do { _ = try archive.extract(entry) { out.append($0) } } catch { throw LabError("\(name) is damaged in the archive (\(error))") }
-            return out
+            return try extract(entry, from: archive, limit: limit)
         }
         let configData = try member("config.json", limit: 64 << 20)
         guard let text = String(data: configData, encoding: .utf8) else { throw LabError("config.json is not UTF-8 text") }
@@ -112,10 +104,8 @@ public enum KerasArchive {
 
     /// Reads `model.weights.h5` into a model whose layers are already built.
     static func loadWeights(_ data: Data, into model: inout Model) throws {
-        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("layerlab-\(UUID().uuidString).h5")
-        defer { try? FileManager.default.removeItem(at: temp) }
-        do { try data.write(to: temp) } catch { throw LabError("cannot write a temporary file: \(error)") }
-        let file = try HDF5File.open(temp.path)
+        let file: HDF5File
+        do { file = try HDF5File.open(data) } catch let e as LabError { throw e.at("model.weights.h5") }
         guard let layers = try file.root.group("layers") else {
             if model.nodes.allSatisfy({ $0.layer.weights.isEmpty }) { return }
             throw LabError("model.weights.h5 has no layers group")
@@ -159,28 +149,35 @@ public enum NPZ {
     /// The arrays of an .npz, by name (without `.npy`).
     public static func decode(_ data: Data) throws -> [(String, Tensor)] {
         guard data.count >= 4, data.prefix(2) == Data([0x50, 0x4B]) else { throw LabError("not an .npz file: it is not a zip archive") }
-        let (archive, temp) = try readableArchive(data)
-        defer { try? FileManager.default.removeItem(at: temp) }
+        let archive = try readableArchive(data)
         var result: [(String, Tensor)] = []
         for entry in archive where entry.type == .file {
             guard entry.path.hasSuffix(".npy") else { continue }
-            guard entry.uncompressedSize <= UInt64(MemoryBudget.defaultLimit) else { throw LabError("\(entry.path) claims \(entry.uncompressedSize) bytes") }
-            var bytes = Data()
-            do { _ = try archive.extract(entry) { bytes.append($0) } } catch { throw LabError("\(entry.path) is damaged (\(error))") }
+            let bytes = try extract(entry, from: archive, limit: MemoryBudget.defaultLimit)
             do { result.append((String(entry.path.dropLast(4)), try NPY.decode(bytes))) } catch let e as LabError { throw e.at(entry.path) }
         }
         return result
     }
 }
 
-/// Opens zip bytes for reading from a temporary file. ZIPFoundation's in-memory
-/// archives trap on an offset past the end of a damaged file (found by fuzzing:
-/// Tests/Fixtures/fuzz/keras/crash-*); its file-backed archives read short instead.
-func readableArchive(_ data: Data) throws -> (Archive, URL) {
-    let temp = FileManager.default.temporaryDirectory.appendingPathComponent("layerlab-\(UUID().uuidString).zip")
-    do { try data.write(to: temp) } catch { throw LabError("cannot write a temporary file: \(error)") }
-    do { return (try Archive(url: temp, accessMode: .read), temp) } catch {
-        try? FileManager.default.removeItem(at: temp)
-        throw LabError("the zip archive is damaged (\(error))")
-    }
+/// Opens zip bytes for reading from memory, once `ZipCheck` has found every offset
+/// inside the data.
+func readableArchive(_ data: Data) throws -> Archive {
+    try ZipCheck.validate(data)
+    do { return try Archive(data: data, accessMode: .read) } catch { throw LabError("the zip archive is damaged (\(error))") }
+}
+
+/// A member's bytes, refusing more than `limit` bytes, or more than the member
+/// declares (a zip bomb inflates far beyond its declared size).
+func extract(_ entry: Entry, from archive: Archive, limit: Int) throws -> Data {
+    let declared = entry.uncompressedSize
+    guard declared <= UInt64(limit) else { throw LabError("\(entry.path) claims \(declared) bytes") }
+    var out = Data()
+    do {
+        _ = try archive.extract(entry) { chunk in
+            guard UInt64(out.count + chunk.count) <= declared else { throw LabError("\(entry.path) holds more than the \(declared) bytes it declares") }
+            out.append(chunk)
+        }
+    } catch let e as LabError { throw e } catch { throw LabError("\(entry.path) is damaged in the archive (\(error))") }
+    return out
 }

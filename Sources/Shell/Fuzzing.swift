@@ -11,7 +11,7 @@ public enum Fuzzing {
     public static let targets = ["commands", "python", "lambda", "npy", "npz", "json", "keras"]
 
     public static func run(_ target: String, _ data: Data) {
-        let text = String(decoding: data, as: UTF8.self)
+        var text: String { String(decoding: data, as: UTF8.self) }
         switch target {
         case "commands":
             _ = try? CommandParser.parse(text)

@@ -8,8 +8,13 @@
 /* Silences HDF5's own error printing; call once. */
 void ll_h5_quiet(void);
 
-int64_t ll_h5_create(const char *path);
-int64_t ll_h5_open_readonly(const char *path);
+/* An empty file in memory; `name` only tells open files apart. */
+int64_t ll_h5_create_in_memory(const char *name);
+/* Opens a copy of the bytes of an HDF5 file, read-only. */
+int64_t ll_h5_open_image(const char *name, const void *image, size_t length);
+/* The bytes of an open in-memory file: with buffer NULL, their count; else copies
+   at most capacity bytes. Returns the size, or <0. */
+int64_t ll_h5_image(int64_t file, void *buffer, size_t capacity);
 int ll_h5_close_file(int64_t file);
 
 int64_t ll_h5_create_group(int64_t loc, const char *name);
