@@ -211,9 +211,9 @@ public enum Im2Col {
         }
     }
 
-    /// How many im2col rows to lower at once: bounded so the column buffer stays a few
-    /// megabytes (it is reused for every chunk) whatever the batch size.
-    public static func chunkRows(width: Int, total: Int, budget: Int = 1 << 21) -> Int {
+    /// How many im2col rows to lower at once: bounded so a block's columns and output
+    /// (`width` floats a row) stay within a core's cache, whatever the batch size.
+    public static func chunkRows(width: Int, total: Int, budget: Int = 1 << 18) -> Int {
         max(1, min(total, budget / max(width, 1)))
     }
 }
@@ -221,11 +221,15 @@ public enum Im2Col {
 extension Tensor {
     /// Convolution (cross-correlation, no kernel flip) of a channels-last batch
     /// (B, n…, C) with a kernel (k…, C/groups, F): output (B, o…, F). Input channel
-    /// block g feeds filter block g. im2col into a reused buffer, then per group one
-    /// gemm: (rows × k·C/groups) · (k·C/groups × F/groups). A `bias` (F,) is written
-    /// into the output first and the products are accumulated onto it, which saves
-    /// OpenBLAS a pass that zeroes C and the layer a pass that adds the bias.
-    public func convolved(with kernel: Tensor, _ g: ConvGeometry, groups: Int = 1, bias: Tensor? = nil) throws -> Tensor {
+    /// block g feeds filter block g.
+    ///
+    /// The output rows are split over the cores (`Parallel`); each core lowers its rows
+    /// in blocks that stay in its cache: im2col into its own buffer, one gemm per group
+    /// ((rows × k·C/groups) · (k·C/groups × F/groups)), then the bias and `finish` (the
+    /// layer's activation) on the block's output while it is still in cache — the
+    /// output is written once and finished in cache, instead of three passes over it.
+    public func convolved(with kernel: Tensor, _ g: ConvGeometry, groups: Int = 1, bias: Tensor? = nil,
+                          finish: ((UnsafeMutableBufferPointer<Float>) -> Void)? = nil) throws -> Tensor {
         let rank = g.rank
         guard shape == [g.batch] + g.input + [g.channels] else {
             throw LabError("convolution: input \(Tensor.describe(shape)) does not match the geometry \(Tensor.describe([g.batch] + g.input + [g.channels]))")
@@ -239,33 +243,46 @@ extension Tensor {
         if let bias, bias.count != filters {
             throw LabError("convolution: bias \(Tensor.describe(bias.shape)) does not fit \(filters) filters")
         }
-        var out = Tensor.rowsOf(bias, rows: g.rows, width: filters)
-        let chunk = Im2Col.chunkRows(width: g.width, total: g.rows)
-        // Not zeroed: gather writes every value of every row it fills (padding included),
-        // and the gemm reads only the rows gathered.
-        var col = [Float](unsafeUninitializedCapacity: chunk * g.width) { _, count in count = chunk * g.width }
+        let rows = g.rows, width = g.width
+        let chunk = Im2Col.chunkRows(width: width + filters, total: rows)
+        // Not initialised: every value is written by a gemm (β = 0) before anything reads it.
+        var out = [Float](unsafeUninitializedCapacity: rows * filters) { _, count in count = rows * filters }
+        let biasValues = bias?.scalars ?? []
         scalars.withUnsafeBufferPointer { xb in
             kernel.scalars.withUnsafeBufferPointer { wb in
-                out.withUnsafeMutableBufferPointer { yb in
-                    col.withUnsafeMutableBufferPointer { cb in
-                        guard let x = xb.baseAddress, let w = wb.baseAddress, let y = yb.baseAddress,
-                              let c = cb.baseAddress else { return }
-                        var start = 0
-                        while start < g.rows {
-                            let end = min(g.rows, start + chunk)
-                            Im2Col.gather(x, g, groups: groups, rows: start..<end, into: c)
-                            for group in 0..<groups {
-                                BLAS.gemm(m: end - start, n: fg, k: kg,
-                                          a: c + group * kg, lda: g.width,
-                                          b: w + group * fg, ldb: filters,
-                                          c: y + start * filters + group * fg, ldc: filters, accumulate: bias != nil)
+                biasValues.withUnsafeBufferPointer { bb in
+                    out.withUnsafeMutableBufferPointer { yb in
+                        guard let x = xb.baseAddress, let w = wb.baseAddress, let y = yb.baseAddress else { return }
+                        Parallel.ranges(rows, minimum: 64) { part in
+                            // Gather writes every value of every row it fills (padding
+                            // included), so the column buffer is not zeroed either.
+                            let col = UnsafeMutablePointer<Float>.allocate(capacity: min(chunk, part.count) * width)
+                            defer { col.deallocate() }
+                            var start = part.lowerBound
+                            while start < part.upperBound, !Interrupt.isRequested {
+                                let end = min(part.upperBound, start + chunk)
+                                Im2Col.gather(x, g, groups: groups, rows: start..<end, into: col)
+                                // With a bias, the block starts as bias rows and the products
+                                // are added onto them (β = 1): OpenBLAS would otherwise zero
+                                // the block in a pass of its own before a β = 0 product.
+                                let block = y + start * filters
+                                let biased = bb.baseAddress != nil && bb.count == filters
+                                if biased, let b = bb.baseAddress {
+                                    for r in 0..<(end - start) { Im2Col.copyFloats(block + r * filters, b, filters) }
+                                }
+                                for group in 0..<groups {
+                                    BLAS.gemm(m: end - start, n: fg, k: kg, a: col + group * kg, lda: width,
+                                              b: w + group * fg, ldb: filters, c: block + group * fg, ldc: filters, accumulate: biased)
+                                }
+                                finish?(UnsafeMutableBufferPointer(start: block, count: (end - start) * filters))
+                                start = end
                             }
-                            start = end
                         }
                     }
                 }
             }
         }
+        try Interrupt.check()
         return Tensor(unchecked: [g.batch] + g.output + [filters], out)
     }
 

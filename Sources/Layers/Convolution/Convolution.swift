@@ -218,7 +218,12 @@ public struct Convolution: LayerImplementation {
         switch kind {
         case .standard:
             let g = try spatial.geometry(batch: batch, spatial: p.spatial, channels: p.channels, output: p.output)
-            y = try input.convolved(with: weights[0], g, groups: groups, bias: useBias ? weights.last : nil)
+            // The activation runs on each block of rows as the convolution finishes it.
+            let activation = activation, filters = filters
+            y = try input.convolved(with: weights[0], g, groups: groups, bias: useBias ? weights.last : nil) {
+                activation.applyRows($0, rowLength: filters, bias: nil)
+            }
+            return spatial.fromChannelsLast(y)
         case .depthwise:
             let g = try spatial.geometry(batch: batch, spatial: p.spatial, channels: p.channels, output: p.output)
             y = try input.depthwiseConvolved(with: weights[0], g, bias: useBias ? weights.last : nil)

@@ -116,8 +116,10 @@ import TestSupport
         let width = 25 * 64
         #expect(Im2Col.chunkRows(width: width, total: 3200) < 3200)
         let y = try layer.call([x], training: false)
-        // Sample 1 alone gives the same rows as sample 1 in the batch.
+        // Sample 1 alone gives the rows of sample 1 in the batch (up to rounding: the
+        // rows are split over the cores differently, and OpenBLAS picks its kernel by size).
         let one = try layer.call([Tensor(shape: [1, 40, 40, 64], scalars: Array(x.scalars[(40 * 40 * 64)...]))], training: false)
-        #expect(Array(y.scalars[(40 * 40 * 4)...]) == one.scalars)
+        let check = closeness(Tensor(unchecked: [1, 40, 40, 4], Array(y.scalars[(40 * 40 * 4)...])), one)
+        #expect(check.ok, "\(check.worst)")
     }
 }
