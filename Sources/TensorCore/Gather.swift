@@ -18,8 +18,8 @@ extension Tensor {
             ids.scalars.withUnsafeBufferPointer { idb in
                 scalars.withUnsafeBufferPointer { tb in
                     guard let dst = buffer.baseAddress, let table = tb.baseAddress else { return }
-                    for (i, value) in idb.enumerated() {
-                        (dst + i * columns).update(from: table + rowIndex(value) * columns, count: columns)
+                    Parallel.ranges(idb.count, minimum: 4096) { part in
+                        for i in part { (dst + i * columns).update(from: table + rowIndex(idb[i]) * columns, count: columns) }
                     }
                     initialized = count
                 }

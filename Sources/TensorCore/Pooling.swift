@@ -83,16 +83,18 @@ extension Tensor {
         scalars.withUnsafeBufferPointer { xb in
             out.withUnsafeMutableBufferPointer { yb in
                 guard let x = xb.baseAddress, let yBase = yb.baseAddress else { return }
-                for sample in 0..<b {
-                    let y = yBase + sample * c
-                    var src = x + sample * positions * c
-                    for _ in 0..<positions {
-                        Tensor.accumulate(mode, y, src, c)
-                        src += c
-                    }
-                    if mode == .average, positions > 0 {
-                        let scale = 1 / Float(positions)
-                        for i in 0..<c { y[i] *= scale }
+                Parallel.ranges(b, minimum: max(1, 65536 / max(1, positions * c))) { samples in
+                    for sample in samples {
+                        let y = yBase + sample * c
+                        var src = x + sample * positions * c
+                        for _ in 0..<positions {
+                            Tensor.accumulate(mode, y, src, c)
+                            src += c
+                        }
+                        if mode == .average, positions > 0 {
+                            let scale = 1 / Float(positions)
+                            for i in 0..<c { y[i] *= scale }
+                        }
                     }
                 }
             }
