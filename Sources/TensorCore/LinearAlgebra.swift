@@ -8,7 +8,28 @@ public enum BLAS {
         return String(cString: name)
     }
 
-    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+    /// The threads a forward pass uses (`Parallel.workers`); OpenBLAS itself runs one.
+    public static var threadCount: Int { Parallel.workers }
+
+    /// The threads OpenBLAS started with, before `useOneThread`.
+    static let ownThreads: Int32 = {
+        let threads = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        return threads
+    }()
+
+    /// OpenBLAS runs each call on the calling thread from the first product on
+    /// (`Parallel` explains why).
+    @inline(__always)
+    static func useOneThread() { _ = ownThreads }
+
+    /// Runs `body` with OpenBLAS's own threads: LAPACK's QR, and the raw sgemm that
+    /// `layerlab-bench` compares against.
+    public static func withOwnThreads<T>(_ body: () throws -> T) rethrows -> T {
+        openblas_set_num_threads(ownThreads)
+        defer { openblas_set_num_threads(1) }
+        return try body()
+    }
 
     /// C[m×n] = A[m×k] · B[k×n] (+ C when `accumulate`), all row-major, on raw buffers.
     @inline(__always)
@@ -31,6 +52,30 @@ public enum BLAS {
             if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
             return
         }
+        // Big enough to share: rows per core when there are many, else columns.
+        if m * n * k >= 1 << 20 {
+            if m >= 128 {
+                Parallel.ranges(m, minimum: 64) { rows in
+                    onThread(transposeB: transposeB, m: rows.count, n: n, k: k, a: a + rows.lowerBound * lda, lda: lda,
+                             b: b, ldb: ldb, c: c + rows.lowerBound * ldc, ldc: ldc, accumulate: accumulate)
+                }
+            } else {
+                Parallel.ranges(n, minimum: 64) { cols in
+                    onThread(transposeB: transposeB, m: m, n: cols.count, k: k, a: a, lda: lda,
+                             b: b + cols.lowerBound * (transposeB ? ldb : 1), ldb: ldb, c: c + cols.lowerBound, ldc: ldc,
+                             accumulate: accumulate)
+                }
+            }
+            return
+        }
+        BLAS.useOneThread()
+        onThread(transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+    }
+
+    /// One OpenBLAS call on the calling thread.
+    @inline(__always)
+    static func onThread(transposeB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                         c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool) {
         if m == 1 {
             // One row: a matrix-vector product. sgemm would pack all of B first (the whole
             // weight matrix of a Dense layer at batch 1); sgemv streams it once.
@@ -48,12 +93,14 @@ public enum BLAS {
 }
 
 extension BLAS {
-    /// Plain `cblas_sgemm` on row-major C[m×n] = A[m×k]·B[k×n], with no special case:
-    /// the reference rate `layerlab-bench --sgemm` measures.
+    /// Plain `cblas_sgemm` on row-major C[m×n] = A[m×k]·B[k×n], with no special case
+    /// and OpenBLAS's own threads: the reference rate `layerlab-bench --sgemm` measures.
     public static func rawSgemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
         guard m > 0, n > 0, k > 0 else { return }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
-                    1, a, Int32(k), b, Int32(n), 0, c, Int32(n))
+        withOwnThreads {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
+                        1, a, Int32(k), b, Int32(n), 0, c, Int32(n))
+        }
     }
 }
 

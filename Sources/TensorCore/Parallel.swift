@@ -1,28 +1,35 @@
 import CBLAS
 import Dispatch
 import Foundation
+import Synchronization
 
-/// Loops split over the cores. OpenBLAS parallelises one large product by itself, but
-/// the loops around a convolution (im2col, bias, activation, pooling) are LayerLab's:
-/// they run here, one contiguous range of rows per core, each range doing its own
-/// products with OpenBLAS single-threaded — no hand-over between a Swift loop on one
-/// core and an OpenBLAS thread on the other.
+/// Loops split over the cores. LayerLab owns its threads: OpenBLAS runs every call on
+/// the calling thread, and products, convolution blocks, pooling and gathers are
+/// split here, one contiguous range of rows (or columns) per core.
+///
+/// Why not OpenBLAS's own threads: after each threaded call its worker spins for
+/// about a tenth of a second (`sched_yield`) waiting for more work, taking a core from
+/// the Swift loops between the products (im2col, pooling, the activations) — half
+/// the samples of a batch-1 CNN pass were that spinning.
 public enum Parallel {
     /// The cores to split over.
     public static let workers = max(1, min(16, ProcessInfo.processInfo.activeProcessorCount))
 
+    /// Nonzero while a split loop runs; a loop inside one runs on its caller's thread.
+    private static let depth = Atomic<Int>(0)
+
     /// Splits `0..<count` into at most `workers` contiguous ranges of at least `minimum`
     /// items and runs `body` on each at once (on the calling thread alone when there is
-    /// only one). OpenBLAS runs one thread per call while they do.
+    /// only one, or when called from inside another split loop).
     public static func ranges(_ count: Int, minimum: Int = 1, _ body: (Range<Int>) -> Void) {
+        BLAS.useOneThread()
         let parts = max(1, min(workers, count / max(minimum, 1)))
-        guard parts > 1 else {
+        guard parts > 1, depth.load(ordering: .relaxed) == 0 else {
             if count > 0 { body(0..<count) }
             return
         }
-        let threads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(threads) }
+        depth.add(1, ordering: .relaxed)
+        defer { depth.subtract(1, ordering: .relaxed) }
         // The ranges are disjoint and `body` returns before this function does, so
         // sharing it (and the buffers it writes) across the threads is safe.
         withoutActuallyEscaping(body) { body in

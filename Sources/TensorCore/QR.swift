@@ -21,7 +21,8 @@ extension Tensor {
         sgeqrf_(&mm, &nn, &colMajor, &lda, &tau, &query, &lwork, &info)
         lwork = max(Int32(query), nn)
         var work = [Float](repeating: 0, count: Int(lwork))
-        sgeqrf_(&mm, &nn, &colMajor, &lda, &tau, &work, &lwork, &info)
+        // LAPACK's blocked QR is one big job: OpenBLAS's own threads suit it.
+        BLAS.withOwnThreads { sgeqrf_(&mm, &nn, &colMajor, &lda, &tau, &work, &lwork, &info) }
         guard info == 0 else { throw LabError("LAPACK sgeqrf failed (info \(info))") }
         let diagonal = (0..<n).map { colMajor[$0 * m + $0] }
         var kk = nn
@@ -29,7 +30,7 @@ extension Tensor {
         sorgqr_(&mm, &nn, &kk, &colMajor, &lda, &tau, &query, &lwork, &info)
         lwork = max(Int32(query), nn)
         work = [Float](repeating: 0, count: Int(lwork))
-        sorgqr_(&mm, &nn, &kk, &colMajor, &lda, &tau, &work, &lwork, &info)
+        BLAS.withOwnThreads { sorgqr_(&mm, &nn, &kk, &colMajor, &lda, &tau, &work, &lwork, &info) }
         guard info == 0 else { throw LabError("LAPACK sorgqr failed (info \(info))") }
         var q = [Float](repeating: 0, count: m * n)
         for i in 0..<m { for j in 0..<n { q[i * n + j] = colMajor[j * m + i] } }

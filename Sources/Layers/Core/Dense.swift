@@ -115,8 +115,8 @@ public struct Dense: UnaryLayer {
         guard x.shape.last == kernel.shape[0] else {
             throw LabError("\(name): expected input with last dimension \(kernel.shape[0]), got \(x.shape.last ?? 0)")
         }
-        // One gemm over the whole batch (every position), then bias and activation in one
-        // pass over the output, row by row while each row is in cache.
+        // One gemm over the whole batch (every position) onto rows that start as the bias,
+        // then the activation in one pass over the output.
         let n = kernel.shape[1], k = kernel.shape[0]
         let m = k == 0 ? x.shape.dropLast().reduce(1, *) : x.count / k
         let bias: Tensor? = useBias && weights.count > 1 && weights[1].count == n ? weights[1] : nil
@@ -129,7 +129,7 @@ public struct Dense: UnaryLayer {
         }
         // Very large products run in row blocks of about 2 GFLOP, so Ctrl-C is noticed between them.
         let block = max(1, min(m, 1_000_000_000 / max(1, n * k)))
-        // The output is not zeroed first: gemm (beta = 0) writes every value.
+        // The output is not zeroed first: the bias rows or the gemm (β = 0) write every value.
         let out = try [Float](unsafeUninitializedCapacity: m * n) { c, initialized in
             try x.scalars.withUnsafeBufferPointer { a in
                 try kernel.scalars.withUnsafeBufferPointer { w in
@@ -137,14 +137,18 @@ public struct Dense: UnaryLayer {
                     var row = 0
                     while row < m {
                         let rows = min(block, m - row)
-                        BLAS.gemm(m: rows, n: n, k: k, a: ap + row * k, b: wp, c: cp + row * n)
-                        initialized = (row + rows) * n
                         let chunk = UnsafeMutableBufferPointer(start: cp + row * n, count: rows * n)
+                        // With a bias the rows start as the bias and the product is added
+                        // onto them (β = 1), which spares OpenBLAS its pass zeroing C.
                         if let bias {
-                            bias.scalars.withUnsafeBufferPointer { activation.applyRows(chunk, rowLength: n, bias: $0) }
-                        } else {
-                            activation.applyRows(chunk, rowLength: n, bias: nil)
+                            bias.scalars.withUnsafeBufferPointer { b in
+                                guard let src = b.baseAddress, b.count == n else { return }
+                                for r in 0..<rows { (cp + (row + r) * n).update(from: src, count: n) }
+                            }
                         }
+                        BLAS.gemm(m: rows, n: n, k: k, a: ap + row * k, b: wp, c: cp + row * n, accumulate: bias != nil)
+                        initialized = (row + rows) * n
+                        activation.applyRows(chunk, rowLength: n, bias: nil)
                         row += rows
                         if row < m { try Interrupt.check() }
                     }
