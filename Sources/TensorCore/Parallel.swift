@@ -22,10 +22,16 @@ public enum Parallel {
     /// items and runs `body` on each at once (on the calling thread alone when there is
     /// only one, or when called from inside another split loop).
     public static func ranges(_ count: Int, minimum: Int = 1, _ body: (Range<Int>) -> Void) {
+        parts(count, minimum: minimum) { _, range in body(range) }
+    }
+
+    /// `ranges`, telling `body` which part (0 ..< `workers`) it runs, so that scratch
+    /// buffers allocated beforehand on the calling thread can be handed out by part.
+    public static func parts(_ count: Int, minimum: Int = 1, _ body: (_ part: Int, _ range: Range<Int>) -> Void) {
         BLAS.useOneThread()
         let parts = max(1, min(workers, count / max(minimum, 1)))
         guard parts > 1, depth.load(ordering: .relaxed) == 0 else {
-            if count > 0 { body(0..<count) }
+            if count > 0 { body(0, 0..<count) }
             return
         }
         depth.add(1, ordering: .relaxed)
@@ -35,7 +41,7 @@ public enum Parallel {
         withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let run = body
             DispatchQueue.concurrentPerform(iterations: parts) { part in
-                run(count * part / parts..<count * (part + 1) / parts)
+                run(part, count * part / parts..<count * (part + 1) / parts)
             }
         }
     }
