@@ -116,6 +116,12 @@ public enum Im2Col {
         let c = g.channels, cg = c / max(groups, 1)
         let sampleSize = n0 * n1 * n2 * c, planeSize = n1 * n2 * c, lineSize = n2 * c
         let contiguousRun = groups == 1 && d2 == 1
+        let run = k2 &* c
+        // Short runs (a first layer's 1–3 channels) are copied as one 8-float vector,
+        // whose spill past the run the next run overwrites; these bounds keep the spill
+        // inside both buffers.
+        let shortRuns = contiguousRun && run <= 8
+        let inputEnd = x + g.batch &* sampleSize, columnsEnd = col + rows.count &* g.width
         var dst = col
         var at = ConvGeometry.position(of: rows.lowerBound, o)
         let outputSizes = ConvGeometry.sizes(o)
@@ -127,6 +133,25 @@ public enum Im2Col {
             let r1 = ConvGeometry.validRange(base: base1, d: d1, n: n1, k: k1)
             let r2 = ConvGeometry.validRange(base: base2, d: d2, n: n2, k: k2)
             let sample = x + b &* sampleSize
+            let inside0 = r0.lo == 0 && r0.hi == k0, inside1 = r1.lo == 0 && r1.hi == k1, inside2 = r2.lo == 0 && r2.hi == k2
+            if shortRuns && inside0 && inside1 && inside2 {
+                // The whole window is inside the input: k0·k1 runs of k2·C floats.
+                for a0 in 0..<k0 {
+                    let offset: Int = (base0 &+ a0 &* d0) &* planeSize &+ base2 &* c
+                    let plane = sample + offset
+                    for a1 in 0..<k1 {
+                        let src = plane + (base1 &+ a1 &* d1) &* lineSize
+                        if src + 8 <= inputEnd && dst + 8 <= columnsEnd {
+                            let vector = UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(dst).storeBytes(of: vector, as: SIMD8<Float>.self)
+                        } else {
+                            for i in 0..<run { dst[i] = src[i] }
+                        }
+                        dst += run
+                    }
+                }
+                continue
+            }
             for group in 0..<groups {
                 let channel0 = group &* cg
                 for a0 in 0..<k0 {

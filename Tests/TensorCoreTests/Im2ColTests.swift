@@ -20,6 +20,10 @@ import Testing
         Case(input: [6, 6], channels: 2, kernel: [3, 2], strides: [1, 1], dilation: [2, 3], pad: [2, 1], output: [4, 5], groups: 1),
         // Windows entirely in the padding, and a kernel wider than the input.
         Case(input: [2, 3], channels: 1, kernel: [5, 5], strides: [1, 1], dilation: [1, 1], pad: [3, 4], output: [4, 4], groups: 1),
+        // Short runs (k·C ≤ 8) inside the input take the vector-copy path; the padded
+        // border rows take the general one.
+        Case(input: [8, 9], channels: 1, kernel: [3, 3], strides: [1, 1], dilation: [1, 1], pad: [0, 0], output: [6, 7], groups: 1),
+        Case(input: [7, 6], channels: 2, kernel: [2, 3], strides: [2, 1], dilation: [2, 1], pad: [1, 1], output: [4, 6], groups: 1),
         Case(input: [4, 3, 5], channels: 2, kernel: [2, 2, 3], strides: [1, 2, 1], dilation: [1, 1, 2], pad: [1, 0, 2], output: [4, 2, 5], groups: 2),
     ]
 
