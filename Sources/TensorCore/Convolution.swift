@@ -122,12 +122,17 @@ public enum Im2Col {
         // inside both buffers.
         let shortRuns = contiguousRun && run <= 8
         let inputEnd = x + g.batch &* sampleSize, columnsEnd = col + rows.count &* g.width
+        // The last output position along the last axis whose window ends inside the input.
+        let lastInside2 = d2 == 1 ? min(o[2] - 1, (n2 - k2 + p2) / s2) : -1
         var dst = col
         var at = ConvGeometry.position(of: rows.lowerBound, o)
         let outputSizes = ConvGeometry.sizes(o)
+        var row = rows.lowerBound, skip = 0
         for _ in rows {
             let (b, o0, o1, o2) = at
             ConvGeometry.advance(&at, outputSizes)
+            row &+= 1
+            if skip > 0 { skip &-= 1; continue }
             let base0 = o0 &* s0 &- p0, base1 = o1 &* s1 &- p1, base2 = o2 &* s2 &- p2
             let r0 = ConvGeometry.validRange(base: base0, d: d0, n: n0, k: k0)
             let r1 = ConvGeometry.validRange(base: base1, d: d1, n: n1, k: k1)
@@ -135,21 +140,13 @@ public enum Im2Col {
             let sample = x + b &* sampleSize
             let inside0 = r0.lo == 0 && r0.hi == k0, inside1 = r1.lo == 0 && r1.hi == k1, inside2 = r2.lo == 0 && r2.hi == k2
             if shortRuns && inside0 && inside1 && inside2 {
-                // The whole window is inside the input: k0·k1 runs of k2·C floats.
-                for a0 in 0..<k0 {
-                    let offset: Int = (base0 &+ a0 &* d0) &* planeSize &+ base2 &* c
-                    let plane = sample + offset
-                    for a1 in 0..<k1 {
-                        let src = plane + (base1 &+ a1 &* d1) &* lineSize
-                        if src + 8 <= inputEnd && dst + 8 <= columnsEnd {
-                            let vector = UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(dst).storeBytes(of: vector, as: SIMD8<Float>.self)
-                        } else {
-                            for i in 0..<run { dst[i] = src[i] }
-                        }
-                        dst += run
-                    }
-                }
+                // This window and the next ones along the last axis lie inside the input:
+                // k0·k1 runs of k2·C floats each, in a loop of their own.
+                let count = min(lastInside2 &- o2 &+ 1, rows.upperBound &- row &+ 1)
+                let start = sample + (base0 &* planeSize &+ base1 &* lineSize &+ base2 &* c)
+                copyWindows(start, step: s2 &* c, count: count, k0: k0, k1: k1, planeStep: d0 &* planeSize,
+                            lineStep: d1 &* lineSize, run: run, into: &dst, inputEnd: inputEnd, columnsEnd: columnsEnd)
+                skip = count &- 1
                 continue
             }
             for group in 0..<groups {
@@ -182,6 +179,35 @@ public enum Im2Col {
                 }
             }
         }
+    }
+
+    /// `count` windows wholly inside the input, `step` floats apart, each k0·k1 runs of
+    /// `run` ≤ 8 floats: every run is one 8-float vector copy whose spill the next run
+    /// overwrites (a scalar copy where the vector would pass an end).
+    @inline(never)
+    static func copyWindows(_ start: UnsafePointer<Float>, step: Int, count: Int, k0: Int, k1: Int, planeStep: Int, lineStep: Int,
+                            run: Int, into dst: inout UnsafeMutablePointer<Float>,
+                            inputEnd: UnsafePointer<Float>, columnsEnd: UnsafeMutablePointer<Float>) {
+        var out = dst
+        var window = start
+        for _ in 0..<count {
+            var plane = window
+            for _ in 0..<k0 {
+                var src = plane
+                for _ in 0..<k1 {
+                    if src + 8 <= inputEnd && out + 8 <= columnsEnd {
+                        UnsafeMutableRawPointer(out).storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    } else {
+                        for i in 0..<run { out[i] = src[i] }
+                    }
+                    out += run
+                    src += lineStep
+                }
+                plane += planeStep
+            }
+            window += step
+        }
+        dst = out
     }
 
     /// Copies a short run of floats with vector loads and stores; `memmove` costs more
