@@ -40,7 +40,7 @@ extension Model {
             values[input.name] = x
         }
         // Only what the outputs depend on runs; each tensor is released after its last reader.
-        let outputs = Set(outputNames)
+        let outputOrder = outputNames, outputs = Set(outputOrder)
         var needed = outputs
         for node in nodes.reversed() where needed.contains(node.name) { needed.formUnion(node.inbound) }
         var remaining: [String: Int] = [:]
@@ -68,7 +68,7 @@ extension Model {
                 if remaining[source] == 0, !outputs.contains(source) { values[source] = nil }
             }
         }
-        return outputNames.compactMap { name in values[name].map { (name, $0) } }
+        return outputOrder.compactMap { name in values[name].map { (name, $0) } }
     }
 
     /// The range integer ids for an input are drawn from: the smallest `input_dim`
