@@ -53,9 +53,15 @@ public struct ConvGeometry: Equatable, Sendable {
     /// Columns of the im2col matrix: every kernel offset times every channel.
     public var width: Int { kernelCount * channels }
 
+    /// Three sizes, one per lifted axis, kept inline (no heap allocation per call).
+    typealias Axes = InlineArray<3, Int>
+
     /// The geometry on exactly three axes (size-1 axes in front).
-    var lifted: (n: [Int], k: [Int], s: [Int], d: [Int], p: [Int], o: [Int]) {
-        func lift(_ a: [Int], _ fill: Int) -> [Int] { Array(repeating: fill, count: 3 - a.count) + a }
+    var lifted: (n: Axes, k: Axes, s: Axes, d: Axes, p: Axes, o: Axes) {
+        func lift(_ a: [Int], _ fill: Int) -> Axes {
+            let front = 3 - a.count
+            return Axes { i in i < front ? fill : a[i - front] }
+        }
         return (lift(input, 1), lift(kernel, 1), lift(strides, 1), lift(dilation, 1), lift(padBefore, 0), lift(output, 1))
     }
 
@@ -76,7 +82,7 @@ public struct ConvGeometry: Equatable, Sendable {
 
     /// The output position (sample, o0, o1, o2) of im2col row `row`, on the lifted axes.
     @inline(__always)
-    static func position(of row: Int, _ o: [Int]) -> (b: Int, o0: Int, o1: Int, o2: Int) {
+    static func position(of row: Int, _ o: Axes) -> (b: Int, o0: Int, o1: Int, o2: Int) {
         let positions = o[0] * o[1] * o[2]
         let q = row % positions
         return (row / positions, q / (o[2] * o[1]), (q / o[2]) % o[1], q % o[2])
@@ -84,7 +90,7 @@ public struct ConvGeometry: Equatable, Sendable {
 
     /// The lifted output sizes as scalars, for `advance`.
     @inline(__always)
-    static func sizes(_ o: [Int]) -> (Int, Int, Int) { (o[0], o[1], o[2]) }
+    static func sizes(_ o: Axes) -> (Int, Int, Int) { (o[0], o[1], o[2]) }
 
     /// Steps an output position to the next row (no division in the loop).
     @inline(__always)
