@@ -156,11 +156,30 @@ int ll_h5_dataset_shape(int64_t loc, const char *name, int *rank, uint64_t *dims
 int ll_h5_dataset_is_numeric(int64_t loc, const char *name) {
     hid_t set = H5Dopen2(loc, name, H5P_DEFAULT);
     if (set < 0) return -1;
-    hid_t type = H5Dget_type(set);
-    H5T_class_t c = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
+    int ok = 0;
+    hid_t type = H5Dget_type(set), space = H5Dget_space(set), plist = H5Dget_create_plist(set);
+    if (type >= 0 && space >= 0 && plist >= 0) {
+        H5T_class_t c = H5Tget_class(type);
+        size_t size = H5Tget_size(type);
+        /* A damaged file can declare elements of gigabytes (found by fuzzing), which
+           HDF5 would allocate conversion buffers for: numbers are 1 to 16 bytes. */
+        ok = (c == H5T_FLOAT || c == H5T_INTEGER) && size >= 1 && size <= 16;
+        /* A chunk is read whole: its bytes must stay near the dataset's own. */
+        if (ok && H5Pget_layout(plist) == H5D_CHUNKED) {
+            hsize_t chunk[32];
+            int rank = H5Pget_chunk(plist, 32, chunk);
+            hssize_t points = H5Sget_simple_extent_npoints(space);
+            double bytes = (double)size;
+            for (int i = 0; i < rank; i++) bytes *= (double)chunk[i];
+            double limit = (double)size * (double)(points > 0 ? points : 0);
+            ok = rank >= 0 && bytes <= (limit > (double)(1 << 20) ? limit : (double)(1 << 20));
+        }
+    }
+    if (plist >= 0) H5Pclose(plist);
+    if (space >= 0) H5Sclose(space);
     if (type >= 0) H5Tclose(type);
     H5Dclose(set);
-    return c == H5T_FLOAT || c == H5T_INTEGER ? 1 : 0;
+    return ok;
 }
 
 int ll_h5_read_float_dataset(int64_t loc, const char *name, float *out, uint64_t count) {

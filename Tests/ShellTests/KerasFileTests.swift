@@ -209,6 +209,10 @@ import TestSupport
         #expect(attempt("model.zip", good).contains("not a .keras file"))
         #expect(attempt("empty.keras", Data()).contains("not a zip archive"))
         #expect(attempt("w.npz", Data("PK but not really".utf8)).contains("damaged"))
+        // Found by fuzzing: weights whose HDF5 element type claims 4 GB per number, which
+        // libhdf5 allocated conversion buffers for (2.6 GB for a 27 KB file).
+        let gigabyteElements = try Data(contentsOf: fixture("fuzz/regressions/keras/oom-gigabyte-element-type"))
+        #expect(attempt("elements.keras", gigabyteElements).contains("/layers/dense/vars/1 does not hold numbers"))
         // A config that is not JSON, and one naming a layer LayerLab lacks.
         func archive(_ config: String) throws -> Data {
             let model = ShellRun("input 4\nadd dense 3").session.model

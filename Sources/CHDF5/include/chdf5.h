@@ -36,7 +36,8 @@ int64_t ll_h5_read_string_attribute(int64_t object, const char *name, char *buff
 int ll_h5_write_float_dataset(int64_t loc, const char *name, int rank, const uint64_t *dims, const float *data);
 /* Rank and sizes of a dataset (at most max_rank); 0 on success. */
 int ll_h5_dataset_shape(int64_t loc, const char *name, int *rank, uint64_t *dims, int max_rank);
-/* 1 when the dataset holds floating-point or integer numbers. */
+/* 1 when the dataset holds floating-point or integer numbers of 1 to 16 bytes, in
+   chunks (if any) not much larger than the dataset: safe to read. */
 int ll_h5_dataset_is_numeric(int64_t loc, const char *name);
 /* Reads the whole dataset converted to float32 into out (count values). */
 int ll_h5_read_float_dataset(int64_t loc, const char *name, float *out, uint64_t count);
