@@ -52,6 +52,15 @@ public enum BLAS {
             if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
             return
         }
+        // One row (sgemv) is bound by reading B and over in tens of microseconds: less
+        // than waking a thread of our own takes here, so OpenBLAS's spinning workers
+        // take it (they are idle at batch 1, where the Swift loops run on one core).
+        if m == 1 {
+            withOwnThreads {
+                onThread(transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+            }
+            return
+        }
         // Big enough to share: rows per core when there are many, else columns.
         if m * n * k >= 1 << 20 {
             if m >= 128 {

@@ -14,7 +14,8 @@ import Testing
     }
 
     /// A large product split over the cores equals the same product in one OpenBLAS
-    /// call: by rows (many rows) and by columns (one row: sgemv).
+    /// call: by rows (many rows), by columns (a few rows), and one row (sgemv, on
+    /// OpenBLAS's own threads).
     @Test(arguments: [(300, 256, 40), (1, 2048, 600), (20, 1000, 100)])
     func splitProductsMatchOneCall(_ size: (m: Int, n: Int, k: Int)) {
         let (m, n, k) = size
