@@ -53,10 +53,15 @@ public enum BLAS {
             return
         }
         // One row (sgemv) is bound by reading B and over in tens of microseconds: less
-        // than waking a thread of our own takes here, so OpenBLAS's spinning workers
-        // take it (they are idle at batch 1, where the Swift loops run on one core).
+        // than waking a thread of our own takes here. From 1 MB of B on, OpenBLAS's
+        // spinning workers share it; below, one core streams it fastest.
         if m == 1 {
-            withOwnThreads {
+            if n * k >= 1 << 18 {
+                withOwnThreads {
+                    onThread(transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+                }
+            } else {
+                BLAS.useOneThread()
                 onThread(transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
             }
             return

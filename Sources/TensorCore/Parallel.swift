@@ -3,9 +3,10 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Loops split over the cores. LayerLab owns its threads: OpenBLAS runs every call on
-/// the calling thread, and products, convolution blocks, pooling and gathers are
-/// split here, one contiguous range of rows (or columns) per core.
+/// Loops split over the cores. LayerLab owns its threads: OpenBLAS runs its calls on
+/// the calling thread (all but a large single row's product: see `BLAS.gemm`), and
+/// products, convolution blocks, pooling and gathers are split here, one contiguous
+/// range of rows (or columns) per core.
 ///
 /// Why not OpenBLAS's own threads: after each threaded call its worker spins for
 /// about a tenth of a second (`sched_yield`) waiting for more work, taking a core from
