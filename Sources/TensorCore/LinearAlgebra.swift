@@ -56,7 +56,7 @@ public enum BLAS {
         // than waking a thread of our own takes here. From 1 MB of B on, OpenBLAS's
         // spinning workers share it; below, one core streams it fastest.
         if m == 1 {
-            if n * k >= 1 << 18 {
+            if n * k >= 1 << 18, !Parallel.isRunning {
                 withOwnThreads {
                     onThread(transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
                 }

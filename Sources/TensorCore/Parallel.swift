@@ -19,6 +19,9 @@ public enum Parallel {
     /// Nonzero while a split loop runs; a loop inside one runs on its caller's thread.
     private static let depth = Atomic<Int>(0)
 
+    /// True while a split loop runs: OpenBLAS's own threads must then stay unused.
+    public static var isRunning: Bool { depth.load(ordering: .relaxed) != 0 }
+
     /// Splits `0..<count` into at most `workers` contiguous ranges of at least `minimum`
     /// items and runs `body` on each at once (on the calling thread alone when there is
     /// only one, or when called from inside another split loop).
