@@ -48,7 +48,11 @@ public struct Activation: Registered {
     /// one row at a time while the row is in cache: Dense's epilogue after its gemm.
     public func applyRows(_ buf: UnsafeMutableBufferPointer<Float>, rowLength n: Int, bias: UnsafeBufferPointer<Float>?) {
         guard n > 0, let base = buf.baseAddress else { return }
-        if bias == nil, case .wholeBuffer(let f) = kind { f(buf); return }
+        if bias == nil {
+            // Nothing per row to do: the identity, or one pass over the whole block.
+            if isLinear { return }
+            if case .wholeBuffer(let f) = kind { f(buf); return }
+        }
         let rows = buf.count / n
         let linear = isLinear
         for r in 0..<rows {
