@@ -10,14 +10,26 @@ final class HDF5File {
 
     private init(id: Int64) { self.id = id }
 
-    /// Files are named only to tell open in-memory files apart.
+    /// The serial libhdf5 is not thread-safe, and it takes two in-memory files of the
+    /// same name for one: all HDF5 work runs inside `exclusively`, one caller at a time
+    /// (the shell has one thread, the tests many).
+    private static let lock = NSLock()
     nonisolated(unsafe) private static var counter = 0
+
+    /// Runs `body` — opening, using and releasing HDF5 objects — holding the library.
+    static func exclusively<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// Files are named only to tell open in-memory files apart (called under `lock`).
     private static func uniqueName() -> String {
         counter &+= 1
         return "layerlab-\(getpid())-\(counter).h5"
     }
 
-    /// An empty file in memory; `bytes()` gives its contents.
+    /// An empty file in memory; `bytes()` gives its contents. Inside `exclusively`.
     static func create() throws -> HDF5File {
         ll_h5_quiet()
         let id = ll_h5_create_in_memory(uniqueName())
@@ -25,7 +37,8 @@ final class HDF5File {
         return HDF5File(id: id)
     }
 
-    /// Opens the bytes of an HDF5 file (a copy is kept in memory), read-only.
+    /// Opens the bytes of an HDF5 file (a copy is kept in memory), read-only. Inside
+    /// `exclusively`.
     static func open(_ image: Data) throws -> HDF5File {
         ll_h5_quiet()
         let id = image.withUnsafeBytes { ll_h5_open_image(uniqueName(), $0.baseAddress, $0.count) }

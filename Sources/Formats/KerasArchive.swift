@@ -40,16 +40,18 @@ public enum KerasArchive {
 
     /// `model.weights.h5`: one group per layer, named by class in Keras's layer order.
     static func weightsFile(_ model: Model) throws -> Data {
-        let file = try HDF5File.create()
-        let layers = try file.root.createGroup("layers")
-        for (group, name) in groupNames(model) {
-            let g = try layers.createGroup(group)
-            let vars = try g.createGroup("vars")
-            try vars.setAttribute("name", name)
-            for (i, w) in (model.node(named: name)?.layer.weights ?? []).enumerated() { try vars.writeDataset(String(i), w) }
+        try HDF5File.exclusively {
+            let file = try HDF5File.create()
+            let layers = try file.root.createGroup("layers")
+            for (group, name) in groupNames(model) {
+                let g = try layers.createGroup(group)
+                let vars = try g.createGroup("vars")
+                try vars.setAttribute("name", name)
+                for (i, w) in (model.node(named: name)?.layer.weights ?? []).enumerated() { try vars.writeDataset(String(i), w) }
+            }
+            try file.root.createGroup("vars").setAttribute("name", model.name)
+            return try file.bytes()
         }
-        try file.root.createGroup("vars").setAttribute("name", model.name)
-        return try file.bytes()
     }
 
     /// Keras's group names (`dense`, `dense_1`, …: snake_case class name and a counter per
@@ -104,6 +106,10 @@ public enum KerasArchive {
 
     /// Reads `model.weights.h5` into a model whose layers are already built.
     static func loadWeights(_ data: Data, into model: inout Model) throws {
+        try HDF5File.exclusively { try readWeights(data, into: &model) }
+    }
+
+    private static func readWeights(_ data: Data, into model: inout Model) throws {
         let file: HDF5File
         do { file = try HDF5File.open(data) } catch let e as LabError { throw e.at("model.weights.h5") }
         guard let layers = try file.root.group("layers") else {
