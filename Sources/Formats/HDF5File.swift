@@ -122,6 +122,7 @@ final class HDF5Group {
     }
 
     func writeDataset(_ name: String, _ t: Tensor) throws {
+        try Interrupt.check()
         let dims = t.shape.map { UInt64($0) }
         let status = t.scalars.withUnsafeBufferPointer { values in
             dims.withUnsafeBufferPointer { d in ll_h5_write_float_dataset(id, name, Int32(dims.count), d.baseAddress, values.baseAddress) }
@@ -144,6 +145,7 @@ final class HDF5Group {
 
     /// Reads a dataset as float32; its shape must be `expected` (so nothing unexpected is allocated).
     func readDataset(_ name: String, expecting expected: [Int]) throws -> Tensor {
+        try Interrupt.check()
         let shape = try datasetShape(name)
         guard shape == expected else {
             throw LabError("\(child(name)) has shape \(Tensor.describe(shape)), expected \(Tensor.describe(expected))")

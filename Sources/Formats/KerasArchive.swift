@@ -23,12 +23,7 @@ public enum KerasArchive {
         let epoch = Date(timeIntervalSince1970: 315_532_800)  // 1980-01-01, as Keras dates its JSON members
         for (name, data, when) in [("metadata.json", Data(metadata.utf8), epoch), ("config.json", Data(config.utf8), epoch),
                                    ("model.weights.h5", weights, date)] {
-            do {
-                try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), modificationDate: when,
-                                     compressionMethod: .none) { position, size in
-                    data.subdata(in: Int(position)..<Int(position) + size)
-                }
-            } catch { throw LabError("cannot add \(name) to the archive: \(error)") }
+            try addStored(data, as: name, date: when, to: archive)
         }
         guard let bytes = archive.data else { throw LabError("the archive could not be written") }
         return bytes
@@ -142,11 +137,7 @@ public enum NPZ {
         for path in model.weightPaths {
             let (_, _, value) = try model.weight(path)
             let data = NPY.encode(value)
-            do {
-                try archive.addEntry(with: path + ".npy", type: .file, uncompressedSize: Int64(data.count), compressionMethod: .none) { p, s in
-                    data.subdata(in: Int(p)..<Int(p) + s)
-                }
-            } catch { throw LabError("cannot add \(path) to the archive: \(error)") }
+            try addStored(data, as: path + ".npy", date: Date(), to: archive)
         }
         guard let bytes = archive.data else { throw LabError("the archive could not be written") }
         return bytes
@@ -173,6 +164,17 @@ func readableArchive(_ data: Data) throws -> Archive {
     do { return try Archive(data: data, accessMode: .read) } catch { throw LabError("the zip archive is damaged (\(error))") }
 }
 
+/// Adds `data` uncompressed as member `name`; Ctrl-C stops it between chunks.
+func addStored(_ data: Data, as name: String, date: Date, to archive: Archive) throws {
+    do {
+        try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), modificationDate: date,
+                             compressionMethod: .none) { position, size in
+            try Interrupt.check()
+            return data.subdata(in: Int(position)..<Int(position) + size)
+        }
+    } catch let e as LabError { throw e } catch { throw LabError("cannot add \(name) to the archive: \(error)") }
+}
+
 /// A member's bytes, refusing more than `limit` bytes, or more than the member
 /// declares (a zip bomb inflates far beyond its declared size).
 func extract(_ entry: Entry, from archive: Archive, limit: Int) throws -> Data {
@@ -181,6 +183,7 @@ func extract(_ entry: Entry, from archive: Archive, limit: Int) throws -> Data {
     var out = Data()
     do {
         _ = try archive.extract(entry) { chunk in
+            try Interrupt.check()
             guard UInt64(out.count + chunk.count) <= declared else { throw LabError("\(entry.path) holds more than the \(declared) bytes it declares") }
             out.append(chunk)
         }

@@ -183,13 +183,13 @@ struct RandomDraw: Initializer {
 
     func sample(_ shape: [Int]) throws -> Tensor {
         var rng = generator(seed: seed, stream: stream)
-        var t = Tensor(zeros: shape)
-        switch kind {
-        case .normal: rng.fillNormal(&t.scalars, mean: Float(a), stddev: Float(b))
-        case .uniform: rng.fillUniform(&t.scalars, low: Float(a), high: Float(b))
-        case .truncatedNormal: rng.fillTruncatedNormal(&t.scalars, mean: Float(a), stddev: Float(b))
+        return try Tensor(shape: shape) { values in
+            switch kind {
+            case .normal: rng.fillNormal(&values, mean: Float(a), stddev: Float(b))
+            case .uniform: rng.fillUniform(&values, low: Float(a), high: Float(b))
+            case .truncatedNormal: rng.fillTruncatedNormal(&values, mean: Float(a), stddev: Float(b))
+            }
         }
-        return t
     }
 }
 
@@ -286,17 +286,17 @@ public struct VarianceScaling: Initializer {
     public func sample(_ shape: [Int]) throws -> Tensor {
         let variance = scale / n(for: shape)
         var rng = generator(seed: seed, stream: stream)
-        var t = Tensor(zeros: shape)
-        switch distribution {
-        case "uniform":
-            let limit = Float((3 * variance).squareRoot())
-            rng.fillUniform(&t.scalars, low: -limit, high: limit)
-        case "untruncated_normal":
-            rng.fillNormal(&t.scalars, stddev: Float(variance.squareRoot()))
-        default:
-            rng.fillTruncatedNormal(&t.scalars, stddev: Float(variance.squareRoot() / Self.truncationCorrection))
+        return try Tensor(shape: shape) { values in
+            switch distribution {
+            case "uniform":
+                let limit = Float((3 * variance).squareRoot())
+                rng.fillUniform(&values, low: -limit, high: limit)
+            case "untruncated_normal":
+                rng.fillNormal(&values, stddev: Float(variance.squareRoot()))
+            default:
+                rng.fillTruncatedNormal(&values, stddev: Float(variance.squareRoot() / Self.truncationCorrection))
+            }
         }
-        return t
     }
 }
 
@@ -332,9 +332,8 @@ struct Orthogonal: Initializer {
         guard rows > 0, cols > 0 else { return Tensor(zeros: shape) }
         let tall = max(rows, cols), wide = min(rows, cols)
         var rng = generator(seed: seed, stream: stream)
-        var a = [Float](repeating: 0, count: tall * wide)
-        rng.fillNormal(&a)
-        let (q, r) = try Tensor.qr(rows: tall, cols: wide, a)
+        let a = try Tensor(shape: [tall, wide]) { rng.fillNormal(&$0) }
+        let (q, r) = try Tensor.qr(rows: tall, cols: wide, a.scalars)
         var out = [Float](repeating: 0, count: rows * cols)
         let g = Float(gain)
         for i in 0..<tall {

@@ -303,7 +303,7 @@ public struct Model: Sendable {
                     }
                     nodes[i].layer.weights = try specs.map { try $0.initializer.sample($0.shape) }
                 }
-            } catch var error as LabError {
+            } catch var error as LabError where error != Interrupt.error {
                 // A layer with several inputs: name them and their shapes.
                 if node.inbound.count > 1 {
                     error.message += " (from " + zip(node.inbound, shapes).map { "\($0) \($1)" }.joined(separator: " and ") + ")"

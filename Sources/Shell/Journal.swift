@@ -32,9 +32,11 @@ public final class Journal {
 
     deinit { try? handle.close() }
 
-    /// Appends one command and flushes it to the disk.
+    /// Appends one command and flushes it to the disk. A statement of several lines
+    /// (Python with open brackets) keeps its lines, the later ones behind `... `, as the
+    /// prompt showed them.
     public func append(_ command: String) {
-        handle.write(Data((command.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
+        handle.write(Data((command.replacingOccurrences(of: "\n", with: "\n" + Self.continuation) + "\n").utf8))
         try? handle.synchronize()
     }
 
@@ -51,10 +53,14 @@ public final class Journal {
         var seed: UInt64 = 1337
         var commands: [String] = []
         for line in text.split(separator: "\n") {
-            if line.hasPrefix("# seed "), let s = UInt64(line.dropFirst(7)) { seed = s } else if !line.hasPrefix("#") { commands.append(String(line)) }
+            if line.hasPrefix("# seed "), let s = UInt64(line.dropFirst(7)) { seed = s }
+            else if line.hasPrefix(continuation), !commands.isEmpty { commands[commands.count - 1] += "\n" + line.dropFirst(continuation.count) }
+            else if !line.hasPrefix("#") { commands.append(String(line)) }
         }
         return (newest, seed, commands)
     }
+
+    static let continuation = "... "
 
     static func prune(_ directory: URL, keep: Int) {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])

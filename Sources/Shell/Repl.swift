@@ -11,6 +11,12 @@ public protocol LineReader: AnyObject {
     var numbersLines: Bool { get }
     /// The terminal's width in columns, when known.
     var columns: Int? { get }
+    /// A person types the lines (a prompt): the end of input at a `...` prompt cancels the statement.
+    var isInteractive: Bool { get }
+}
+
+extension LineReader {
+    public var isInteractive: Bool { false }
 }
 
 /// What a reader returns when Ctrl-C interrupts the line being typed: the session
@@ -75,7 +81,15 @@ extension Session {
         }
         while !finished {
             if let cols = reader.columns { width = cols }
-            guard let line = reader.readLine(prompt: pending == nil ? prompt : continuation) else { break }
+            guard let line = reader.readLine(prompt: pending == nil ? prompt : continuation) else {
+                // Ctrl-D at a `...` prompt cancels the unfinished statement; on an empty prompt it ends the session.
+                if pending != nil, reader.isInteractive {
+                    pending = nil
+                    say(style.dim("cancelled the unfinished statement (Ctrl-D on an empty prompt leaves)"))
+                    continue
+                }
+                break
+            }
             number += 1
             if line == interruptedLine {
                 pending = nil
@@ -126,13 +140,14 @@ extension Session {
                             + (LayerType.registry.lookup(before[1])?.signature.names.map { $0 + "=" } ?? [])
                             + LayerType.commonParameters.map { $0.name + "=" }
                 case "show", "remove": candidates = model.allNames
-                case "weights": candidates = model.weightPaths + ["--output", "--load"]
+                case "weights": candidates = model.weightPaths
                 case "help": candidates = Commands.all.map(\.name) + LayerType.registry.names
                     + ["activations", "initializers", "regularizers", "constraints"]
-                case "forward": candidates = ["--batch", "--input", "--output", "--training"]
                 case "lesson": candidates = Lesson.all.map(\.name) + ["next", "back", "quit"]
                 default: candidates = []
                 }
+                // Every command's options come from its declaration, so they cannot go stale.
+                candidates += (Commands.find(before[0])?.flags ?? []).map { "--" + $0.name }
             }
         }
         return candidates.filter { $0.hasPrefix(word) }

@@ -82,7 +82,7 @@ public final class Session {
             do {
                 if PythonLine.isPython(statement.text, variables: python.variables) {
                     let firstLine = lineNumber + line.prefix(statement.offset).filter { $0 == "\n" }.count
-                    try runPython(statement.text, firstLine: firstLine)
+                    try perform(statement.text) { try runPython(statement.text, firstLine: firstLine) }
                     continue
                 }
                 // `time COMMAND`: runs the command and reports its wall time (forward: per pass, with GFLOP/s).
@@ -97,24 +97,47 @@ public final class Session {
                     }
                 }
                 guard let command = try CommandParser.parseStatement(text, offset: offset) else { continue }
-                currentCommand = command.text
-                let before = revision
-                Interrupt.begin()
-                defer { Interrupt.end() }
-                timing = timed
-                defer { timing = false }
-                let start = DispatchTime.now().uptimeNanoseconds
-                try Commands.run(command, in: self)
-                if timed, command.name.lowercased() != "forward" {
-                    say(style.dim("time: " + Format.milliseconds(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)))
+                try perform(command.text) {
+                    timing = timed
+                    defer { timing = false }
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    try Commands.run(command, in: self)
+                    if timed, command.name.lowercased() != "forward" {
+                        say(style.dim("time: " + Format.milliseconds(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)))
+                    }
+                    return false
                 }
-                if revision != before { recordChange(command.text) }
             } catch {
                 report(error)
                 ok = false
             }
         }
         return ok
+    }
+
+    /// The one path every command and Python statement takes: Ctrl-C interrupts it, a
+    /// change it makes to the model is labelled with its text (undo), listed by
+    /// `history` and appended to the journal. `body` returns true when the statement
+    /// must be journaled although the model did not change (a Python import or
+    /// assignment that later statements need when the journal is replayed).
+    private func perform(_ text: String, _ body: () throws -> Bool) throws {
+        currentCommand = text.split(separator: "\n").map { $0.trimmed() }.joined(separator: " ")
+        let before = revision
+        let saved = (model, history, python, dataGenerator)
+        Interrupt.begin()
+        defer { Interrupt.end() }
+        let replayable: Bool
+        do { replayable = try body() } catch let error as LabError where error == Interrupt.error {
+            // Ctrl-C after the command had changed the model (while printing it): as if it never ran.
+            if revision != before { (model, history, python, dataGenerator) = saved; revision += 1 }
+            throw error
+        }
+        if revision != before {
+            timeline.append((currentCommand, model))
+            journal?.append(text)
+        } else if replayable {
+            journal?.append(text)
+        }
     }
 
     /// Silences a session's output while a journal is replayed.
@@ -127,12 +150,6 @@ public final class Session {
             session.output = BufferOutput()
         }
         public func restore() { session.output = saved }
-    }
-
-    /// A command changed the model: keep it on the timeline and in the journal.
-    func recordChange(_ text: String) {
-        timeline.append((text, model))
-        journal?.append(text)
     }
 
     func report(_ error: Error) {
@@ -212,14 +229,22 @@ public final class Session {
 
     /// Runs one statement of Keras Python on copies of the model and the interpreter's
     /// state, and keeps them only if it succeeds; a change to the model can be undone.
-    func runPython(_ text: String, firstLine: Int = 1) throws {
-        guard let statement = try PyParser.parse(text, firstLine: firstLine) else { return }
+    /// Returns whether the statement changed the interpreter's state (names, objects,
+    /// Keras's name counters), so that replaying a journal needs it.
+    func runPython(_ text: String, firstLine: Int = 1) throws -> Bool {
+        guard let statement = try PyParser.parse(text, firstLine: firstLine) else { return false }
         var evaluator = PyEvaluator(session: self)
         try evaluator.execute(statement)
+        let old = python
         python = evaluator.state
         if evaluator.changed {
-            history.record(model, label: text.split(separator: "\n").map { $0.trimmed() }.joined(separator: " "))
+            history.record(model, label: currentCommand)
+            revision += 1
         }
         model = evaluator.model
+        if case .expression = statement {
+            return python.nextID != old.nextID || python.nextSerial != old.nextSerial || python.counters != old.counters
+        }
+        return true
     }
 }

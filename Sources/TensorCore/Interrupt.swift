@@ -24,8 +24,11 @@ public enum Interrupt {
 
     public static var isRequested: Bool { requested.load(ordering: .relaxed) != 0 }
 
+    /// What an interrupted command throws; code that adds context to errors passes it on as it is.
+    public static let error = LabError("interrupted (Ctrl-C); the model is as it was before the command")
+
     /// Throws when Ctrl-C was pressed since the command began.
     public static func check() throws {
-        if requested.load(ordering: .relaxed) != 0 { throw LabError("interrupted (Ctrl-C); the model is as it was before the command") }
+        if requested.load(ordering: .relaxed) != 0 { throw error }
     }
 }

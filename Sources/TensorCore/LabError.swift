@@ -18,7 +18,7 @@ public struct LabError: Error, Equatable, CustomStringConvertible, Sendable {
 
     /// Prefixes the message with the place it happened (`dense_3: …`).
     public func at(_ place: String) -> LabError {
-        LabError("\(place): \(message)", suggestion: suggestion)
+        self == Interrupt.error ? self : LabError("\(place): \(message)", suggestion: suggestion)
     }
 
     /// `unknown activation 'rleu' — did you mean 'relu'?`

@@ -51,30 +51,44 @@ public struct RandomGenerator: Sendable, Equatable {
         }
     }
 
+    /// The fills below work in pieces of this many values and stop early when Ctrl-C
+    /// was pressed (a few milliseconds a piece); the caller then throws `Interrupt.check()`.
+    /// The values drawn do not depend on the piece size.
+    static let piece = 1 << 20
+
     /// Fills `out` with uniform values in [low, high).
     public mutating func fillUniform(_ out: inout [Float], low: Float, high: Float) {
         let span = high - low
         out.withUnsafeMutableBufferPointer { buf in
-            for i in buf.indices { buf[i] = low + span * nextUniform() }
+            var start = 0
+            while start < buf.count, !Interrupt.isRequested {
+                let end = min(buf.count, start + Self.piece)
+                for i in start..<end { buf[i] = low + span * nextUniform() }
+                start = end
+            }
         }
     }
 
     /// Fills `out` with N(mean, stddev²) values (the ziggurat method, in Float).
     public mutating func fillNormal(_ out: inout [Float], mean: Float = 0, stddev: Float = 1) {
-        var g = self
-        out.withUnsafeMutableBufferPointer { buf in
-            guard let p = buf.baseAddress else { return }
-            Ziggurat.fill(p, buf.count, mean: mean, stddev: stddev, truncated: false, &g)
-        }
-        self = g
+        fillZiggurat(&out, mean: mean, stddev: stddev, truncated: false)
     }
 
     /// Fills `out` with mean + stddev·z where z ~ N(0,1) truncated to [-2, 2] (rejection).
     public mutating func fillTruncatedNormal(_ out: inout [Float], mean: Float = 0, stddev: Float = 1) {
+        fillZiggurat(&out, mean: mean, stddev: stddev, truncated: true)
+    }
+
+    private mutating func fillZiggurat(_ out: inout [Float], mean: Float, stddev: Float, truncated: Bool) {
         var g = self
         out.withUnsafeMutableBufferPointer { buf in
             guard let p = buf.baseAddress else { return }
-            Ziggurat.fill(p, buf.count, mean: mean, stddev: stddev, truncated: true, &g)
+            var start = 0
+            while start < buf.count, !Interrupt.isRequested {
+                let n = min(buf.count - start, Self.piece)
+                Ziggurat.fill(p + start, n, mean: mean, stddev: stddev, truncated: truncated, &g)
+                start += n
+            }
         }
         self = g
     }

@@ -13,7 +13,9 @@ public struct Statistics: Equatable, Sendable {
         var lo = Float.infinity, hi = -Float.infinity
         var zeros = 0, nonFinite = 0
         values.withUnsafeBufferPointer { buf in
-            for v in buf {
+            for (i, v) in buf.enumerated() {
+                // Ctrl-C: stop early (the command that asked then throws `Interrupt.check()`).
+                if i & 0xFFFFF == 0xFFFFF, Interrupt.isRequested { break }
                 if !v.isFinite { nonFinite += 1; continue }
                 let d = Double(v)
                 sum += d

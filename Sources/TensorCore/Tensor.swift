@@ -33,6 +33,17 @@ public struct Tensor: Equatable, Sendable {
         self.dtype = dtype
     }
 
+    /// A tensor whose every value `fill` writes (random initializers): no zeroing pass
+    /// first, so the memory is touched once, by the fill. The fills stop early at Ctrl-C,
+    /// which this then throws (the values are never seen half-written).
+    public init(shape: [Int], filledBy fill: (inout [Float]) -> Void) throws {
+        let n = Tensor.elementCount(shape) ?? 0
+        var scalars = [Float](unsafeUninitializedCapacity: n) { _, count in count = n }
+        fill(&scalars)
+        try Interrupt.check()
+        self.init(unchecked: shape, scalars)
+    }
+
     /// A scalar-free wrapper used by ops that already computed a matching buffer.
     init(unchecked shape: [Int], _ scalars: [Float], dtype: DType = .float32) {
         self.shape = shape

@@ -18,6 +18,10 @@ public final class ReadlineReader: LineReader {
     nonisolated(unsafe) private static var completer: ((String, String) -> [String])?
     nonisolated(unsafe) private static var matches: [String] = []
     nonisolated(unsafe) static var interrupted: Int32 = 0
+    /// Set when Ctrl-C stops a command: the rest of a paste is not run.
+    nonisolated(unsafe) static var dropQueued: Int32 = 0
+    /// The lines of a paste still to be run, one per `readLine`, as if typed.
+    private var queued: [String] = []
 
     public init(historyFile: String?, completer: @escaping (_ lineBefore: String, _ word: String) -> [String]) {
         self.historyFile = historyFile
@@ -44,6 +48,7 @@ public final class ReadlineReader: LineReader {
     }
 
     public var numbersLines: Bool { false }
+    public var isInteractive: Bool { true }
 
     public var columns: Int? {
         var rows: Int32 = 0, cols: Int32 = 0
@@ -53,6 +58,14 @@ public final class ReadlineReader: LineReader {
     }
 
     public func readLine(prompt: String) -> String? {
+        if Self.dropQueued != 0 {
+            Self.dropQueued = 0
+            if !queued.isEmpty {
+                writeAll(STDOUT_FILENO, "(Ctrl-C: the rest of the paste, \(queued.count) line\(queued.count == 1 ? "" : "s"), was not run)\n")
+                queued.removeAll()
+            }
+        }
+        if !queued.isEmpty { return typed(queued.removeFirst(), prompt: prompt) }
         Self.interrupted = 0
         Self.received = (false, nil)
         install(prompt)
@@ -73,12 +86,55 @@ public final class ReadlineReader: LineReader {
             }
             if ready > 0 { rl_callback_read_char() }
         }
-        let line = Self.received.line
-        if let line, !line.trimmingCharacters(in: " \t").isEmpty {
-            add_history(line)
-            if let file = historyFile { _ = append_history(1, file); _ = history_truncate_file(file, 2000) }
+        guard let line = Self.received.line else { return nil }
+        guard line.contains(where: { $0 == "\n" || $0 == "\r" }) else {
+            remember(line)
+            return line
         }
+        // A paste of several lines (bracketed paste puts them in one buffer): readline has
+        // shown them as one block. Erase it, and run the lines one by one, each shown
+        // behind the prompt it gets, exactly as if they had been typed.
+        var lines = line.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        erase(rows: Self.rowsShown(prompt: prompt, lines: lines, columns: columns ?? 80))
+        queued = Array(lines.dropFirst())
+        return typed(lines.first ?? "", prompt: prompt)
+    }
+
+    /// A line of a paste: shown behind its prompt and kept in the history as if typed.
+    private func typed(_ line: String, prompt: String) -> String {
+        writeAll(STDOUT_FILENO, prompt.filter { $0 != "\u{1}" && $0 != "\u{2}" } + line + "\n")
+        remember(line)
         return line
+    }
+
+    private func remember(_ line: String) {
+        guard !line.trimmingCharacters(in: " \t").isEmpty else { return }
+        add_history(line)
+        if let file = historyFile { _ = append_history(1, file); _ = history_truncate_file(file, 2000) }
+    }
+
+    /// Moves the cursor up over the last `rows` screen rows and clears to the end of the screen.
+    private func erase(rows: Int) {
+        var screenRows: Int32 = 0, cols: Int32 = 0
+        rl_get_screen_size(&screenRows, &cols)
+        let n = min(rows, max(1, Int(screenRows) - 1))
+        writeAll(STDOUT_FILENO, "\r\u{1B}[\(n)A\u{1B}[J")
+    }
+
+    /// The screen rows readline used to show `prompt` and the lines after it (each
+    /// line of `columns` or more wraps; a line that fills the width exactly wraps too).
+    static func rowsShown(prompt: String, lines: [String], columns: Int) -> Int {
+        var visiblePrompt = ""
+        var hidden = false
+        for c in prompt {
+            if c == "\u{1}" { hidden = true } else if c == "\u{2}" { hidden = false } else if !hidden { visiblePrompt.append(c) }
+        }
+        let cols = max(1, columns)
+        return lines.enumerated().reduce(0) { rows, item in
+            let width = displayWidth(item.offset == 0 ? visiblePrompt + item.element : item.element)
+            return rows + width / cols + 1
+        }
     }
 
     private func install(_ prompt: String) {
@@ -125,6 +181,7 @@ public enum Signals {
         signal(SIGINT) { _ in
             if Interrupt.commandRunning {
                 Interrupt.raise()
+                ReadlineReader.dropQueued = 1
             } else if Signals.interactive {
                 ReadlineReader.interrupted = 1
             } else {

@@ -75,6 +75,64 @@ import TestSupport
         #expect(before.contains("dense_1/kernel"))
     }
 
+    /// Python statements are journaled like commands: after a SIGKILL, --resume rebuilds them.
+    @Test func killedPythonSessionComesBackWhole() throws {
+        let env = try environment()
+        let live = try Live([], environment: env)
+        live.send("from keras.models import Sequential")
+        live.send("from keras.layers import Dense")
+        live.send("model = Sequential()")
+        live.send("model.add(Dense(8, input_shape=(4,),")
+        live.send("    activation='relu'))")
+        live.send("model.add(Dense(2))")
+        live.send("add dense 3")
+        live.send("history")
+        #expect(live.wait(for: "add dense 3   (3 layers"))
+        kill(live.process.processIdentifier, SIGKILL)
+        live.process.waitUntilExit()
+        let resumed = try Binary.run(["--resume", "-c", "summary; model.add(Dense(5)); history"], environment: env)
+        #expect(resumed.status == 0, "\(resumed.err)")
+        #expect(resumed.out.contains("replayed 6 commands (seed 1337)"), "\(resumed.out)")
+        #expect(resumed.out.contains("dense_2 (Dense)") && resumed.out.contains("Total params: 67"), "\(resumed.out)")
+        // The interpreter's names came back too: `model` and `Dense` still work.
+        #expect(resumed.out.contains("model.add(Dense(5))"))
+    }
+
+    /// Ctrl-C during a long save, load or Python statement: stopped, model and files as before.
+    @Test func ctrlCStopsSaveLoadAndPython() throws {
+        let env = try environment()
+        let dir = try temporaryDirectory()
+        let big = dir.appendingPathComponent("big.keras").path
+        let live = try Live([], environment: env)
+        // 4096 × 12,000 weights: a 197 MB .keras, seconds to write and to read in a debug build.
+        live.send("input 4096; add dense 12000 kernel_initializer=ones; save \(big)")
+        #expect(live.wait(for: "saved model", seconds: 120))
+        let saved = try Data(contentsOf: URL(fileURLWithPath: big))
+        live.send("add dense 2; save \(big) --force")
+        #expect(live.wait(for: "dense_1 (Dense)"))
+        usleep(300_000)
+        kill(live.process.processIdentifier, SIGINT)
+        live.send("reset; load \(big)")
+        #expect(live.wait(for: "new empty model"))
+        usleep(300_000)
+        kill(live.process.processIdentifier, SIGINT)
+        live.send("from keras.models import Sequential; from keras.layers import Dense; model = Sequential()")
+        live.send("model.add(Dense(300000, input_shape=(4096,)))")
+        usleep(1_000_000)
+        kill(live.process.processIdentifier, SIGINT)
+        live.send("summary")
+        #expect(live.wait(for: "is empty", seconds: 60), "\(live.text)")
+        live.input.fileHandleForWriting.closeFile()
+        live.process.waitUntilExit()
+        let err = String(decoding: live.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let interrupted = err.components(separatedBy: "interrupted (Ctrl-C); the model is as it was before the command").count - 1
+        #expect(interrupted == 3, "\(err)")
+        // The file on disk is the first save, whole: the interrupted one left nothing behind.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: big)) == saved)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["big.keras"])
+        #expect(!live.text.contains("opened "))
+    }
+
     @Test func ctrlCStopsALongForwardAndTheShellGoesOn() throws {
         let live = try Live([], environment: try environment())
         // Constant weights and a file batch: quick to set up even in a debug build; the products are long.

@@ -49,13 +49,13 @@ extension Commands {
             }
             return try model.add(layer, from: from)
         }
-        session.describeAdded(node)
+        try session.describeAdded(node)
     }
 }
 
 extension Session {
     /// `dense (Dense): (None, 16) → (None, 32), 544 params`, then each weight's summary.
-    func describeAdded(_ node: LayerNode) {
+    func describeAdded(_ node: LayerNode) throws {
         let title = "\(style.name(node.name)) (\(node.layer.className))"
         guard let out = node.outputShape else {
             say("\(title): unbuilt — its weights are drawn when the model gets an input ('input 16')")
@@ -63,18 +63,20 @@ extension Session {
         }
         let inShapes = model.inputShapes(of: node)?.map(\.description).joined(separator: ", ") ?? "?"
         say("\(title): \(inShapes) → \(out), \(Format.thousands(node.layer.parameterCount)) params")
-        sayWeights(of: node, preview: false)
+        try sayWeights(of: node, preview: false)
     }
 
     /// One line per weight: path, shape, initializer and statistics; optionally a preview.
-    func sayWeights(of node: LayerNode, preview: Bool) {
+    func sayWeights(of node: LayerNode, preview: Bool) throws {
         guard let specs = try? model.weightSpecs(of: node) else { return }
         let nameWidth = specs.map { "\(node.name)/\($0.name)".count }.max() ?? 0
         for (spec, value) in zip(specs, node.layer.weights) {
             let path = "\(node.name)/\(spec.name)"
             let padded = path + String(repeating: " ", count: nameWidth - path.count)
             say("  \(padded)  \(Tensor.describe(value.shape))  \(Value.object(spec.initializer.object).python)")
-            say("  " + String(repeating: " ", count: nameWidth) + "  " + style.dim(Format.statistics(Statistics(value.scalars))))
+            let stats = Statistics(value.scalars)
+            try Interrupt.check()  // the statistics of a large weight stop early at Ctrl-C
+            say("  " + String(repeating: " ", count: nameWidth) + "  " + style.dim(Format.statistics(stats)))
             if preview {
                 say(indent(Format.preview(value), by: 4))
             }

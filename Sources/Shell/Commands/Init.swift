@@ -41,6 +41,6 @@ extension Commands {
             return m.node(named: name) ?? node
         }
         session.say("drew \(name)'s weights again")
-        session.sayWeights(of: rebuilt, preview: false)
+        try session.sayWeights(of: rebuilt, preview: false)
     }
 }

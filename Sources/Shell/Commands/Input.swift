@@ -41,5 +41,10 @@ extension Commands {
         guard let node = session.model.inputs.last else { return }
         session.say("\(session.style.name(node.name)) (InputLayer): \(node.outputShape)" + (dtype == .float32 ? "" : " \(dtype.rawValue)"))
         if !built.isEmpty { session.say("built " + built.joined(separator: ", ")) }
+        let model = session.model
+        if model.inputs.count > 1, !model.nodes.isEmpty, !model.nodes.contains(where: { $0.inbound.contains(node.name) }) {
+            session.say(session.style.error("note:") + " the model now has \(model.inputs.count) inputs (\(model.inputs.map(\.name).joined(separator: ", "))) and no layer reads \(node.name); "
+                        + "connect layers to it with 'add … from=\(node.name)', or type 'undo' to remove it")
+        }
     }
 }

@@ -34,6 +34,6 @@ extension Commands {
         }
         guard !node.layer.weights.isEmpty else { return }
         session.say(style.bold("weights"))
-        session.sayWeights(of: node, preview: true)
+        try session.sayWeights(of: node, preview: true)
     }
 }
