@@ -51,9 +51,8 @@ public struct RandomGenerator: Sendable, Equatable {
         }
     }
 
-    /// The fills below work in pieces of this many values and stop early when Ctrl-C
-    /// was pressed (a few milliseconds a piece); the caller then throws `Interrupt.check()`.
-    /// The values drawn do not depend on the piece size.
+    /// The fills below stop early when Ctrl-C was pressed (they look every 2^20 values,
+    /// a few milliseconds); the caller then throws `Interrupt.check()`.
     static let piece = 1 << 20
 
     /// Fills `out` with uniform values in [low, high).
@@ -83,12 +82,7 @@ public struct RandomGenerator: Sendable, Equatable {
         var g = self
         out.withUnsafeMutableBufferPointer { buf in
             guard let p = buf.baseAddress else { return }
-            var start = 0
-            while start < buf.count, !Interrupt.isRequested {
-                let n = min(buf.count - start, Self.piece)
-                Ziggurat.fill(p + start, n, mean: mean, stddev: stddev, truncated: truncated, &g)
-                start += n
-            }
+            Ziggurat.fill(p, buf.count, mean: mean, stddev: stddev, truncated: truncated, &g)
         }
         self = g
     }
@@ -172,8 +166,12 @@ enum Ziggurat {
             let (x, ok) = fast(bits, kt, wt)
             return ok ? x : slow(bits, &g)
         }
+        // Ctrl-C is looked at every 2^20 draws (the values drawn do not depend on it).
+        var draws = 0
         if truncated {
             while i < n {
+                draws &+= 1
+                if draws & 0xFFFFF == 0, Interrupt.isRequested { break }
                 let r = g.next()
                 let a = take(UInt32(truncatingIfNeeded: r), &g)
                 if abs(a) <= 2 { p[i] = mean + stddev * a; i += 1 }
@@ -183,6 +181,8 @@ enum Ziggurat {
             }
         } else {
             while i < n {
+                draws &+= 1
+                if draws & 0xFFFFF == 0, Interrupt.isRequested { break }
                 let r = g.next()
                 p[i] = mean + stddev * take(UInt32(truncatingIfNeeded: r), &g)
                 i += 1
