@@ -37,7 +37,7 @@ extension Commands {
         if let type = LayerType.registry.lookup(topic) {
             session.say(session.style.bold("\(type.className) (add \(type.snakeName) …)") + ": " + type.summary)
             session.say("Arguments, with Keras's defaults:")
-            let params = type.signature.parameters + LayerType.commonParameters
+            let params = type.parameters
             let width = params.map(\.name.count).max() ?? 0
             for p in params {
                 session.say("  " + p.name + String(repeating: " ", count: width - p.name.count) + "  "

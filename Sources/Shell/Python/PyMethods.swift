@@ -14,7 +14,10 @@ extension PyEvaluator {
 
     mutating func attribute(_ base: PyObject, _ name: String) throws -> PyObject {
         switch base {
-        case .module(let m): return try KerasModules.resolve(m, name)
+        case .module(let m):
+            let object = try KerasModules.resolve(m, name)
+            if let note = KerasModules.note(m, name) { session.say(session.style.dim(note)) }
+            return object
         case .model(let serial):
             let m = try currentModel(serial)
             let cls = m.kerasClass ?? "Model"
@@ -233,6 +236,20 @@ extension PyEvaluator {
             }
         case let v?: throw LabError("\(owner)(x=…) takes a NumPy array (np.zeros, np.random.rand, …), got \(article(v.typeName))")
         case nil: break
+        }
+        // Keras builds a Sequential without an input on its first call, from the data:
+        // the input is one sample's shape (the array's shape without the batch axis).
+        if model.inputs.isEmpty, model.kerasClass == "Sequential", model.nodes.isEmpty {
+            throw LabError("Sequential model \(model.name) cannot be built because it has no layers. Call `model.add(layer)`.")
+        }
+        if model.inputs.isEmpty, !model.nodes.isEmpty, model.isChain, arrays.count == 1, let t = arrays.first {
+            guard t.rank >= 2 else {
+                throw LabError("\(owner): the model has no input yet, and a \(t.rank)-d array has no sample shape to build it from",
+                               suggestion: "give a batch: an array whose first axis is the batch, such as np.zeros((1, 16))")
+            }
+            try model.setInput(shape: Array(t.shape.dropFirst()), name: state.autoName("input_layer", avoiding: Set(model.allNames)),
+                               dtype: t.dtype)
+            changed = true
         }
         guard arrays.count == model.inputs.count else {
             throw LabError("the model has \(model.inputs.count) input\(model.inputs.count == 1 ? "" : "s"), \(owner) got \(arrays.count) array\(arrays.count == 1 ? "" : "s")")
