@@ -12,20 +12,26 @@ extension Commands {
         flags: [.init(name: "force", value: nil, help: "overwrite an existing file without asking")]
     ) { inv, session in
         let path = try inv.name("file name (.keras or .npz)")
+        session.say(try saveModel(session.model, to: path, force: inv.has("force"), session: session))
+    }
+
+    /// What `save` and Python's `model.save` do: writes the model (.keras) or its weights
+    /// (.npz) and returns the line to print.
+    static func saveModel(_ model: Model, to path: String, force: Bool, session: Session) throws -> String {
         try FileAccess.checkWritable(path)
         let url = URL(fileURLWithPath: path)
         let data: Data
         switch url.pathExtension.lowercased() {
-        case "keras": data = try KerasArchive.encode(session.model)
+        case "keras": data = try KerasArchive.encode(model)
         case "npz":
-            guard !session.model.weightPaths.isEmpty else { throw LabError("the model has no weights to save") }
-            data = try NPZ.encode(session.model)
+            guard !model.weightPaths.isEmpty else { throw LabError("the model has no weights to save") }
+            data = try NPZ.encode(model)
         case "h5", "hdf5": throw LabError("LayerLab writes Keras 3's .keras format, not the legacy .h5", suggestion: "save \(url.deletingPathExtension().lastPathComponent).keras")
         default: throw LabError("save writes .keras or .npz files, not '.\(url.pathExtension)'", suggestion: "for example 'save model.keras'")
         }
-        guard try session.mayWrite(path, force: inv.has("force")) else { session.say("not saved"); return }
+        guard try session.mayWrite(path, force: force) else { return "not saved" }
         try FileAccess.write(data, to: path)
-        session.say("saved \(url.pathExtension == "npz" ? "\(session.model.weightPaths.count) weights" : "model \"\(session.model.name)\"") to \(path) (\(Format.bytes(data.count)))")
+        return "saved \(url.pathExtension == "npz" ? "\(model.weightPaths.count) weights" : "model \"\(model.name)\"") to \(path) (\(Format.bytes(data.count)))"
     }
 
     static let load = Command(

@@ -50,6 +50,13 @@ extension Commands {
             if type.className == "Lambda" { session.say("The expression language: docs/lambda.md") }
             return
         }
+        // Activations, initializers, regularizers and constraints by name: what `explain` says.
+        for explainer in Commands.namedThings {
+            if let text = try explainer(session, topic) {
+                session.say(text)
+                return
+            }
+        }
         let families: [(String, [String])] = [
             ("activations", Activation.registry.names), ("initializers", InitializerType.registry.names),
             ("regularizers", RegularizerType.registry.names), ("constraints", ConstraintType.registry.names),
@@ -59,7 +66,8 @@ extension Commands {
             session.say(session.style.bold(family.capitalized) + ": " + names.joined(separator: ", "))
             return
         }
-        let topics = all.map(\.name) + LayerType.registry.names + families.map(\.0)
+        let topics = all.map(\.name) + LayerType.registry.names + families.map(\.0) + Activation.registry.spellings
+            + InitializerType.registry.spellings + RegularizerType.registry.spellings + ConstraintType.registry.spellings
         throw LabError.unknown("help topic", topic, among: topics).withFallback("type 'help' for the list of commands")
     }
 }
