@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Terminal", dependencies: ["Shell", "TensorCore", "CReadline"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "layerlab", dependencies: [
-            "Shell", "Terminal", "TensorCore",
+            "Shell", "Terminal", "Formats", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Fuzz targets (make fuzz); built normally it replays a corpus (docs/reliability.md).

@@ -80,7 +80,7 @@ extension Commands {
         }
         if let target = try inv.text("output") {
             for (file, (name, y)) in try outputFiles(target, outputs) {
-                try NPY.write(y, to: URL(fileURLWithPath: file))
+                try NPY.write(y, to: file)
                 session.say("wrote \(name)'s output \(Tensor.describe(y.shape)) \(y.dtype.rawValue) to \(file)")
             }
         }
@@ -123,7 +123,7 @@ extension Commands {
         }
         if let target = try inv.text("output") {
             for (file, (name, y)) in try outputFiles(target, outputs) {
-                try NPY.write(y, to: URL(fileURLWithPath: file))
+                try NPY.write(y, to: file)
                 session.say("wrote \(name)'s output \(Tensor.describe(y.shape)) \(y.dtype.rawValue) to \(file)")
             }
         }
@@ -134,7 +134,7 @@ extension Commands {
         var isDir: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: target, isDirectory: &isDir)
         if target.hasSuffix("/") || (exists && isDir.boolValue) {
-            if !exists { try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true) }
+            if !exists { try FileAccess.makeFolder(target) }
             let dir = target.hasSuffix("/") ? target : target + "/"
             return outputs.map { (dir + $0.name + ".npy", ($0.name, $0.value)) }
         }
@@ -192,7 +192,7 @@ extension Session {
                 throw LabError.unknown("input", name, among: model.inputs.map(\.name))
             }
             guard feeds[name] == nil else { throw LabError("forward: input '\(name)' is given twice") }
-            feeds[name] = try NPY.read(contentsOf: URL(fileURLWithPath: file))
+            feeds[name] = try NPY.read(path: file)
         }
         let missing = model.inputs.filter { feeds[$0.name] == nil }
         guard !missing.isEmpty else {

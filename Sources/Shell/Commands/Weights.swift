@@ -29,13 +29,13 @@ extension Commands {
         let (node, spec, value) = try model.weight(path)
         if let file = try inv.text("load") {
             if inv.has("output") { throw LabError("weights: give --output or --load, not both") }
-            let loaded = try NPY.read(contentsOf: URL(fileURLWithPath: file))
+            let loaded = try NPY.read(path: file)
             try session.change { try $0.setWeight(layer: node.name, weight: spec.name, to: loaded) }
             session.say("loaded \(path) \(Tensor.describe(loaded.shape)) from \(file)")
             return
         }
         if let file = try inv.text("output") {
-            try NPY.write(value, to: URL(fileURLWithPath: file))
+            try NPY.write(value, to: file)
             session.say("wrote \(path) \(Tensor.describe(value.shape)) float32 to \(file)")
             return
         }

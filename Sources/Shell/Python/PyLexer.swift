@@ -76,6 +76,9 @@ enum PyLexer {
                 let literal = String(chars[start..<i]).filter { $0 != "_" }
                 if let n = Int(literal) {
                     tokens.append(PyToken(kind: .int(n), line: line, column: column(start), start: start, end: i))
+                } else if literal.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    throw LabError("the number \(String(chars[start..<i])) at \(place(start)) is too large for a whole number",
+                                   suggestion: "whole numbers go up to \(thousands(Int.max))")
                 } else if let d = Double(literal), d.isFinite {
                     tokens.append(PyToken(kind: .float(d), line: line, column: column(start), start: start, end: i))
                 } else {
