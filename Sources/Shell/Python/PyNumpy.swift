@@ -17,9 +17,7 @@ extension PyEvaluator {
         func make(_ shape: [Int], _ fill: (inout [Float]) -> Void) throws -> PyObject {
             let count = shape.reduce(1.0) { $0 * Double($1) }
             try MemoryBudget.check(elements: count, "\(short) \(Tensor.describe(shape))")
-            var t = Tensor(zeros: shape)
-            fill(&t.scalars)
-            return .array(t)
+            return .array(try Tensor(shape: shape, filledBy: fill))  // Ctrl-C stops a large draw
         }
         switch q {
         case "numpy.zeros", "numpy.ones":
