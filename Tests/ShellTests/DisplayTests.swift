@@ -66,6 +66,33 @@ import TensorCore
         #expect(Set(rows.map { String($0).displayWidth }).count == 1, "\(python.text)")
     }
 
+    /// What Keras 3.15 printed for this code (KERAS_BACKEND=jax, 80 columns): rich counts
+    /// a CJK character as two cells, and crops the long name with `…` by cells.
+    @Test func kerasSummaryOfWideNamesIsKeras() {
+        let code = """
+        import keras
+        m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4, name='층'), keras.layers.Dense(2, name='漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字')])
+        m.summary()
+        """
+        let keras = """
+        Model: "sequential"
+        ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
+        ┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃
+        ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
+        │ 층 (Dense)                      │ (None, 4)              │            20 │
+        ├─────────────────────────────────┼────────────────────────┼───────────────┤
+        │ 漢字漢字漢字漢字漢字漢字漢字漢… │ (None, 2)              │            10 │
+        │ (Dense)                         │                        │               │
+        └─────────────────────────────────┴────────────────────────┴───────────────┘
+         Total params: 30 (120.00 B)
+         Trainable params: 30 (120.00 B)
+         Non-trainable params: 0 (0.00 B)
+        """
+        let run = ShellRun(code, width: 80)
+        #expect(run.errors.isEmpty)
+        #expect(run.text == keras + "\n")
+    }
+
     @Test func previewsAreCappedByLines() {
         let run = ShellRun("input 8 8 2; add locally_connected2d 3 3; show locally_connected2d")
         #expect(run.errors.isEmpty)
