@@ -34,7 +34,7 @@ struct Table {
     func render(style: Style = Style(enabled: false)) -> String {
         var table = self
         if table.widths.isEmpty {
-            table.widths = headers.indices.map { i in ([headers[i]] + rows.map { $0[i] }).map(\.count).max() ?? 1 }
+            table.widths = headers.indices.map { i in ([headers[i]] + rows.map { $0[i] }).map(\.displayWidth).max() ?? 1 }
         }
         return table.draw(style: style)
     }
@@ -49,7 +49,7 @@ struct Table {
             return (0..<height).map { r in
                 sep + wrapped.enumerated().map { i, lines -> String in
                     let text = r < lines.count ? lines[r] : ""
-                    let pad = String(repeating: " ", count: max(0, widths[i] - text.count))
+                    let pad = String(repeating: " ", count: max(0, widths[i] - text.displayWidth))
                     let styled = bold ? style.bold(text) : text
                     return " " + (alignments[i] == .right ? pad + styled : styled + pad) + " "
                 }.joined(separator: sep) + sep
@@ -72,9 +72,9 @@ struct Table {
         var current = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
             let candidate = current.isEmpty ? word : current + " " + word
-            if candidate.count <= width { current = candidate; continue }
+            if candidate.displayWidth <= width { current = candidate; continue }
             if !current.isEmpty { lines.append(current) }
-            current = word.count <= width ? word : String(word.prefix(width - 1)) + "…"
+            current = word.displayWidth <= width ? word : word.cropped(toWidth: width - 1) + "…"
         }
         lines.append(current)
         return lines

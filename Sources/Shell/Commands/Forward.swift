@@ -30,7 +30,7 @@ extension Commands {
             return try timedForward(inv, session, feeds, passes: inv.int("repeat", default: 1, range: 1...1_000_000))
         }
         let statsOnly = inv.has("stats")
-        let nameWidth = model.allNames.map(\.count).max() ?? 0
+        let nameWidth = model.allNames.map(\.displayWidth).max() ?? 0
         var rows = model.inputs.compactMap { i in feeds[i.name].map { StatsRow(name: i.name, shape: $0.shape, stats: Statistics($0.scalars), saturated: nil, predicted: nil) } }
         var kept = feeds.mapValues(Session.keep)
         var activity: [Penalty] = []
@@ -57,7 +57,7 @@ extension Commands {
                 rows.append(StatsRow(name: node.name, shape: y.shape, stats: stats,
                                      saturated: activation.flatMap { saturatedFraction(y.scalars, activation: $0) }, predicted: predicted))
             } else {
-                session.say(style.name(node.name) + String(repeating: " ", count: nameWidth - node.name.count)
+                session.say(style.name(node.name) + String(repeating: " ", count: nameWidth - node.name.displayWidth)
                             + "  " + Tensor.describe(y.shape) + "  " + style.dim(Format.statistics(stats)))
                 session.say(indent(Format.preview(y), by: 2))
             }

@@ -17,10 +17,10 @@ extension Commands {
             guard inv.flags.isEmpty else { throw LabError("weights: name a weight for --output or --load", suggestion: "for example 'weights dense/kernel --output k.npy'") }
             let paths = model.weightPaths
             guard !paths.isEmpty else { session.say("no weights yet"); return }
-            let width = paths.map(\.count).max() ?? 0
+            let width = paths.map(\.displayWidth).max() ?? 0
             for path in paths {
                 guard let (_, _, value) = try? model.weight(path) else { continue }
-                session.say(path + String(repeating: " ", count: width - path.count) + "  " + Tensor.describe(value.shape)
+                session.say(path + String(repeating: " ", count: width - path.displayWidth) + "  " + Tensor.describe(value.shape)
                             + "  " + session.style.dim(Format.statistics(Statistics(value.scalars))))
             }
             return

@@ -171,14 +171,15 @@ enum KerasSummary {
         for word in words {
             var trimmed = word.text
             while trimmed.last == " " { trimmed.removeLast() }
-            if width - offset >= trimmed.count {
-                offset += word.text.count
-            } else if trimmed.count > width {
+            // rich counts cells (cell_len): a wide character is two.
+            if width - offset >= trimmed.displayWidth {
+                offset += word.text.displayWidth
+            } else if trimmed.displayWidth > width {
                 if word.start > 0 { breaks.append(word.start) }
-                offset = word.text.count
+                offset = word.text.displayWidth
             } else if offset > 0, word.start > 0 {
                 breaks.append(word.start)
-                offset = word.text.count
+                offset = word.text.displayWidth
             }
         }
         var pieces: [[Character]] = []
@@ -190,13 +191,13 @@ enum KerasSummary {
         if pieces.isEmpty { pieces = [[]] }
         return pieces.map { piece in
             var line = piece
-            if line.count > width {
-                var excess = line.count - width
+            if line.displayWidth > width {
+                var excess = line.displayWidth - width
                 while excess > 0, line.last == " " { line.removeLast(); excess -= 1 }
             }
             if right { while line.last == " " { line.removeLast() } }
-            if line.count > width { line = Array(line.prefix(width - 1)) + ["…"] }
-            let pad = String(repeating: " ", count: width - line.count)
+            if line.displayWidth > width { line = Array(String(line).cropped(toWidth: width - 1)) + ["…"] }
+            let pad = String(repeating: " ", count: max(0, width - line.displayWidth))
             return right ? pad + String(line) : String(line) + pad
         }
     }
