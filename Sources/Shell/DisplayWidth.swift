@@ -36,7 +36,7 @@ extension Character {
 }
 
 extension String {
-    var displayWidth: Int { reduce(0) { $0 + $1.displayWidth } }
+    public var displayWidth: Int { reduce(0) { $0 + $1.displayWidth } }
 
     /// Spaces after the text to fill `width` columns.
     func padding(toWidth width: Int) -> String { self + String(repeating: " ", count: max(0, width - displayWidth)) }
