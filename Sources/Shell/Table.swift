@@ -31,6 +31,16 @@ struct Table {
         self.widths = widths
     }
 
+    /// Widens right-aligned (number) columns to their widest cell, taking the room
+    /// from the first column: a count is never cut with `…` (text wraps instead).
+    mutating func keepNumbersWhole() {
+        for i in alignments.indices where alignments[i] == .right {
+            let need = rows.map { $0[i].displayWidth }.max() ?? 0
+            let extra = min(need - widths[i], widths[0] - 12)
+            if extra > 0 { widths[i] += extra; widths[0] -= extra }
+        }
+    }
+
     func render(style: Style = Style(enabled: false)) -> String {
         var table = self
         if table.widths.isEmpty {

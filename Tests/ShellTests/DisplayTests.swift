@@ -93,6 +93,16 @@ import TensorCore
         #expect(run.text == keras + "\n")
     }
 
+    /// A large count is never cut: `98,328,000` stays whole in an 80-column summary.
+    @Test func largeParameterCountsStayWhole() {
+        let run = ShellRun("input 4096; add dense 24000 kernel_initializer=zeros", width: 80)
+        run.run("summary")
+        #expect(run.text.contains("98,328,000") && run.text.contains("98,304,000"), "\(run.text)")
+        #expect(!run.text.contains("98,328,0…"))
+        let rows = run.text.split(separator: "\n").filter { $0.hasPrefix("│") || $0.hasPrefix("┏") || $0.hasPrefix("└") }
+        #expect(Set(rows.map { String($0).displayWidth }).count == 1, "ragged table")
+    }
+
     @Test func previewsAreCappedByLines() {
         let run = ShellRun("input 8 8 2; add locally_connected2d 3 3; show locally_connected2d")
         #expect(run.errors.isEmpty)

@@ -43,6 +43,7 @@ extension Commands {
             if !s.isChain { cells.append(row.connectedTo.isEmpty ? "-" : row.connectedTo.joined(separator: ", ")) }
             table.rows.append(cells)
         }
+        table.keepNumbersWhole()
         let trainable = s.trainableParameters, total = s.totalParameters
         return [
             "Model: \"\(s.modelName)\"",
