@@ -1,5 +1,6 @@
 import Foundation
 import TensorCore
+import Text
 
 /// Every file LayerLab reads or writes for the user goes through here, so that each
 /// failure is one plain line naming the path as the user typed it and what is wrong:

@@ -1,4 +1,5 @@
 import TensorCore
+import Text
 
 /// How to build one kind of layer from what the user typed.
 ///

@@ -1,4 +1,5 @@
 import TensorCore
+import Text
 
 /// A Python-style parameter list: names in positional order, with defaults.
 ///

@@ -1,5 +1,6 @@
 import Layers
 import TensorCore
+import Text
 
 /// A shell command: its documentation and what it does.
 struct Command: Sendable {

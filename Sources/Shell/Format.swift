@@ -2,21 +2,16 @@ import Layers
 import TensorCore
 #if canImport(Glibc)
 import Glibc
+import Text
 #endif
 
 /// Number and tensor formatting shared by the commands.
 enum Format {
     /// `50240` → `50,240`.
-    static func thousands(_ n: Int) -> String { TensorCore.thousands(n) }
+    static func thousands(_ n: Int) -> String { Text.thousands(n) }
 
     /// Keras's `readable_memory_size`: `198.79 KB`, `0.00 B`.
-    static func bytes(_ count: Int) -> String {
-        let units = ["B", "KB", "MB", "GB", "TB", "PB"]
-        var size = Double(count)
-        var unit = 0
-        while size >= 1024, unit < units.count - 1 { size /= 1024; unit += 1 }
-        return fixed(size, 2) + " " + units[unit]
-    }
+    static func bytes(_ count: Int) -> String { memorySize(count) }
 
     /// `%.{digits}f`.
     static func fixed(_ x: Double, _ digits: Int) -> String { formatFixed(x, digits) }

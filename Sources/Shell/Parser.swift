@@ -1,5 +1,6 @@
 import Layers
 import TensorCore
+import Text
 
 /// One parsed command: its name and its items in order.
 ///

@@ -1,3 +1,4 @@
+import KerasPython
 import Layers
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import Text
 /// A box-drawn table in the style of Keras 3's `model.summary()` (rich's HEAVY_HEAD
 /// box, a rule between rows, one space of padding). Cells wrap at spaces; a word
 /// too long for its column is cut with `…`.

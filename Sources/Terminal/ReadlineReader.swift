@@ -3,6 +3,7 @@ import Shell
 import TensorCore
 #if canImport(Glibc)
 import Glibc
+import Text
 #endif
 
 /// The line editor at a terminal: GNU readline through its callback interface, so

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import Shell
 import TensorCore
+import Text
 
 /// Display glitches (issue 16, defect 7).
 @Suite struct DisplayTests {

@@ -1,8 +1,10 @@
+import KerasPython
 import Foundation
 import Formats
 import Layers
 import Models
 import TensorCore
+import Text
 
 extension Commands {
     static let save = Command(

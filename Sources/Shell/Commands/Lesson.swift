@@ -2,6 +2,7 @@ import LessonTexts
 import TensorCore
 #if canImport(Glibc)
 import Glibc
+import Text
 #endif
 
 /// A built-in lesson: steps read from docs/lessons/NAME.md (embedded in the binary).

@@ -1,5 +1,6 @@
 import Foundation
 import TensorCore
+import Text
 
 /// Counts of values in equal-width bins, with the counts a distribution predicts.
 struct Histogram {

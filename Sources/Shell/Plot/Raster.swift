@@ -1,6 +1,7 @@
 import Foundation
 import Formats
 import TensorCore
+import Text
 
 /// An RGB canvas with just what histogram pictures need: rectangles, lines and a
 /// small built-in font for the numbers on the axes.

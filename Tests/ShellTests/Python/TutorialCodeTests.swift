@@ -4,6 +4,7 @@ import TestSupport
 @testable import Layers
 import TensorCore
 @testable import Models
+@testable import KerasPython
 @testable import Shell
 
 /// Code from Keras tutorials that Keras 3 accepts (issue 16, defect 4).

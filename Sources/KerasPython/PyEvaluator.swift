@@ -2,6 +2,7 @@ import Foundation
 import Layers
 import Models
 import TensorCore
+import Text
 
 /// Runs one statement of the Keras-Python subset on copies of the session's model and
 /// the interpreter's state; the session keeps them only if the statement succeeds.
@@ -10,12 +11,12 @@ struct PyEvaluator {
     var model: Model
     /// True when the statement changed the model (it is then recorded for `undo`).
     var changed = false
-    let session: Session
+    let session: any PythonHost
 
-    init(session: Session) {
-        self.session = session
-        state = session.python
-        model = session.model
+    init(_ host: any PythonHost, state: PythonState) {
+        session = host
+        self.state = state
+        model = host.model
     }
 
     mutating func execute(_ statement: PyStatement) throws {
@@ -31,7 +32,7 @@ struct PyEvaluator {
         case .fromImport(let module, let names):
             for (name, alias) in names {
                 state.variables[alias ?? name] = try KerasModules.importName(module, name)
-                if let note = KerasModules.note(module, name) { session.say(session.style.dim(note)) }
+                if let note = KerasModules.note(module, name) { session.note(note) }
             }
         case .assign(let name, let expr):
             state.variables[name] = try evaluate(expr)

@@ -2,6 +2,7 @@ import Foundation
 import Layers
 import Models
 import TensorCore
+import Text
 
 extension PyEvaluator {
     static let modelAttributes = ["add", "summary", "get_weights", "predict", "save", "layers", "inputs", "outputs", "input",
@@ -17,7 +18,7 @@ extension PyEvaluator {
         switch base {
         case .module(let m):
             let object = try KerasModules.resolve(m, name)
-            if let note = KerasModules.note(m, name) { session.say(session.style.dim(note)) }
+            if let note = KerasModules.note(m, name) { session.note(note) }
             return object
         case .model(let serial):
             let m = try currentModel(serial)
@@ -228,7 +229,7 @@ extension PyEvaluator {
                 }
                 var overwrite = true
                 if case .bool(let b)? = a["overwrite"] { overwrite = b }
-                session.say(try Commands.saveModel(m, to: path, force: overwrite, session: session))
+                session.say(try session.saveModel(m, to: path, force: overwrite))
                 return .none
             default: throw LabError("'\(m.kerasClass ?? "Model")' object has no attribute '\(name)'")
             }

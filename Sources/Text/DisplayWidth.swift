@@ -3,7 +3,7 @@
 /// rest one — what terminals and rich (`cell_len`, behind Keras's `summary()`) count.
 /// Every column padding goes through it.
 extension Unicode.Scalar {
-    var displayWidth: Int {
+    public var displayWidth: Int {
         let v = value
         if v < 0x300 { return v < 0x20 || (v >= 0x7F && v < 0xA0) ? 0 : 1 }
         switch properties.generalCategory {
@@ -32,21 +32,21 @@ extension Unicode.Scalar {
 
 extension Character {
     /// A character's columns: the sum of its scalars' (a combining mark adds none).
-    var displayWidth: Int { unicodeScalars.reduce(0) { $0 + $1.displayWidth } }
+    public var displayWidth: Int { unicodeScalars.reduce(0) { $0 + $1.displayWidth } }
 }
 
 extension String {
     public var displayWidth: Int { reduce(0) { $0 + $1.displayWidth } }
 
     /// Spaces after the text to fill `width` columns.
-    func padding(toWidth width: Int) -> String { self + String(repeating: " ", count: max(0, width - displayWidth)) }
+    public func padding(toWidth width: Int) -> String { self + String(repeating: " ", count: max(0, width - displayWidth)) }
 
     /// Spaces before the text to fill `width` columns.
-    func leftPadding(toWidth width: Int) -> String { String(repeating: " ", count: max(0, width - displayWidth)) + self }
+    public func leftPadding(toWidth width: Int) -> String { String(repeating: " ", count: max(0, width - displayWidth)) + self }
 
     /// The longest start of the text that fits in `width` columns, padded to exactly
     /// `width` when a wide character would have been cut in half (rich's `set_cell_size`).
-    func cropped(toWidth width: Int) -> String {
+    public func cropped(toWidth width: Int) -> String {
         var out = "", used = 0
         for c in self {
             let w = c.displayWidth
@@ -59,5 +59,5 @@ extension String {
 }
 
 extension Array where Element == Character {
-    var displayWidth: Int { reduce(0) { $0 + $1.displayWidth } }
+    public var displayWidth: Int { reduce(0) { $0 + $1.displayWidth } }
 }

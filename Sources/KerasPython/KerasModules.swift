@@ -1,5 +1,6 @@
 import Layers
 import TensorCore
+import Text
 
 /// Keras 3's public module layout (Keras 3.15.1, from `dir(module)`; the fixture
 /// `Tests/Fixtures/keras/python/modules.json` holds the same lists and a test compares them).

@@ -1,6 +1,7 @@
 import Layers
 import Models
 import TensorCore
+import Text
 
 /// Keras 3's `model.summary()`, byte for byte: the layout of keras/src/utils/summary_utils.py
 /// drawn the way rich draws it (column widths from `Table._calculate_column_widths`,
@@ -48,7 +49,7 @@ enum KerasSummary {
         }
         let segments = rich(columnWidths, lineLength: width)
         let total = model.parameterCount, trainable = model.trainableParameterCount
-        func size(_ n: Int) -> String { Format.bytes(n * 4) }
+        func size(_ n: Int) -> String { memorySize(n * 4) }
         return ([
             "Model: \"\(model.name)\"",
             table(headers: headers, rows: rows, segments: segments, right: Array(right.prefix(headers.count))),

@@ -1,5 +1,6 @@
 import Layers
 import TensorCore
+import Text
 
 /// A token of the Keras-Python subset.
 struct PyToken: Equatable {

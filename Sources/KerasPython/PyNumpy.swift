@@ -158,7 +158,7 @@ extension PyEvaluator {
             guard serial == model.serial else { return "<Model (no longer current)>" }
             return "<\(model.kerasClass ?? (model.isChain ? "Sequential" : "Functional")) name=\(model.name), built=\(model.inputs.isEmpty ? "False" : "True")>"
         case .array(let t):
-            return "array of shape \(Tensor.describe(t.shape)), \(t.dtype.rawValue):\n" + Format.preview(t)
+            return "array of shape \(Tensor.describe(t.shape)), \(t.dtype.rawValue):\n" + session.preview(t)
         case .method(let receiver, let name):
             return "<bound method \(name) of \(try repr(receiver) ?? "None")>"
         }
