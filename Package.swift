@@ -32,6 +32,9 @@ let package = Package(
         .target(name: "CHDF5", path: "Sources/CHDF5",
                 cSettings: [.unsafeFlags(["-I/usr/include/hdf5/serial"])],
                 linkerSettings: [.linkedLibrary("hdf5_serial")]),
+        // Graphviz (cgraph + gvc of libgraphviz-dev) behind a C shim: DOT text in, a picture out.
+        .target(name: "CGraphviz", path: "Sources/CGraphviz",
+                linkerSettings: [.linkedLibrary("gvc"), .linkedLibrary("cgraph"), .linkedLibrary("cdt")]),
 
         // The numeric core is optimised in every configuration, so debug builds (and the
         // tests) run its loops at real speed.
@@ -41,10 +44,12 @@ let package = Package(
         .target(name: "Models", dependencies: ["Layers", "TensorCore"]),
         .target(name: "Formats", dependencies: ["Models", "Layers", "TensorCore", "CHDF5",
                                                 .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // keras.utils.plot_model: a model as DOT text, laid out and rendered by Graphviz.
+        .target(name: "Plotting", dependencies: ["Models", "Layers", "TensorCore", "CGraphviz"]),
         // The lessons' Markdown, embedded from docs/lessons/ (the single source teachers edit).
         .target(name: "LessonTexts", path: "docs/lessons", sources: ["LessonTexts.swift"],
                 resources: lessons.map { .embedInCode($0 + ".md") }),
-        .target(name: "Shell", dependencies: ["Models", "Layers", "Formats", "TensorCore", "LessonTexts"]),
+        .target(name: "Shell", dependencies: ["Models", "Layers", "Formats", "Plotting", "TensorCore", "LessonTexts"]),
         // readline's C globals (rl_line_buffer, the completion hooks) are shared mutable
         // state that Swift 6 mode rejects: this one small module uses Swift 5 mode.
         .target(name: "Terminal", dependencies: ["Shell", "TensorCore", "CReadline"],
