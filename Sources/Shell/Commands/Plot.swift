@@ -22,13 +22,13 @@ extension Commands {
         """
     ) { inv, session in
         let options = try PlotOptions(Arguments(inv.values, inv.keywords))
-        try session.plot(options)
+        try session.plot(options, of: session.model)
     }
 }
 
 extension Session {
     /// Draws the model to `options.file`; the model is not changed.
-    func plot(_ options: PlotOptions) throws {
+    func plot(_ options: PlotOptions, of model: Model) throws {
         guard !model.isEmpty else { throw LabError("the model is empty", suggestion: "start with 'input 16' and 'add dense 32 relu'") }
         guard !model.nodes.isEmpty || !model.isChain else {
             throw LabError("the model has an input and no layers yet", suggestion: "add one, for example 'add dense 32 relu'")
