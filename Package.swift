@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Plotting", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["layerlab", "TestSupport"]),
     ]
 )

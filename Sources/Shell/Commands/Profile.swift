@@ -36,14 +36,22 @@ extension Commands {
         }
         session.dataGenerator = random
         session.lastForwardTimes = passTimes
-        func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.isEmpty ? 0 : s[s.count / 2] }
-        let pass = median(passTimes)
-        var table = Table(headers: ["Layer (type)", "Output Shape", "Time (median)", "Share", "MACs (batch)", "GFLOP/s"],
+        // The typical time: the mean over the middle half of the passes, ranked by pass time.
+        // Robust to a pass slowed by another program, like a median, and additive: the
+        // layers' times add up to the pass's (a median of each layer would not, under load).
+        let ranked = passTimes.indices.sorted { passTimes[$0] < passTimes[$1] }
+        let middle = Array(ranked[(ranked.count / 4)..<(ranked.count - ranked.count / 4)])
+        func typical(_ xs: [Double]) -> Double {
+            let kept = middle.filter(xs.indices.contains)
+            return kept.isEmpty ? 0 : kept.reduce(0) { $0 + xs[$1] } / Double(kept.count)
+        }
+        let pass = typical(passTimes)
+        var table = Table(headers: ["Layer (type)", "Output Shape", "Time", "Share", "MACs (batch)", "GFLOP/s"],
                           alignments: [.left, .left, .right, .right, .right, .right])
         var sum = 0.0
         for name in order {
             guard let node = model.node(named: name) else { continue }
-            let t = median(layerTimes[name] ?? [])
+            let t = typical(layerTimes[name] ?? [])
             sum += t
             let macs = (model.inputShapes(of: node).map { node.layer.macs(for: $0) } ?? 0) * batch
             let rate = macs > 0 && t > 0 ? Format.compact(2 * Double(macs) / (t / 1e3) / 1e9, 3) : "-"
@@ -51,12 +59,14 @@ extension Commands {
                                Format.fixed(pass > 0 ? 100 * t / pass : 0, 1) + "%", macs > 0 ? Format.thousands(macs) : "-", rate])
         }
         session.say(style.bold("profile") + " of \(passes) pass\(passes == 1 ? "" : "es") of batch \(Format.thousands(batch)) after a warm-up"
-                    + (training ? " (training mode)" : "") + ", median per layer:")
+                    + (training ? " (training mode)" : "") + ", in the order the layers run:")
         session.say(table.render(style: style))
         let sorted = passTimes.sorted()
-        session.say(style.bold(" Pass: ") + "median \(Format.milliseconds(pass)) (min \(Format.milliseconds(sorted.first ?? 0)), "
-                    + "max \(Format.milliseconds(sorted.last ?? 0))); the layers' medians add up to \(Format.milliseconds(sum))")
-        session.say(style.dim(" Share: the layer's median over the pass's median. GFLOP/s: 2 × MACs over the layer's time."))
+        let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+        session.say(style.bold(" Pass: ") + "\(Format.milliseconds(pass)) typical, the layers add up to \(Format.milliseconds(sum)); "
+                    + "median \(Format.milliseconds(median)), min \(Format.milliseconds(sorted.first ?? 0)), max \(Format.milliseconds(sorted.last ?? 0))")
+        session.say(style.dim(" Time: the mean over the middle half of the passes (ranked by pass time), robust to outliers like a median but additive."))
+        session.say(style.dim(" Share: of the typical pass. GFLOP/s: 2 × the layer's MACs (summary's column, times the batch) over its time."))
         try writeOutputs(inv, session, outputs)
     }
 
