@@ -28,15 +28,19 @@ import TestSupport
 
     func read(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
 
+    /// Builds `model`, runs `plot FILE ARGS` into a fresh folder; the run, the file's text and its URL.
+    func plotted(_ model: String, _ name: String, _ arguments: String = "") throws -> (ShellRun, String, URL) {
+        let file = try temporaryDirectory().appendingPathComponent(name)
+        let run = ShellRun(model + "\nplot \(file.path) " + arguments)
+        #expect(run.ok, "\(run.errors)")
+        return (run, try read(file), file)
+    }
+
     /// The PNG's signature and IHDR size.
     func pngSize(_ url: URL) throws -> (Int, Int)? { PNGSize.read(Array(try Data(contentsOf: url))) }
 
     @Test func sequentialSVGHasOneBoxPerLayerAndOneEdgePerConnection() throws {
-        let dir = try temporaryDirectory()
-        let file = dir.appendingPathComponent("model.svg")
-        let run = ShellRun(sequential + "\nplot \(file.path) show_shapes=True show_layer_names=True show_layer_activations=True")
-        #expect(run.ok, "\(run.errors)")
-        let svg = try read(file)
+        let (run, svg, file) = try plotted(sequential, "model.svg", "show_shapes=True show_layer_names=True show_layer_activations=True")
         #expect(svg.hasPrefix("<?xml"))
         // A Sequential model has no InputLayer box, as in Keras.
         #expect(count("class=\"node\"", in: svg) == 3)
@@ -50,11 +54,7 @@ import TestSupport
     }
 
     @Test func defaultsFollowKeras3() throws {
-        let dir = try temporaryDirectory()
-        let file = dir.appendingPathComponent("model.svg")
-        let run = ShellRun(sequential + "\nplot \(file.path)")
-        #expect(run.ok, "\(run.errors)")
-        let svg = try read(file)
+        let (_, svg, _) = try plotted(sequential, "model.svg")
         // show_layer_names=False, show_shapes=False: the class names only.
         #expect(svg.contains(">Dense</text>") && svg.contains(">Dropout</text>"))
         #expect(!svg.contains(">dense_1</text>"))
@@ -68,11 +68,7 @@ import TestSupport
     }
 
     @Test func branchingSVGDrawsInputsMergesAndEveryConnection() throws {
-        let dir = try temporaryDirectory()
-        let file = dir.appendingPathComponent("graph.svg")
-        let run = ShellRun(branching + "\nplot \(file.path) show_shapes=True show_layer_names=True show_dtype=True show_trainable=True")
-        #expect(run.ok, "\(run.errors)")
-        let svg = try read(file)
+        let (_, svg, file) = try plotted(branching, "graph.svg", "show_shapes=True show_layer_names=True show_dtype=True show_trainable=True")
         #expect(count("class=\"node\"", in: svg) == 7)
         // a→left, b→right, left→total, right→total, left/right/total→both, both→out.
         #expect(count("class=\"edge\"", in: svg) == 8)
@@ -83,7 +79,7 @@ import TestSupport
         }
         // Trainability only for layers with weights (3 Dense), not for inputs or merges.
         #expect(count(">Trainable</text>", in: svg) == 3)
-        let frozen = dir.appendingPathComponent("frozen.svg")
+        let frozen = file.deletingLastPathComponent().appendingPathComponent("frozen.svg")
         let frozenRun = ShellRun("input 4\nadd dense 2 trainable=False\nadd dense 2\nplot \(frozen.path) show_trainable=True")
         #expect(frozenRun.ok, "\(frozenRun.errors)")
         let frozenSVG = try read(frozen)
@@ -115,11 +111,7 @@ import TestSupport
     }
 
     @Test func dotFileIsTheDOTText() throws {
-        let dir = try temporaryDirectory()
-        let file = dir.appendingPathComponent("model.dot")
-        let run = ShellRun(sequential + "\nplot \(file.path) rankdir=LR dpi=96 show_layer_names=True")
-        #expect(run.ok, "\(run.errors)")
-        let dot = try read(file)
+        let (_, dot, _) = try plotted(sequential, "model.dot", "rankdir=LR dpi=96 show_layer_names=True")
         #expect(dot.hasPrefix("digraph G {\n"))
         for line in ["rankdir=LR;", "dpi=96;", "concentrate=true;", "splines=ortho;", "node [shape=record];",
                      "\"dense\" -> \"dropout\" [penwidth=2];", "\"dropout\" -> \"dense_1\" [penwidth=2];"] {
