@@ -73,7 +73,7 @@ public struct BoundArguments: Sendable {
     public subscript(_ key: String) -> Value { values[key] ?? .null }
 
     private func bad(_ key: String, _ expected: String) -> LabError {
-        LabError("\(owner): \(key) must be \(expected), got \(self[key].python)")
+        LabError(argument: key, expected: expected, got: self[key].python).at(owner)
     }
 
     public func isNone(_ key: String) -> Bool { self[key] == .null }

@@ -59,7 +59,7 @@ extension Model {
                     y = try node.layer.call(args, training: training)
                 }
             } catch let e as LabError {
-                throw e.message.hasPrefix("\(node.name):") ? e : e.at(node.name)
+                throw e.at(node.name)
             }
             try observe(node, y)
             values[node.name] = y

@@ -309,7 +309,7 @@ public struct Model: Sendable {
                 if node.inbound.count > 1 {
                     error.message += " (from " + zip(node.inbound, shapes).map { "\($0) \($1)" }.joined(separator: " and ") + ")"
                 }
-                throw error.message.hasPrefix("\(node.name):") ? error : error.at(node.name)
+                throw error.at(node.name)
             }
         }
     }

@@ -242,7 +242,7 @@ public struct Convolution: LayerImplementation {
                                      strides: spatial.strides, dilation: spatial.dilation, padBefore: pads, output: p.spatial)
             y = try input.transposeConvolved(with: weights[0], g)
         }
-        if useBias, kind == .separable || kind == .transpose, let b = weights.last { y.addBias(b) }
+        if useBias, kind == .separable || kind == .transpose, let b = weights.last { try y.addBias(b) }
         activation.apply(&y)
         return spatial.fromChannelsLast(y)
     }

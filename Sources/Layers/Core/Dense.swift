@@ -123,7 +123,7 @@ public struct Dense: UnaryLayer {
         guard k > 0, m > 0, n > 0 else {
             // Nothing to multiply: the output is the bias (or zeros), activated.
             var y = Tensor(zeros: Array(x.shape.dropLast()) + [n])
-            if let bias { y.addBias(bias) }
+            if let bias { try y.addBias(bias) }
             activation.apply(&y)
             return y
         }

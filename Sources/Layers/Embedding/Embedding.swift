@@ -65,7 +65,7 @@ public struct Embedding: UnaryLayer {
     public func call(_ x: Tensor, training: Bool) throws -> Tensor {
         guard let table = weights.first else { throw LabError("\(name): weights are not built yet") }
         do { return try table.gatherRows(x) } catch let e as LabError {
-            throw LabError("\(name): \(e.message)", suggestion: "ids must be whole numbers from 0 to input_dim − 1 = \(inputDim - 1)")
+            throw e.at(name).suggesting("ids must be whole numbers from 0 to input_dim − 1 = \(inputDim - 1)")
         }
     }
 

@@ -93,8 +93,9 @@ public struct Lambda: UnaryLayer {
         let a: [Int], b: [Int]
         do { (a, b) = (try run(83), try run(89)) } catch let e as LabError {
             // Shapes in the message show the unknown batch size as it was tried: write it as None.
-            let message = e.message.replacing("(83, ", with: "(None, ").replacing("(83,)", with: "(None,)")
-            throw LabError(message, suggestion: e.suggestion)
+            var e = e
+            e.message = e.message.replacing("(83, ", with: "(None, ").replacing("(83,)", with: "(None,)")
+            throw e
         }
         guard a.count == b.count else { throw LabError("the number of axes of '\(function)' depends on the batch size") }
         return Shape(zip(a, b).map { $0 == $1 ? $0 : nil })

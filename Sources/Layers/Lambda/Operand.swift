@@ -87,7 +87,7 @@ enum Operand: Sendable {
                 let shape = try Tensor.broadcastShape(t.shape, u.shape)
                 try MemoryBudget.check(elements: Double(Tensor.elementCount(shape) ?? Int.max), "\(context): a result of shape \(Tensor.describe(shape))")
                 return .tensor(try Tensor.combine(t, u, float))
-            } catch let e as LabError { throw e.message.hasPrefix(context) ? e : e.at(context) }
+            } catch let e as LabError { throw e.at(context) }
         default: throw LabError("\(context): cannot compute with \(a.text) and \(b.text)")
         }
     }

@@ -107,7 +107,7 @@ public struct LocallyConnected: LayerImplementation {
             // One bias per position and filter: add it to every sample.
             let perSample = bias.count
             var flat = try y.reshaped([batch, perSample])
-            flat.addBias(try bias.reshaped([perSample]))
+            try flat.addBias(try bias.reshaped([perSample]))
             y = try flat.reshaped(y.shape)
         }
         activation.apply(&y)

@@ -70,7 +70,7 @@ extension Commands {
         }
         } catch let e as LabError where inv.repeated["input"] == nil
                     && model.inputs.contains(where: { $0.dtype == .float32 && model.idRange(for: $0.name) != nil }) {
-            throw LabError(e.message, suggestion: "the input is float32, so forward drew N(0, 1) values; with 'input … dtype=int32' it draws ids below input_dim")
+            throw e.suggesting("the input is float32, so forward drew N(0, 1) values; with 'input … dtype=int32' it draws ids below input_dim")
         }
         session.lastOutputs = kept
         if let (name, bad, total) = firstNonFinite {
