@@ -35,22 +35,27 @@ let package = Package(
 
         // The numeric core is optimised in every configuration, so debug builds (and the
         // tests) run its loops at real speed.
-        .target(name: "TensorCore", dependencies: ["CBLAS"],
+        // Text for people: typo suggestions, numbers as read, display width. No dependencies.
+        .target(name: "Text"),
+        .target(name: "TensorCore", dependencies: ["CBLAS", "Text"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "Layers", dependencies: ["TensorCore"]),
-        .target(name: "Models", dependencies: ["Layers", "TensorCore"]),
-        .target(name: "Formats", dependencies: ["Models", "Layers", "TensorCore", "CHDF5",
+        .target(name: "Layers", dependencies: ["TensorCore", "Text"]),
+        .target(name: "Models", dependencies: ["Layers", "TensorCore", "Text"]),
+        .target(name: "Formats", dependencies: ["Models", "Layers", "TensorCore", "Text", "CHDF5",
                                                 .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The lessons' Markdown, embedded from docs/lessons/ (the single source teachers edit).
         .target(name: "LessonTexts", path: "docs/lessons", sources: ["LessonTexts.swift"],
                 resources: lessons.map { .embedInCode($0 + ".md") }),
-        .target(name: "Shell", dependencies: ["Models", "Layers", "Formats", "TensorCore", "LessonTexts"]),
+        // The Keras-Python subset interpreter, Keras's exact model.summary() and the Keras
+        // code generator; it reaches the shell only through `PythonHost`.
+        .target(name: "KerasPython", dependencies: ["Models", "Layers", "Formats", "TensorCore", "Text"]),
+        .target(name: "Shell", dependencies: ["KerasPython", "Models", "Layers", "Formats", "TensorCore", "Text", "LessonTexts"]),
         // readline's C globals (rl_line_buffer, the completion hooks) are shared mutable
         // state that Swift 6 mode rejects: this one small module uses Swift 5 mode.
-        .target(name: "Terminal", dependencies: ["Shell", "TensorCore", "CReadline"],
+        .target(name: "Terminal", dependencies: ["Shell", "TensorCore", "Text", "CReadline"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "layerlab", dependencies: [
-            "Shell", "Terminal", "TensorCore",
+            "Shell", "Terminal", "Formats", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Fuzz targets (make fuzz); built normally it replays a corpus (docs/reliability.md).
@@ -68,7 +73,7 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "KerasPython", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["layerlab", "TestSupport"]),
     ]
 )

@@ -73,13 +73,16 @@ public enum KerasArchive {
 
     // MARK: - Reading
 
-    public static func load(contentsOf url: URL, seed: UInt64) throws -> Model {
-        guard url.pathExtension.lowercased() == "keras" else {
-            throw LabError("'\(url.lastPathComponent)' is not a .keras file", suggestion: "LayerLab opens Keras 3 .keras files, .json configs (import json) and .npz weights")
+    public static func load(contentsOf url: URL, seed: UInt64) throws -> Model { try load(path: url.path, seed: seed) }
+
+    /// The model in the .keras file at `path` (as the user typed it; errors name it so).
+    public static func load(path: String, seed: UInt64) throws -> Model {
+        let data = try FileAccess.read(path)
+        let name = (path as NSString).lastPathComponent
+        guard (name as NSString).pathExtension.lowercased() == "keras" else {
+            throw LabError("'\(path)' is not a .keras file", suggestion: "LayerLab opens Keras 3 .keras files, .json configs (import json) and .npz weights")
         }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw LabError("cannot read '\(url.path)': \(FileError.reason(error))") }
-        do { return try decode(data, seed: seed) } catch let e as LabError { throw e.at(url.lastPathComponent) }
+        do { return try decode(data, seed: seed) } catch let e as LabError { throw e.at(name) }
     }
 
     public static func decode(_ data: Data, seed: UInt64) throws -> Model {

@@ -9,12 +9,12 @@ import TensorCore
 public enum NPY {
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
 
-    public static func read(contentsOf url: URL) throws -> Tensor {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw LabError("cannot read '\(url.path)': \(FileError.reason(error))")
-        }
-        do { return try decode(data) } catch let e as LabError { throw e.at(url.lastPathComponent) }
+    public static func read(contentsOf url: URL) throws -> Tensor { try read(path: url.path) }
+
+    /// The array in the file at `path` (as the user typed it; errors name it so).
+    public static func read(path: String) throws -> Tensor {
+        let data = try FileAccess.read(path, example: "x.npy")
+        do { return try decode(data) } catch let e as LabError { throw e.at((path as NSString).lastPathComponent) }
     }
 
     public static func decode(_ data: Data) throws -> Tensor {
@@ -85,8 +85,10 @@ public enum NPY {
         return out
     }
 
-    public static func write(_ t: Tensor, to url: URL) throws {
-        try AtomicFile.write(encode(t), to: url)
+    public static func write(_ t: Tensor, to url: URL) throws { try write(t, to: url.path) }
+
+    public static func write(_ t: Tensor, to path: String) throws {
+        try FileAccess.write(encode(t), to: path, example: "x.npy")
     }
 
     // MARK: - Header

@@ -112,6 +112,33 @@ public struct Activation: Registered {
         }),
     ])
 
+    /// Keras 3's definition (keras/src/activations/activations.py), for `help` and `explain`.
+    public var formula: [String] { Self.formulas[className] ?? ["\(className)(x)"] }
+
+    static let formulas: [String: [String]] = [
+        "linear": ["linear(x) = x"],
+        "relu": ["relu(x) = max(x, 0)"],
+        "relu6": ["relu6(x) = min(max(x, 0), 6)"],
+        "leaky_relu": ["leaky_relu(x) = x if x >= 0 else negative_slope · x,  negative_slope = 0.2"],
+        "elu": ["elu(x) = x if x > 0 else alpha · (exp(x) − 1),  alpha = 1.0"],
+        "selu": ["selu(x) = scale · x if x > 0 else scale · alpha · (exp(x) − 1)",
+                 "alpha = 1.67326324235437728, scale = 1.05070098735548049"],
+        "softplus": ["softplus(x) = log(exp(x) + 1)"],
+        "softsign": ["softsign(x) = x / (|x| + 1)"],
+        "tanh": ["tanh(x) = (exp(x) − exp(−x)) / (exp(x) + exp(−x))"],
+        "sigmoid": ["sigmoid(x) = 1 / (1 + exp(−x))"],
+        "hard_sigmoid": ["hard_sigmoid(x) = 0 if x <= −3, 1 if x >= 3, else x / 6 + 0.5"],
+        "exponential": ["exponential(x) = exp(x)"],
+        "gelu": ["gelu(x) = x · Φ(x) = 0.5 · x · (1 + erf(x / √2))   (Φ: the standard normal CDF)",
+                 "approximate=False (Keras's default); approximate=True is 0.5 · x · (1 + tanh(√(2/π) · (x + 0.044715 · x³)))"],
+        "silu": ["silu(x) = x · sigmoid(x) = x / (1 + exp(−x))   (also called swish)"],
+        "hard_silu": ["hard_silu(x) = x · hard_sigmoid(x) = x · relu6(x + 3) / 6   (also called hard_swish)"],
+        "mish": ["mish(x) = x · tanh(softplus(x))"],
+        "log_sigmoid": ["log_sigmoid(x) = log(sigmoid(x)) = −softplus(−x)"],
+        "softmax": ["softmax(x)ᵢ = exp(xᵢ) / Σⱼ exp(xⱼ), along the last axis (each row sums to 1)"],
+        "log_softmax": ["log_softmax(x)ᵢ = xᵢ − log Σⱼ exp(xⱼ), along the last axis"],
+    ]
+
     init(_ name: String, _ aliases: [String], _ kind: Kind) {
         self.className = name
         self.aliases = aliases

@@ -1,4 +1,5 @@
 import TensorCore
+import Text
 
 /// Draws a weight tensor's initial values. Keras 3's fifteen initializers.
 ///

@@ -1,4 +1,5 @@
 import TensorCore
+import Text
 
 /// How to build one kind of layer from what the user typed.
 ///
@@ -77,8 +78,15 @@ public struct LayerType: Registered {
     /// Arguments every layer accepts besides its own.
     public static let commonParameters: [Signature.Parameter] = [
         .init("name", Value.null), .init("trainable", .bool(true)), .init("dtype", Value.null),
-        .init("input_shape", Value.null),
+        .init("input_shape", Value.null), .init("input_dim", Value.null),
     ]
+
+    /// The layer's own arguments, then the common ones it does not have itself
+    /// (Embedding's own `input_dim` is its vocabulary size, not Keras's `input_dim=`).
+    public var parameters: [Signature.Parameter] {
+        let own = Set(signature.names)
+        return signature.parameters + Self.commonParameters.filter { !own.contains($0.name) }
+    }
 
     /// Every layer type, in the order `help` lists them. Swift has no reflection to find
     /// them, so each layer file's `type` (or a family's `types`) is named here once.
@@ -90,7 +98,7 @@ public struct LayerType: Registered {
 
     /// The layer and, when `input_shape=` was given, the input shape it asks for.
     public func build(_ args: Arguments, seeds: inout SeedSource) throws -> (layer: any Layer, inputShape: [Int]?) {
-        let full = Signature(className, signature.parameters + Self.commonParameters)
+        let full = Signature(className, parameters)
         let bound = try full.bind(try placeByVocabulary(args))
         if let dtype = try bound.optionalString("dtype"), dtype != "float32" {
             throw LabError("\(className): dtype '\(dtype)' is not supported", suggestion: "LayerLab computes in float32")
@@ -116,6 +124,19 @@ public struct LayerType: Registered {
             }
         default:
             throw LabError("\(className): input_shape must be a tuple such as (16,), got \(bound["input_shape"].python)")
+        }
+        switch signature.names.contains("input_dim") ? .null : bound["input_dim"] {
+        case .null: break
+        case .int(let n) where n > 0:
+            // Keras 3's Layer.__init__: input_dim=n is input_shape=(n,); it takes one of the two.
+            guard inputShape == nil else {
+                throw LabError("\(className): give input_dim= or input_shape=, not both (Keras 3 refuses the pair)",
+                               suggestion: "input_dim=\(n) is input_shape=(\(n),)")
+            }
+            inputShape = [n]
+        default:
+            throw LabError("\(className): input_dim must be a positive integer, got \(bound["input_dim"].python)",
+                           suggestion: "or give input_shape=(\(bound["input_dim"].python),)")
         }
         if let s = inputShape, s.isEmpty || s.contains(where: { $0 <= 0 }) {
             throw LabError("\(className): input_shape must hold positive integers, got \(bound["input_shape"].python)")

@@ -1,4 +1,5 @@
 import TensorCore
+import Text
 
 /// A Python-style parameter list: names in positional order, with defaults.
 ///
@@ -25,6 +26,15 @@ public struct Signature: Sendable {
 
     public var names: [String] { parameters.map(\.name) }
 
+    /// Keras 1's argument names (still in old tutorials) and what Keras 3 calls them.
+    static let kerasOneNames: [String: String] = [
+        "init": "kernel_initializer", "W_regularizer": "kernel_regularizer", "b_regularizer": "bias_regularizer",
+        "W_constraint": "kernel_constraint", "b_constraint": "bias_constraint", "bias": "use_bias",
+        "output_dim": "units", "nb_filter": "filters", "filter_length": "kernel_size", "border_mode": "padding",
+        "subsample": "strides", "subsample_length": "strides", "pool_length": "pool_size", "dim_ordering": "data_format",
+        "p": "rate", "inner_init": "recurrent_initializer",
+    ]
+
     public func bind(_ args: Arguments) throws -> BoundArguments {
         var values: [String: Value] = [:]
         guard args.positional.count <= parameters.count else {
@@ -34,8 +44,10 @@ public struct Signature: Sendable {
         for keyword in args.keywords {
             guard names.contains(keyword.key) else {
                 let near = nearest(to: keyword.key, in: names)
+                let renamed = Self.kerasOneNames[keyword.key].flatMap { new in names.contains(new) ? new : nil }
                 throw LabError("\(owner)() got an unexpected keyword argument '\(keyword.key)'",
-                               suggestion: near.map { "did you mean '\($0)'?" }
+                               suggestion: renamed.map { "'\(keyword.key)' is Keras 1's name: Keras 3 calls it \($0)=, for example \($0)=\(keyword.value.python)" }
+                                   ?? near.map { "did you mean '\($0)'?" }
                                    ?? "valid arguments: \(names.joined(separator: ", "))")
             }
             guard values[keyword.key] == nil else {

@@ -1,5 +1,6 @@
 import Layers
 import TensorCore
+import Text
 
 /// A model input: Keras's `InputLayer`.
 public struct InputNode: Sendable {

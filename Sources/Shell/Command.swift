@@ -1,5 +1,6 @@
 import Layers
 import TensorCore
+import Text
 
 /// A shell command: its documentation and what it does.
 struct Command: Sendable {
@@ -114,6 +115,16 @@ enum Commands {
 
     static func run(_ parsed: ParsedCommand, in session: Session) throws {
         guard let command = find(parsed.name) else {
+            // `next` / `back` during a lesson are the lesson's steps; otherwise say how to use them.
+            let word = parsed.name.lowercased()
+            if ["next", "back"].contains(word) {
+                guard parsed.items.isEmpty, session.runningLesson != nil else {
+                    throw LabError("unknown command '\(parsed.name)'",
+                                   suggestion: "to move through a lesson, type 'lesson \(word)' ('lesson' lists the lessons)")
+                }
+                try lesson.run(try Invocation(lesson, ParsedCommand(name: "lesson", items: [.value(.string(word))])), session)
+                return
+            }
             let names = all.flatMap { [$0.name] + $0.aliases }
             if LayerType.registry.lookup(parsed.name) != nil {
                 throw LabError("unknown command '\(parsed.name)'", suggestion: "to add a layer, type 'add \(parsed.name) …'")

@@ -2,21 +2,16 @@ import Layers
 import TensorCore
 #if canImport(Glibc)
 import Glibc
+import Text
 #endif
 
 /// Number and tensor formatting shared by the commands.
 enum Format {
     /// `50240` → `50,240`.
-    static func thousands(_ n: Int) -> String { TensorCore.thousands(n) }
+    static func thousands(_ n: Int) -> String { Text.thousands(n) }
 
     /// Keras's `readable_memory_size`: `198.79 KB`, `0.00 B`.
-    static func bytes(_ count: Int) -> String {
-        let units = ["B", "KB", "MB", "GB", "TB", "PB"]
-        var size = Double(count)
-        var unit = 0
-        while size >= 1024, unit < units.count - 1 { size /= 1024; unit += 1 }
-        return fixed(size, 2) + " " + units[unit]
-    }
+    static func bytes(_ count: Int) -> String { memorySize(count) }
 
     /// `%.{digits}f`.
     static func fixed(_ x: Double, _ digits: Int) -> String { formatFixed(x, digits) }
@@ -38,7 +33,12 @@ enum Format {
             if s.contains(".") { while s.hasSuffix("0") { s.removeLast() }; if s.hasSuffix(".") { s.removeLast() } }
             return s
         }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf -> String in
+        return exponent(x, significant)
+    }
+
+    /// `%.{significant-1}e`: `1.234e+04`, `-6.659e-05`, `0.000e+00`.
+    static func exponent(_ x: Double, _ significant: Int) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf -> String in
             guard let base = buf.baseAddress else { return String(x) }
             _ = withVaList([x]) { vsnprintf(base, 64, "%.\(significant - 1)e", $0) }
             return String(cString: base)
@@ -52,36 +52,59 @@ enum Format {
         return line
     }
 
-    /// NumPy-style preview: at most `edge` items at each end of every axis, `...` between.
-    static func preview(_ t: Tensor, edge: Int = 3, indent: String = "") -> String {
+    /// The most lines a preview takes (a LocallyConnected2D kernel would take ~90).
+    static let previewLines = 24
+
+    /// NumPy-style preview: at most `edge` items at each end of every axis, `...` between;
+    /// at most `maxLines` lines — fewer items on the outer axes when the array has many, and
+    /// the rest cut with a note if even one item per end is too many.
+    static func preview(_ t: Tensor, edge: Int = 3, indent: String = "", maxLines: Int = previewLines) -> String {
+        var text = ""
+        for e in stride(from: edge, through: 1, by: -1) {
+            text = preview(t, edge: edge, outerEdge: e, indent: indent)
+            if text.split(separator: "\n", omittingEmptySubsequences: false).count <= maxLines { return text }
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.prefix(max(1, maxLines - 1)).joined(separator: "\n")
+            + "\n\(indent)… (\(lines.count - max(1, maxLines - 1)) more lines; 'weights PATH --output FILE.npy' or 'forward --output FILE.npy' writes every value)"
+    }
+
+    private static func preview(_ t: Tensor, edge: Int, outerEdge: Int, indent: String) -> String {
         guard t.rank > 0 else { return t.scalars.first.map { cell(Double($0), t.dtype) } ?? "[]" }
         guard t.count > 0 else { return "[]" }
         var strides = [Int](repeating: 1, count: t.rank)
         for i in stride(from: t.rank - 2, through: 0, by: -1) { strides[i] = strides[i + 1] * t.shape[i + 1] }
-        func shown(_ n: Int) -> [Int?] {
-            n <= 2 * edge ? Array(0..<n) : Array(0..<edge) + [nil] + Array((n - edge)..<n)
+        func shown(_ n: Int, _ axis: Int) -> [Int?] {
+            let edge = axis == t.rank - 1 ? edge : outerEdge
+            return n <= 2 * edge ? Array(0..<n) : Array(0..<edge) + [nil] + Array((n - edge)..<n)
         }
-        // Format all visible cells first, to align them to one width.
-        var cells: [Int: String] = [:]
+        // Find the visible cells first, then format them in one notation, as NumPy does:
+        // fixed with 4 decimals, or scientific for all when the largest is ≥ 1e4 or below
+        // 1e-3 — one tiny value (-6.659e-05) no longer widens every column.
+        var offsets: [Int] = []
         func collect(_ axis: Int, _ offset: Int) {
-            for i in shown(t.shape[axis]) {
+            for i in shown(t.shape[axis], axis) {
                 guard let i else { continue }
                 let o = offset + i * strides[axis]
-                if axis == t.rank - 1 { cells[o] = cell(Double(t.scalars[o]), t.dtype) } else { collect(axis + 1, o) }
+                if axis == t.rank - 1 { offsets.append(o) } else { collect(axis + 1, o) }
             }
         }
         collect(0, 0)
+        let largest = offsets.lazy.map { Double(abs(t.scalars[$0])) }.filter(\.isFinite).max() ?? 0
+        let scientific = largest >= 1e4 || (largest > 0 && largest < 1e-3)
+        var cells: [Int: String] = [:]
+        for o in offsets { cells[o] = cell(Double(t.scalars[o]), t.dtype, scientific: scientific) }
         let width = cells.values.map(\.count).max() ?? 1
         func render(_ axis: Int, _ offset: Int, _ pad: String) -> String {
             if axis == t.rank - 1 {
-                let parts = shown(t.shape[axis]).map { i -> String in
+                let parts = shown(t.shape[axis], axis).map { i -> String in
                     guard let i, let c = cells[offset + i * strides[axis]] else { return "..." }
                     return String(repeating: " ", count: width - c.count) + c
                 }
                 return "[" + parts.joined(separator: " ") + "]"
             }
             let separator = "\n" + String(repeating: "\n", count: t.rank - axis - 2) + pad + " "
-            let parts = shown(t.shape[axis]).map { i -> String in
+            let parts = shown(t.shape[axis], axis).map { i -> String in
                 guard let i else { return "..." }
                 return render(axis + 1, offset + i * strides[axis], pad + " ")
             }
@@ -90,10 +113,11 @@ enum Format {
         return render(0, 0, indent)
     }
 
-    static func cell(_ x: Double, _ dtype: DType) -> String {
+    static func cell(_ x: Double, _ dtype: DType, scientific: Bool? = nil) -> String {
         if dtype == .int32 { return String(Int(x)) }
         if x.isNaN { return "nan" }
         if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-        return abs(x) >= 1e4 || (abs(x) < 1e-4 && x != 0) ? compact(x) : fixed(x, 4)
+        let e = scientific ?? (abs(x) >= 1e4 || (abs(x) < 1e-4 && x != 0))
+        return e ? exponent(x, 4) : fixed(x, 4)
     }
 }

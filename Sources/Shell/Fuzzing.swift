@@ -1,3 +1,4 @@
+import KerasPython
 import Foundation
 import Formats
 import Layers
@@ -17,8 +18,8 @@ public enum Fuzzing {
             _ = try? CommandParser.parse(text)
         case "python":
             for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                _ = PythonLine.isPython(String(line), variables: [:])
-                _ = try? PyParser.parse(String(line))
+                _ = Python.isPython(String(line), state: PythonState(), commands: Commands.all.map(\.name))
+                _ = try? Python.parse(String(line))
             }
         case "lambda":
             var seeds = SeedSource(seed: 1)

@@ -1,5 +1,6 @@
 import Layers
 import TensorCore
+import Text
 
 /// One parsed command: its name and its items in order.
 ///
@@ -244,6 +245,13 @@ struct TokenStream {
             if let open = peek, open.kind == .open("("), !open.spaced || spacedCalls {
                 index += 1
                 return .call(w, try arguments(close: ")"))
+            }
+            // A whole number too large for an integer would become a float (1e+23) and be
+            // reported as one: say so here, quoting what was typed.
+            let digits = w.drop { $0 == "-" || $0 == "+" }.filter { $0 != "_" }
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), Int(w.filter { $0 != "_" }) == nil {
+                throw LabError("the number \(w) at column \(t.column) is too large for a whole number",
+                               suggestion: "whole numbers go up to \(Format.thousands(Int.max))")
             }
             return Self.literal(w)
         case .open(let c):

@@ -1,3 +1,4 @@
+import KerasPython
 import Layers
 #if canImport(Glibc)
 import Glibc
@@ -150,7 +151,8 @@ extension Session {
                 candidates += (Commands.find(before[0])?.flags ?? []).map { "--" + $0.name }
             }
         }
-        return candidates.filter { $0.hasPrefix(word) }
+        var seen = Set<String>()
+        return candidates.filter { $0.hasPrefix(word) && seen.insert($0).inserted }
     }
 
     static func values(forKey key: String) -> [String] {

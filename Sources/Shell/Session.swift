@@ -1,7 +1,9 @@
 import Foundation
 import Layers
+import KerasPython
 import Models
 import TensorCore
+import Text
 
 /// Where the shell writes. Errors go to their own stream so scripts can separate them.
 public protocol TextOutput: AnyObject {
@@ -26,7 +28,7 @@ public final class Session {
     /// The seed of the model's stream (undo restores it with the model).
     public var seed: UInt64 { model.seed }
     /// Random inputs for `forward`: its own stream, so drawing them never changes weights.
-    var dataGenerator: RandomGenerator
+    public var dataGenerator: RandomGenerator
     public var style: Style
     public private(set) var output: TextOutput
     /// Columns available for tables and plots.
@@ -80,7 +82,7 @@ public final class Session {
         var ok = true
         for statement in CommandParser.statements(line) where !finished {
             do {
-                if PythonLine.isPython(statement.text, variables: python.variables) {
+                if Python.isPython(statement.text, state: python, commands: commandNames) {
                     let firstLine = lineNumber + line.prefix(statement.offset).filter { $0 == "\n" }.count
                     try perform(statement.text) { try runPython(statement.text, firstLine: firstLine) }
                     continue
@@ -157,7 +159,7 @@ public final class Session {
         output.writeError(style.error("error:") + " " + errorPrefix + text + "\n")
     }
 
-    func say(_ text: String) { output.write(text + "\n") }
+    public func say(_ text: String) { output.write(text + "\n") }
 
     // MARK: - Changing the model
 
@@ -212,7 +214,7 @@ public final class Session {
         history.record(model, label: currentCommand)
         model = Model(seed: seed)
         revision += 1
-        python.counters = [:]
+        python.resetNameCounters()
     }
 
     /// Sets the seed: later layers draw their weights, and `forward` its random inputs, from it.
@@ -229,22 +231,24 @@ public final class Session {
 
     /// Runs one statement of Keras Python on copies of the model and the interpreter's
     /// state, and keeps them only if it succeeds; a change to the model can be undone.
-    /// Returns whether the statement changed the interpreter's state (names, objects,
-    /// Keras's name counters), so that replaying a journal needs it.
+    /// Returns whether the journal needs the statement to replay the session.
     func runPython(_ text: String, firstLine: Int = 1) throws -> Bool {
-        guard let statement = try PyParser.parse(text, firstLine: firstLine) else { return false }
-        var evaluator = PyEvaluator(session: self)
-        try evaluator.execute(statement)
-        let old = python
-        python = evaluator.state
-        if evaluator.changed {
+        guard let outcome = try Python.run(text, firstLine: firstLine, state: &python, host: self) else { return false }
+        if outcome.changedModel {
             history.record(model, label: currentCommand)
             revision += 1
         }
-        model = evaluator.model
-        if case .expression = statement {
-            return python.nextID != old.nextID || python.nextSerial != old.nextSerial || python.counters != old.counters
-        }
-        return true
+        model = outcome.model
+        return outcome.changedState
+    }
+}
+
+/// The shell as the Python interpreter sees it.
+extension Session: PythonHost {
+    public var commandNames: [String] { Commands.all.flatMap { [$0.name] + $0.aliases } }
+    public func note(_ text: String) { say(style.dim(text)) }
+    public func preview(_ t: Tensor) -> String { Format.preview(t) }
+    public func saveModel(_ model: Model, to path: String, force: Bool) throws -> String {
+        try Commands.saveModel(model, to: path, force: force, session: self)
     }
 }

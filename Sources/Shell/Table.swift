@@ -1,3 +1,4 @@
+import Text
 /// A box-drawn table in the style of Keras 3's `model.summary()` (rich's HEAVY_HEAD
 /// box, a rule between rows, one space of padding). Cells wrap at spaces; a word
 /// too long for its column is cut with `…`.
@@ -31,10 +32,20 @@ struct Table {
         self.widths = widths
     }
 
+    /// Widens right-aligned (number) columns to their widest cell, taking the room
+    /// from the first column: a count is never cut with `…` (text wraps instead).
+    mutating func keepNumbersWhole() {
+        for i in alignments.indices where alignments[i] == .right {
+            let need = rows.map { $0[i].displayWidth }.max() ?? 0
+            let extra = min(need - widths[i], widths[0] - 12)
+            if extra > 0 { widths[i] += extra; widths[0] -= extra }
+        }
+    }
+
     func render(style: Style = Style(enabled: false)) -> String {
         var table = self
         if table.widths.isEmpty {
-            table.widths = headers.indices.map { i in ([headers[i]] + rows.map { $0[i] }).map(\.count).max() ?? 1 }
+            table.widths = headers.indices.map { i in ([headers[i]] + rows.map { $0[i] }).map(\.displayWidth).max() ?? 1 }
         }
         return table.draw(style: style)
     }
@@ -49,7 +60,7 @@ struct Table {
             return (0..<height).map { r in
                 sep + wrapped.enumerated().map { i, lines -> String in
                     let text = r < lines.count ? lines[r] : ""
-                    let pad = String(repeating: " ", count: max(0, widths[i] - text.count))
+                    let pad = String(repeating: " ", count: max(0, widths[i] - text.displayWidth))
                     let styled = bold ? style.bold(text) : text
                     return " " + (alignments[i] == .right ? pad + styled : styled + pad) + " "
                 }.joined(separator: sep) + sep
@@ -72,9 +83,9 @@ struct Table {
         var current = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
             let candidate = current.isEmpty ? word : current + " " + word
-            if candidate.count <= width { current = candidate; continue }
+            if candidate.displayWidth <= width { current = candidate; continue }
             if !current.isEmpty { lines.append(current) }
-            current = word.count <= width ? word : String(word.prefix(width - 1)) + "…"
+            current = word.displayWidth <= width ? word : word.cropped(toWidth: width - 1) + "…"
         }
         lines.append(current)
         return lines

@@ -1,3 +1,4 @@
+import Text
 /// The one error type that user input can raise anywhere in LayerLab.
 ///
 /// It renders as a single line: what is wrong (naming the layer, weight,
@@ -33,37 +34,3 @@ public struct LabError: Error, Equatable, CustomStringConvertible, Sendable {
     }
 }
 
-/// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
-public func nearest(to word: String, in candidates: [String]) -> String? {
-    let w = Array(word.lowercased())
-    var best: (String, Int)?
-    for candidate in candidates {
-        let d = editDistance(w, Array(candidate.lowercased()))
-        if let current = best, current.1 <= d { continue }
-        best = (candidate, d)
-    }
-    guard let (name, distance) = best else { return nil }
-    if distance <= max(1, min(3, (w.count + 2) / 3)) { return name }
-    // A unique candidate that starts with what was typed (`kern` → `kernel`).
-    let extensions = candidates.filter { w.count >= 3 && $0.lowercased().hasPrefix(String(w)) }
-    return extensions.count == 1 ? extensions[0] : nil
-}
-
-/// Damerau–Levenshtein distance (adjacent transpositions count as one edit).
-func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
-    for i in 0...a.count { d[i][0] = i }
-    for j in 0...b.count { d[0][j] = j }
-    for i in 1...a.count {
-        for j in 1...b.count {
-            let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
-            }
-        }
-    }
-    return d[a.count][b.count]
-}

@@ -51,27 +51,6 @@ public enum MemoryBudget {
     }
 }
 
-/// `50240` → `50,240`.
-public func thousands(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (i, c) in digits.enumerated() {
-        if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(c)
-    }
-    return (n < 0 ? "-" : "") + out
-}
-
-/// `printf("%.{digits}f", x)`.
-public func formatFixed(_ x: Double, _ digits: Int) -> String {
-    if x.isNaN { return "nan" }
-    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-    return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 512) { buf -> String in
-        guard let base = buf.baseAddress else { return String(x) }
-        _ = withVaList([x]) { vsnprintf(base, 512, "%.\(max(0, min(digits, 40)))f", $0) }
-        return String(cString: base)
-    }
-}
 /// How the C allocator treats the large buffers of a forward pass.
 public enum Allocator {
     /// glibc hands out blocks above 32 MB as fresh mmaps, so every forward pass would

@@ -3,6 +3,7 @@ import Shell
 import TensorCore
 #if canImport(Glibc)
 import Glibc
+import Text
 #endif
 
 /// The line editor at a terminal: GNU readline through its callback interface, so
@@ -132,7 +133,7 @@ public final class ReadlineReader: LineReader {
         }
         let cols = max(1, columns)
         return lines.enumerated().reduce(0) { rows, item in
-            let width = displayWidth(item.offset == 0 ? visiblePrompt + item.element : item.element)
+            let width = (item.offset == 0 ? visiblePrompt + item.element : item.element).displayWidth
             return rows + width / cols + 1
         }
     }

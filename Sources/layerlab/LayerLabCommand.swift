@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Formats
 import TensorCore
 import Shell
 import TensorCore
@@ -78,8 +79,9 @@ struct LayerLabCommand: ParsableCommand {
         if let commands {
             ok = session.run(commands)
         } else if let file {
-            guard let text = readWholeFile(file) else {
-                throw ValidationError("cannot read '\(file)': \(String(cString: strerror(errno)))")
+            let text: String
+            do { text = String(decoding: try FileAccess.read(file, example: "script.ll"), as: UTF8.self) } catch {
+                throw ValidationError((error as? LabError)?.description ?? "cannot read '\(file)'")
             }
             ok = session.runLines(from: ScriptReader(text: text), prompt: "")
         } else if interactive {
@@ -99,15 +101,3 @@ struct LayerLabCommand: ParsableCommand {
     }
 }
 
-private func readWholeFile(_ path: String) -> String? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, f)
-        if n > 0 { bytes += buffer[0..<n] }
-        if n < buffer.count { break }
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}

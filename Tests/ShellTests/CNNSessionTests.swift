@@ -6,6 +6,7 @@ import TestSupport
 @testable import Models
 @testable import Shell
 @testable import TensorCore
+import Text
 
 /// The chapter's CNN typed at the prompt. Flatten is another issue's layer, so the
 /// model ends in GlobalAveragePooling2D and a Dense softmax (the fixture is built the same way in Keras).

@@ -66,5 +66,8 @@ import TestSupport
             #expect(Set(offered).isSuperset(of: command.flags.map { "--" + $0.name }), "\(command.name): \(offered)")
         }
         #expect(session.completions(line: "forward ", word: "--r") == ["--repeat"])
+        // Each name once, even when a layer's own argument is also a common one (Embedding's input_dim).
+        let embedding = session.completions(line: "add embedding ", word: "input")
+        #expect(embedding.filter { $0 == "input_dim=" }.count == 1, "\(embedding)")
     }
 }

@@ -4,8 +4,10 @@ import TestSupport
 @testable import Formats
 @testable import Layers
 @testable import Models
+@testable import KerasPython
 @testable import Shell
 @testable import TensorCore
+import Text
 
 let issueSession = """
 input 16

@@ -5,6 +5,7 @@ import TestSupport
 @testable import Models
 @testable import Shell
 @testable import TensorCore
+import Text
 
 /// `forward --repeat N` and the `time` prefix print their figures and run the passes
 /// asked for. (How fast they are is the benchmark's business, never a test's.)

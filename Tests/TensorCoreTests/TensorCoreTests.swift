@@ -1,5 +1,6 @@
 import Testing
 @testable import TensorCore
+import Text
 
 @Suite struct TensorTests {
     @Test func shapeMustMatchValues() {

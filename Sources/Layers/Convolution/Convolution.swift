@@ -1,4 +1,5 @@
 import TensorCore
+import Text
 
 /// The one convolution implementation, for 1, 2 or 3 spatial axes: Conv1D/2D/3D,
 /// Conv1D/2D/3DTranspose, SeparableConv1D/2D and DepthwiseConv1D/2D, each a row of

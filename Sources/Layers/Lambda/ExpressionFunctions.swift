@@ -1,6 +1,7 @@
 import TensorCore
 #if canImport(Glibc)
 import Glibc
+import Text
 #endif
 
 /// A function Lambda expressions may call, with Keras's parameter names.

@@ -1,4 +1,5 @@
 import TensorCore
+import Text
 
 /// Parses Lambda's expression language (a small, safe subset of Python's expression
 /// syntax, see docs/lambda.md) into an `Expression`.

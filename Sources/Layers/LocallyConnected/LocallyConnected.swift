@@ -1,4 +1,5 @@
 import TensorCore
+import Text
 
 /// LocallyConnected1D/2D as Keras 2 defined them (the layers are gone from Keras 3):
 /// a convolution whose weights are not shared, one filter bank per output position.

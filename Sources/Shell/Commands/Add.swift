@@ -1,6 +1,7 @@
 import Layers
 import Models
 import TensorCore
+import Text
 
 extension Commands {
     static let add = Command(
@@ -69,10 +70,10 @@ extension Session {
     /// One line per weight: path, shape, initializer and statistics; optionally a preview.
     func sayWeights(of node: LayerNode, preview: Bool) throws {
         guard let specs = try? model.weightSpecs(of: node) else { return }
-        let nameWidth = specs.map { "\(node.name)/\($0.name)".count }.max() ?? 0
+        let nameWidth = specs.map { "\(node.name)/\($0.name)".displayWidth }.max() ?? 0
         for (spec, value) in zip(specs, node.layer.weights) {
             let path = "\(node.name)/\(spec.name)"
-            let padded = path + String(repeating: " ", count: nameWidth - path.count)
+            let padded = path + String(repeating: " ", count: nameWidth - path.displayWidth)
             say("  \(padded)  \(Tensor.describe(value.shape))  \(Value.object(spec.initializer.object).python)")
             let stats = Statistics(value.scalars)
             try Interrupt.check()  // the statistics of a large weight stop early at Ctrl-C

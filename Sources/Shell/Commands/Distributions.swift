@@ -3,6 +3,7 @@ import Formats
 import Layers
 import Models
 import TensorCore
+import Text
 
 extension Commands {
     static let plotFlags: [Command.Flag] = [

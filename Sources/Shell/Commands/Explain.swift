@@ -1,6 +1,7 @@
 import Layers
 import Models
 import TensorCore
+import Text
 
 extension Commands {
     static let explain = Command(
@@ -24,15 +25,39 @@ extension Commands {
             }
         }
         throw LabError.unknown("name to explain", topic, among: session.model.allNames + session.model.weightPaths
+                               + Activation.registry.spellings + LayerType.registry.spellings
                                + InitializerType.registry.spellings + RegularizerType.registry.spellings + ConstraintType.registry.spellings)
+            .withFallback("explain takes a layer or weight of the model, or the name of an activation, initializer, regularizer, constraint or layer type")
     }
 
     /// Each explainer returns its text for the topics it knows and nil for the others.
     /// The model's own names come first, then names from the registries.
     static let explainers: [@Sendable (Session, String) throws -> String?] = [
-        explainLayer, explainLayerArgument, explainWeight, { session, topic in try explainInitializer(session, .string(topic)) },
-        explainRegularizerOrConstraint,
+        explainLayer, explainLayerArgument, explainWeight,
+    ] + namedThings + [explainLayerType]
+
+    /// The names of the registries' functions and objects, explained without a model
+    /// (`explain relu`, `help relu`, `explain he_uniform`, `explain l2`, `explain max_norm`).
+    static let namedThings: [@Sendable (Session, String) throws -> String?] = [
+        explainActivation, { session, topic in try explainInitializer(session, .string(topic)) }, explainRegularizerOrConstraint,
     ]
+
+    /// `explain relu`: Keras's definition of the activation.
+    @Sendable static func explainActivation(_ session: Session, _ topic: String) throws -> String? {
+        guard let a = Activation.registry.lookup(topic) else { return nil }
+        let aliases = a.aliases.isEmpty ? "" : " (also: \(a.aliases.joined(separator: ", ")))"
+        return ([session.style.bold("\(a.className) (activation)") + aliases] + a.formula.map { "  " + $0 }
+                + ["  use it as: add dense 32 \(a.className), add activation \(a.className), or activation='\(a.className)' in Python"])
+            .joined(separator: "\n")
+    }
+
+    /// `explain conv2d` when the model has no layer of that name: what the type is.
+    @Sendable static func explainLayerType(_ session: Session, _ topic: String) throws -> String? {
+        guard let type = LayerType.registry.lookup(topic) else { return nil }
+        return [session.style.bold("\(type.className) (layer type)") + ": " + type.summary,
+                "  'help \(type.snakeName)' lists its arguments; add one ('\(type.examples.first ?? "add \(type.snakeName)")') and",
+                "  'explain NAME' shows its formulas with the model's numbers put in"].joined(separator: "\n")
+    }
 
     /// `explain dense/kernel_regularizer`, `dense/bias_constraint`, `dense/activity_regularizer`.
     @Sendable static func explainLayerArgument(_ session: Session, _ topic: String) throws -> String? {

@@ -1,8 +1,10 @@
+import KerasPython
 import Foundation
 import Formats
 import Layers
 import Models
 import TensorCore
+import Text
 
 extension Commands {
     static let save = Command(
@@ -12,19 +14,26 @@ extension Commands {
         flags: [.init(name: "force", value: nil, help: "overwrite an existing file without asking")]
     ) { inv, session in
         let path = try inv.name("file name (.keras or .npz)")
+        session.say(try saveModel(session.model, to: path, force: inv.has("force"), session: session))
+    }
+
+    /// What `save` and Python's `model.save` do: writes the model (.keras) or its weights
+    /// (.npz) and returns the line to print.
+    static func saveModel(_ model: Model, to path: String, force: Bool, session: Session) throws -> String {
+        try FileAccess.checkWritable(path)
         let url = URL(fileURLWithPath: path)
         let data: Data
         switch url.pathExtension.lowercased() {
-        case "keras": data = try KerasArchive.encode(session.model)
+        case "keras": data = try KerasArchive.encode(model)
         case "npz":
-            guard !session.model.weightPaths.isEmpty else { throw LabError("the model has no weights to save") }
-            data = try NPZ.encode(session.model)
+            guard !model.weightPaths.isEmpty else { throw LabError("the model has no weights to save") }
+            data = try NPZ.encode(model)
         case "h5", "hdf5": throw LabError("LayerLab writes Keras 3's .keras format, not the legacy .h5", suggestion: "save \(url.deletingPathExtension().lastPathComponent).keras")
         default: throw LabError("save writes .keras or .npz files, not '.\(url.pathExtension)'", suggestion: "for example 'save model.keras'")
         }
-        guard try session.mayWrite(url, force: inv.has("force")) else { session.say("not saved"); return }
-        try AtomicFile.write(data, to: url)
-        session.say("saved \(url.pathExtension == "npz" ? "\(session.model.weightPaths.count) weights" : "model \"\(session.model.name)\"") to \(path) (\(Format.bytes(data.count)))")
+        guard try session.mayWrite(path, force: force) else { return "not saved" }
+        try FileAccess.write(data, to: path)
+        return "saved \(url.pathExtension == "npz" ? "\(model.weightPaths.count) weights" : "model \"\(model.name)\"") to \(path) (\(Format.bytes(data.count)))"
     }
 
     static let load = Command(
@@ -36,8 +45,7 @@ extension Commands {
         let url = URL(fileURLWithPath: path)
         switch url.pathExtension.lowercased() {
         case "npz":
-            let data: Data
-            do { data = try Data(contentsOf: url) } catch { throw LabError("cannot read '\(path)': \(error.localizedDescription)") }
+            let data = try FileAccess.read(path, example: "weights.npz")
             let arrays: [(String, Tensor)]
             do { arrays = try NPZ.decode(data) } catch let e as LabError { throw e.at(url.lastPathComponent) }
             let known = Set(session.model.weightPaths)
@@ -54,7 +62,7 @@ extension Commands {
             let missing = known.subtracting(arrays.map(\.0))
             session.say("loaded \(arrays.count) weights from \(path)" + (missing.isEmpty ? "" : "; kept the others: " + missing.sorted().joined(separator: ", ")))
         default:
-            let model = try KerasArchive.load(contentsOf: url, seed: session.seed)
+            let model = try KerasArchive.load(path: path, seed: session.seed)
             try session.change { $0 = model }
             session.say("opened \(path): model \"\(model.name)\", \(model.nodes.count) layers, \(Format.thousands(model.parameterCount)) params")
         }
@@ -70,19 +78,21 @@ extension Commands {
         guard inv.values.count == 2, case .string(let kind) = inv.values[0], case .string(let path) = inv.values[1] else {
             throw LabError("export needs what and where", suggestion: "usage: \(inv.command.usage)")
         }
+        try FileAccess.checkWritable(path, example: kind == "python" ? "model.py" : "model.json")
         let url = URL(fileURLWithPath: path)
         switch kind {
         case "json":
             let text = try KerasModel.json(session.model).text
-            guard try session.mayWrite(url, force: inv.has("force")) else { session.say("not written"); return }
-            try AtomicFile.write(Data(text.utf8), to: url)
+            guard try session.mayWrite(path, force: inv.has("force")) else { session.say("not written"); return }
+            try FileAccess.write(Data(text.utf8), to: path, example: "model.json")
             session.say("wrote the config of \"\(session.model.name)\" to \(path)")
         case "python":
             var script = try KerasCode.generate(session.model)
-            var files = [(url, Data())]
+            var files = [(path, Data())]
+            let weightsURL = url.deletingPathExtension().appendingPathExtension("weights.npz")
             if inv.has("weights") {
-                let weightsURL = url.deletingPathExtension().appendingPathExtension("weights.npz")
-                files.append((weightsURL, try NPZ.encode(session.model)))
+                let base = (path as NSString).deletingPathExtension
+                files.append((base + ".weights.npz", try NPZ.encode(session.model)))
                 script += """
 
                 # The weights LayerLab drew, saved beside this script ('export python … --weights').
@@ -97,8 +107,8 @@ extension Commands {
             }
             files[0].1 = Data(script.utf8)
             for (file, _) in files { guard try session.mayWrite(file, force: inv.has("force")) else { session.say("not written"); return } }
-            for (file, data) in files { try AtomicFile.write(data, to: file) }
-            session.say("wrote \(files.map(\.0.lastPathComponent).joined(separator: " and ")): `python \(url.lastPathComponent)` rebuilds \"\(session.model.name)\" in Keras")
+            for (file, data) in files { try FileAccess.write(data, to: file, example: "model.py") }
+            session.say("wrote \(files.map { ($0.0 as NSString).lastPathComponent }.joined(separator: " and ")): `python \(url.lastPathComponent)` rebuilds \"\(session.model.name)\" in Keras")
         default:
             throw LabError.unknown("export format", kind, among: ["json", "python"])
         }
@@ -113,8 +123,7 @@ extension Commands {
             throw LabError("import needs what and where", suggestion: "usage: \(inv.command.usage)")
         }
         guard kind == "json" else { throw LabError.unknown("import format", kind, among: ["json"]) }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw LabError("cannot read '\(path)': \(error.localizedDescription)") }
+        let data = try FileAccess.read(path, example: "model.json")
         guard let text = String(data: data, encoding: .utf8) else { throw LabError("\(path) is not UTF-8 text") }
         let model: Model
         do { model = try KerasModel.model(from: try JSON.parse(text), seed: session.seed) } catch let e as LabError { throw e.at(path) }
@@ -126,11 +135,11 @@ extension Commands {
 extension Session {
     /// Whether a file may be written: new files yes; existing ones with --force, or when
     /// the user says yes at a terminal. Scripts get an error instead of a question.
-    func mayWrite(_ url: URL, force: Bool) throws -> Bool {
-        guard FileManager.default.fileExists(atPath: url.path), !force else { return true }
+    func mayWrite(_ path: String, force: Bool) throws -> Bool {
+        guard FileManager.default.fileExists(atPath: path), !force else { return true }
         guard let confirm else {
-            throw LabError("\(url.path) exists", suggestion: "add --force to overwrite it")
+            throw LabError("\(path) exists", suggestion: "add --force to overwrite it")
         }
-        return confirm("\(url.path) exists. Overwrite it?")
+        return confirm("\(path) exists. Overwrite it?")
     }
 }

@@ -3,6 +3,7 @@ import Formats
 import Layers
 import Models
 import TensorCore
+import Text
 
 extension Commands {
     static let forward = Command(
@@ -30,7 +31,7 @@ extension Commands {
             return try timedForward(inv, session, feeds, passes: inv.int("repeat", default: 1, range: 1...1_000_000))
         }
         let statsOnly = inv.has("stats")
-        let nameWidth = model.allNames.map(\.count).max() ?? 0
+        let nameWidth = model.allNames.map(\.displayWidth).max() ?? 0
         var rows = model.inputs.compactMap { i in feeds[i.name].map { StatsRow(name: i.name, shape: $0.shape, stats: Statistics($0.scalars), saturated: nil, predicted: nil) } }
         var kept = feeds.mapValues(Session.keep)
         var activity: [Penalty] = []
@@ -57,7 +58,7 @@ extension Commands {
                 rows.append(StatsRow(name: node.name, shape: y.shape, stats: stats,
                                      saturated: activation.flatMap { saturatedFraction(y.scalars, activation: $0) }, predicted: predicted))
             } else {
-                session.say(style.name(node.name) + String(repeating: " ", count: nameWidth - node.name.count)
+                session.say(style.name(node.name) + String(repeating: " ", count: nameWidth - node.name.displayWidth)
                             + "  " + Tensor.describe(y.shape) + "  " + style.dim(Format.statistics(stats)))
                 session.say(indent(Format.preview(y), by: 2))
             }
@@ -80,7 +81,7 @@ extension Commands {
         }
         if let target = try inv.text("output") {
             for (file, (name, y)) in try outputFiles(target, outputs) {
-                try NPY.write(y, to: URL(fileURLWithPath: file))
+                try NPY.write(y, to: file)
                 session.say("wrote \(name)'s output \(Tensor.describe(y.shape)) \(y.dtype.rawValue) to \(file)")
             }
         }
@@ -123,7 +124,7 @@ extension Commands {
         }
         if let target = try inv.text("output") {
             for (file, (name, y)) in try outputFiles(target, outputs) {
-                try NPY.write(y, to: URL(fileURLWithPath: file))
+                try NPY.write(y, to: file)
                 session.say("wrote \(name)'s output \(Tensor.describe(y.shape)) \(y.dtype.rawValue) to \(file)")
             }
         }
@@ -134,7 +135,7 @@ extension Commands {
         var isDir: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: target, isDirectory: &isDir)
         if target.hasSuffix("/") || (exists && isDir.boolValue) {
-            if !exists { try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true) }
+            if !exists { try FileAccess.makeFolder(target) }
             let dir = target.hasSuffix("/") ? target : target + "/"
             return outputs.map { (dir + $0.name + ".npy", ($0.name, $0.value)) }
         }
@@ -192,7 +193,7 @@ extension Session {
                 throw LabError.unknown("input", name, among: model.inputs.map(\.name))
             }
             guard feeds[name] == nil else { throw LabError("forward: input '\(name)' is given twice") }
-            feeds[name] = try NPY.read(contentsOf: URL(fileURLWithPath: file))
+            feeds[name] = try NPY.read(path: file)
         }
         let missing = model.inputs.filter { feeds[$0.name] == nil }
         guard !missing.isEmpty else {

@@ -1,6 +1,7 @@
 import Layers
 import Models
 import TensorCore
+import Text
 
 extension Commands {
     static let outputs = Command(
@@ -110,8 +111,8 @@ enum GraphText {
             lanes[column] = remaining[item.name, default: 0] > 0 ? item.name : nil
             while let last = lanes.last, last == nil { lanes.removeLast() }
         }
-        let width = lines.map(\.0.count).max() ?? 0
-        return lines.map { l, t in t.isEmpty ? l : l + String(repeating: " ", count: width - l.count) + " " + t }
+        let width = lines.map(\.0.displayWidth).max() ?? 0
+        return lines.map { l, t in t.isEmpty ? l : l + String(repeating: " ", count: width - l.displayWidth) + " " + t }
     }
 
     static func boxChar(_ m: (up: Bool, down: Bool, left: Bool, right: Bool)) -> Character {

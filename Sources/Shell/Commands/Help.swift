@@ -37,7 +37,7 @@ extension Commands {
         if let type = LayerType.registry.lookup(topic) {
             session.say(session.style.bold("\(type.className) (add \(type.snakeName) …)") + ": " + type.summary)
             session.say("Arguments, with Keras's defaults:")
-            let params = type.signature.parameters + LayerType.commonParameters
+            let params = type.parameters
             let width = params.map(\.name.count).max() ?? 0
             for p in params {
                 session.say("  " + p.name + String(repeating: " ", count: width - p.name.count) + "  "
@@ -50,6 +50,13 @@ extension Commands {
             for note in type.helpNotes { session.say(note) }
             return
         }
+        // Activations, initializers, regularizers and constraints by name: what `explain` says.
+        for explainer in Commands.namedThings {
+            if let text = try explainer(session, topic) {
+                session.say(text)
+                return
+            }
+        }
         let families: [(String, [String])] = [
             ("activations", Activation.registry.names), ("initializers", InitializerType.registry.names),
             ("regularizers", RegularizerType.registry.names), ("constraints", ConstraintType.registry.names),
@@ -59,7 +66,8 @@ extension Commands {
             session.say(session.style.bold(family.capitalized) + ": " + names.joined(separator: ", "))
             return
         }
-        let topics = all.map(\.name) + LayerType.registry.names + families.map(\.0)
+        let topics = all.map(\.name) + LayerType.registry.names + families.map(\.0) + Activation.registry.spellings
+            + InitializerType.registry.spellings + RegularizerType.registry.spellings + ConstraintType.registry.spellings
         throw LabError.unknown("help topic", topic, among: topics).withFallback("type 'help' for the list of commands")
     }
 }

@@ -1,5 +1,6 @@
 import Layers
 import TensorCore
+import Text
 
 extension Commands {
     static let input = Command(

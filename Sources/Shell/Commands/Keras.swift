@@ -1,3 +1,4 @@
+import KerasPython
 import Layers
 import Models
 import TensorCore

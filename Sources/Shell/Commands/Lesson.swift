@@ -2,6 +2,7 @@ import LessonTexts
 import TensorCore
 #if canImport(Glibc)
 import Glibc
+import Text
 #endif
 
 /// A built-in lesson: steps read from docs/lessons/NAME.md (embedded in the binary).
@@ -147,6 +148,14 @@ extension Session {
     }
 }
 
+extension Session {
+    /// The lesson being followed (nil: none), from this session's progress or the saved one.
+    var runningLesson: String? {
+        if lessonProgress == nil { lessonProgress = LessonProgress.load(lessonProgressFile) }
+        return lessonProgress?.current
+    }
+}
+
 extension Commands {
     static let lesson = Command(
         name: "lesson", usage: "lesson [NAME | next | back | quit]",
@@ -155,7 +164,7 @@ extension Commands {
         details: """
         'lesson' lists the lessons; 'lesson NAME' starts one (or goes on where you left it).
         Each step explains an idea and gives commands to type; type them, or anything else,
-        then 'lesson next'. Progress is kept in ~/.local/share/layerlab/lessons.
+        then 'lesson next' (or just 'next'; 'back' goes back a step). Progress is kept in ~/.local/share/layerlab/lessons.
         The texts are docs/lessons/NAME.md.
         """
     ) { inv, session in

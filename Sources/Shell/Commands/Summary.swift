@@ -1,6 +1,7 @@
 import Layers
 import Models
 import TensorCore
+import Text
 
 extension Commands {
     static let summary = Command(
@@ -43,6 +44,7 @@ extension Commands {
             if !s.isChain { cells.append(row.connectedTo.isEmpty ? "-" : row.connectedTo.joined(separator: ", ")) }
             table.rows.append(cells)
         }
+        table.keepNumbersWhole()
         let trainable = s.trainableParameters, total = s.totalParameters
         return [
             "Model: \"\(s.modelName)\"",

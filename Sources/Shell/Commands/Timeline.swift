@@ -1,6 +1,7 @@
 import Layers
 import Models
 import TensorCore
+import Text
 
 extension Commands {
     static let historyCommand = Command(

@@ -3,6 +3,7 @@ import Formats
 import Layers
 import Models
 import TensorCore
+import Text
 
 extension Commands {
     static let weights = Command(
@@ -17,10 +18,10 @@ extension Commands {
             guard inv.flags.isEmpty else { throw LabError("weights: name a weight for --output or --load", suggestion: "for example 'weights dense/kernel --output k.npy'") }
             let paths = model.weightPaths
             guard !paths.isEmpty else { session.say("no weights yet"); return }
-            let width = paths.map(\.count).max() ?? 0
+            let width = paths.map(\.displayWidth).max() ?? 0
             for path in paths {
                 guard let (_, _, value) = try? model.weight(path) else { continue }
-                session.say(path + String(repeating: " ", count: width - path.count) + "  " + Tensor.describe(value.shape)
+                session.say(path + String(repeating: " ", count: width - path.displayWidth) + "  " + Tensor.describe(value.shape)
                             + "  " + session.style.dim(Format.statistics(Statistics(value.scalars))))
             }
             return
@@ -29,13 +30,13 @@ extension Commands {
         let (node, spec, value) = try model.weight(path)
         if let file = try inv.text("load") {
             if inv.has("output") { throw LabError("weights: give --output or --load, not both") }
-            let loaded = try NPY.read(contentsOf: URL(fileURLWithPath: file))
+            let loaded = try NPY.read(path: file)
             try session.change { try $0.setWeight(layer: node.name, weight: spec.name, to: loaded) }
             session.say("loaded \(path) \(Tensor.describe(loaded.shape)) from \(file)")
             return
         }
         if let file = try inv.text("output") {
-            try NPY.write(value, to: URL(fileURLWithPath: file))
+            try NPY.write(value, to: file)
             session.say("wrote \(path) \(Tensor.describe(value.shape)) float32 to \(file)")
             return
         }

@@ -1,5 +1,6 @@
 import Layers
 import TensorCore
+import Text
 
 /// A set of values to look at, with the distribution they should follow.
 struct DistributionView {

@@ -1,4 +1,6 @@
+import Foundation
 import TensorCore
+import Text
 
 /// Counts of values in equal-width bins, with the counts a distribution predicts.
 struct Histogram {
@@ -13,7 +15,18 @@ struct Histogram {
         let finite = values.lazy.filter(\.isFinite)
         var lo = range?.0 ?? Double(finite.min() ?? 0), hi = range?.1 ?? Double(finite.max() ?? 0)
         if let b = distribution?.bounds, range == nil { lo = min(lo, b.low); hi = max(hi, b.high) }
-        if hi <= lo { lo -= 0.5; hi += 0.5 }
+        // All values equal — or equal but for float32 rounding (norms after a constraint:
+        // 0.5 and 0.50000006) — is one value: one bar in the middle, not bars at both ends.
+        if hi - lo <= max(abs(lo), abs(hi)) * 1e-6 {
+            var c = (lo + hi) / 2
+            if c != 0 {
+                // To six significant digits, so the axis reads 0 … 0.5 … 1, not -5.960e-08.
+                let unit = pow(10, (log10(abs(c))).rounded(.down) - 5)
+                c = (c / unit).rounded() * unit
+            }
+            lo = c - 0.5
+            hi = c + 0.5
+        }
         low = lo
         high = hi
         var counts = [Int](repeating: 0, count: max(1, bins))
@@ -76,20 +89,30 @@ enum HistogramText {
         }
         lines.append(String(repeating: " ", count: margin - 2) + "0 └" + String(axis))
         let left = Format.compact(h.low), right = Format.compact(h.high), mid = Format.compact((h.low + h.high) / 2)
-        let width = h.counts.count
-        var ticks = Array(repeating: Character(" "), count: width + margin + 1)
-        func put(_ s: String, at start: Int) {
-            for (k, c) in s.enumerated() where start + k >= 0 && start + k < ticks.count { ticks[start + k] = c }
-        }
-        put(left, at: margin + 1)
-        put(mid, at: margin + 1 + width / 2 - mid.count / 2)
-        put(right, at: margin + 1 + width - right.count)
-        lines.append(String(ticks))
+        lines.append(ticks(left: left, mid: mid, right: right, width: h.counts.count, margin: margin))
         return lines
+    }
+
+    /// The labels under the axis: the low end at the left edge, the high end at the right
+    /// edge, the middle in between — each only where it fits whole, one space from the
+    /// others. A chart too narrow for both ends says "LOW to HIGH" instead.
+    static func ticks(left: String, mid: String, right: String, width: Int, margin: Int) -> String {
+        let start = margin + 1
+        guard left.count + 1 + right.count <= width else {
+            return String(repeating: " ", count: start) + left + " to " + right
+        }
+        var ticks = Array(repeating: Character(" "), count: start + width)
+        func put(_ s: String, at i: Int) { for (k, c) in s.enumerated() { ticks[i + k] = c } }
+        put(left, at: start)
+        let rightAt = start + width - right.count
+        put(right, at: rightAt)
+        let midAt = start + width / 2 - mid.count / 2
+        if midAt >= start + left.count + 1, midAt + mid.count + 1 <= rightAt { put(mid, at: midAt) }
+        return String(ticks)
     }
 }
 
 extension String {
-    func padded(to n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
-    func rightPadded(to n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
+    func padded(to n: Int) -> String { leftPadding(toWidth: n) }
+    func rightPadded(to n: Int) -> String { padding(toWidth: n) }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Formats
 import TensorCore
+import Text
 
 /// An RGB canvas with just what histogram pictures need: rectangles, lines and a
 /// small built-in font for the numbers on the axes.
@@ -108,7 +109,7 @@ extension Session {
             canvas.text(topLabel, x: left - 6 - Canvas.textWidth(topLabel), y: y0)
             canvas.text("0", x: left - 6 - Canvas.textWidth("0"), y: y1 - 10)
         }
-        try AtomicFile.write(canvas.png(), to: URL(fileURLWithPath: path))
+        try FileAccess.write(canvas.png(), to: path, example: "plot.png")
         say("wrote \(path) (\(width)×\(canvas.height) PNG)")
     }
 }

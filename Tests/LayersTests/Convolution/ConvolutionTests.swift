@@ -2,6 +2,7 @@ import Testing
 import TestSupport
 @testable import Layers
 @testable import TensorCore
+import Text
 
 @Suite struct ConvolutionTests {
     func message(_ command: String, input: [Int]? = nil) -> String {

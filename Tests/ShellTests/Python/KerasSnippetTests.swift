@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Models
+@testable import KerasPython
 @testable import Shell
 
 /// The chapter's snippets (Tests/Fixtures/keras/python/snippets/*.py) typed into LayerLab

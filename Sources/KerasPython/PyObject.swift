@@ -77,7 +77,12 @@ struct PyTensorObject {
 
 /// The interpreter's memory: variables, layer and tensor objects, and Keras's global
 /// name counters (`dense`, `dense_1`, …, reset by `keras.backend.clear_session()`).
-struct PythonState {
+public struct PythonState {
+    public init() {}
+
+    /// `reset`: Keras's name counters start again.
+    public mutating func resetNameCounters() { counters = [:] }
+
     var variables: [String: PyObject] = [:]
     var layers: [Int: PyLayerObject] = [:]
     var tensors: [Int: PyTensorObject] = [:]

@@ -2,6 +2,7 @@ import Foundation
 import Layers
 import Models
 import TensorCore
+import Text
 
 /// Runs one statement of the Keras-Python subset on copies of the session's model and
 /// the interpreter's state; the session keeps them only if the statement succeeds.
@@ -10,12 +11,12 @@ struct PyEvaluator {
     var model: Model
     /// True when the statement changed the model (it is then recorded for `undo`).
     var changed = false
-    let session: Session
+    let session: any PythonHost
 
-    init(session: Session) {
-        self.session = session
-        state = session.python
-        model = session.model
+    init(_ host: any PythonHost, state: PythonState) {
+        session = host
+        self.state = state
+        model = host.model
     }
 
     mutating func execute(_ statement: PyStatement) throws {
@@ -31,6 +32,7 @@ struct PyEvaluator {
         case .fromImport(let module, let names):
             for (name, alias) in names {
                 state.variables[alias ?? name] = try KerasModules.importName(module, name)
+                if let note = KerasModules.note(module, name) { session.note(note) }
             }
         case .assign(let name, let expr):
             state.variables[name] = try evaluate(expr)
@@ -59,10 +61,7 @@ struct PyEvaluator {
         case .tuple(let items): return .tuple(try items.map { try evaluate($0) })
         case .list(let items): return .list(try items.map { try evaluate($0) })
         case .lambda(let parameter, let body):
-            guard parameter == "x" else {
-                throw LabError("a Lambda's parameter must be called x in LayerLab (got '\(parameter)')", suggestion: "write lambda x: …")
-            }
-            return .lambda(PyEvaluator.stripOps(body))
+            return .lambda(try PyEvaluator.renamingParameter(parameter, in: PyEvaluator.stripOps(body)))
         case .negate(let inner):
             switch try evaluate(inner) {
             case .int(let i): return .int(-i)
@@ -82,6 +81,42 @@ struct PyEvaluator {
             for (k, v) in keywords { named.append((k, try evaluate(v))) }
             return try call(f, positional, named)
         }
+    }
+
+    /// `lambda y: y * 2` is `x * 2` in LayerLab's expression language, whose input is `x`:
+    /// the parameter is renamed wherever it stands as a name (not after `.`, not as `y=`).
+    static func renamingParameter(_ parameter: String, in body: String) throws -> String {
+        guard parameter != "x" else { return body }
+        let chars = Array(body)
+        var out = ""
+        var i = 0
+        func isStart(_ c: Character) -> Bool { c == "_" || c.isLetter }
+        func isPart(_ c: Character) -> Bool { c == "_" || c.isLetter || c.isNumber }
+        while i < chars.count {
+            let c = chars[i]
+            if c == "'" || c == "\"" {
+                var j = i + 1
+                while j < chars.count, chars[j] != c { j += 1 }
+                out += String(chars[i..<min(j + 1, chars.count)])
+                i = j + 1
+                continue
+            }
+            guard isStart(c), i == 0 || !isPart(chars[i - 1]) else { out.append(c); i += 1; continue }
+            var j = i
+            while j < chars.count, isPart(chars[j]) { j += 1 }
+            let word = String(chars[i..<j])
+            let before = chars[..<i].last { !$0.isWhitespace }
+            var k = j
+            while k < chars.count, chars[k].isWhitespace { k += 1 }
+            let keyword = k < chars.count && chars[k] == "=" && (k + 1 >= chars.count || chars[k + 1] != "=")
+            if word == "x", before != "." {
+                throw LabError("lambda \(parameter): the body also uses the name x, which is the Lambda's input in LayerLab",
+                               suggestion: "write the lambda with one parameter, for example lambda x: …")
+            }
+            out += word == parameter && before != "." && !keyword ? "x" : word
+            i = j
+        }
+        return out
     }
 
     /// `keras.ops.mean(x)` and `ops.mean(x)` are `mean(x)` in LayerLab's expression language.

@@ -1,6 +1,7 @@
 import Layers
 import Models
 import TensorCore
+import Text
 
 extension PyEvaluator {
     /// Binds a call's arguments to a Python signature, with Python's messages.

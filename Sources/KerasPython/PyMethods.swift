@@ -1,20 +1,25 @@
+import Foundation
 import Layers
 import Models
 import TensorCore
+import Text
 
 extension PyEvaluator {
-    static let modelAttributes = ["add", "summary", "get_weights", "predict", "layers", "inputs", "outputs", "input",
+    static let modelAttributes = ["add", "summary", "get_weights", "predict", "save", "layers", "inputs", "outputs", "input",
                                   "output", "input_shape", "output_shape", "name", "count_params", "get_layer"]
     /// Real Keras model methods LayerLab does not have: they are named in the error.
     static let trainingMethods = ["compile", "fit", "evaluate", "train_on_batch", "test_on_batch", "predict_on_batch",
-                                  "save", "save_weights", "load_weights", "to_json", "get_config", "set_weights",
+                                  "save_weights", "load_weights", "to_json", "get_config", "set_weights",
                                   "pop", "build", "call", "fit_generator", "export", "quantize", "optimizer", "loss"]
     static let layerAttributes = ["get_weights", "count_params", "name", "output", "input", "weights", "kernel", "bias",
                                   "trainable", "built", "output_shape"]
 
     mutating func attribute(_ base: PyObject, _ name: String) throws -> PyObject {
         switch base {
-        case .module(let m): return try KerasModules.resolve(m, name)
+        case .module(let m):
+            let object = try KerasModules.resolve(m, name)
+            if let note = KerasModules.note(m, name) { session.note(note) }
+            return object
         case .model(let serial):
             let m = try currentModel(serial)
             let cls = m.kerasClass ?? "Model"
@@ -44,12 +49,9 @@ extension PyEvaluator {
             case "add":
                 guard m.kerasClass != "Functional" else { throw LabError("'Functional' object has no attribute 'add'") }
                 return .method(base, name)
-            case "summary", "get_weights", "predict", "count_params", "get_layer": return .method(base, name)
+            case "summary", "get_weights", "predict", "count_params", "get_layer", "save": return .method(base, name)
             default:
-                if Self.trainingMethods.contains(name) {
-                    throw LabError("LayerLab does not have model.\(name): it builds and inspects models, it does not train or save them",
-                                   suggestion: "docs/python.md lists what it runs")
-                }
+                if Self.trainingMethods.contains(name) { throw Self.missingMethod(name) }
                 throw LabError("'\(cls)' object has no attribute '\(name)'",
                                suggestion: nearest(to: name, in: Self.modelAttributes).map { "did you mean '\($0)'?" })
             }
@@ -107,6 +109,24 @@ extension PyEvaluator {
             }
         default:
             throw LabError("'\(base.typeName)' object has no attribute '\(name)'")
+        }
+    }
+
+    /// A Keras model method LayerLab lacks: what it has instead.
+    static func missingMethod(_ name: String) -> LabError {
+        switch name {
+        case "compile", "fit", "evaluate", "train_on_batch", "test_on_batch", "fit_generator", "optimizer", "loss":
+            return LabError("LayerLab does not have model.\(name): it does not train models yet",
+                            suggestion: "it builds and inspects them: model.predict(x) and 'forward' run the model, model.save('m.keras') saves it")
+        case "save_weights", "load_weights":
+            return LabError("LayerLab does not have model.\(name)",
+                            suggestion: "'\(name == "save_weights" ? "save" : "load") FILE.npz' \(name == "save_weights" ? "writes" : "reads") every weight; model.save('m.keras') saves the whole model")
+        case "to_json", "get_config":
+            return LabError("LayerLab does not have model.\(name)", suggestion: "'export json FILE.json' writes the model's to_json(); 'show' prints each layer's config")
+        case "set_weights":
+            return LabError("LayerLab does not have model.set_weights", suggestion: "'weights LAYER/WEIGHT --load FILE.npy' or 'load FILE.npz' set weights")
+        default:
+            return LabError("LayerLab does not have model.\(name)", suggestion: "docs/python.md lists what it runs")
         }
     }
 
@@ -196,6 +216,21 @@ extension PyEvaluator {
                 if case .int(let i)? = a["index"] { return try subscriptValue(.list(try modelLayers()), .int(i)) }
                 throw LabError("get_layer() needs name= or index=")
             case "predict": return try predict(args, kwargs, owner: "predict")
+            case "save":
+                // Keras 3: save(filepath, overwrite=True, zipped=None); LayerLab writes what the `save` command writes.
+                let a = try bind("save", [("filepath", nil), ("overwrite", .bool(true)), ("zipped", PyObject.none)], args, kwargs)
+                guard case .string(let path)? = a["filepath"] else {
+                    throw LabError("model.save() takes a file name such as 'model.keras'")
+                }
+                if case .bool(false)? = a["zipped"] { throw LabError("LayerLab writes zipped .keras files only", suggestion: "leave zipped= out") }
+                guard (path as NSString).pathExtension.lowercased() == "keras" else {
+                    throw LabError("model.save writes a .keras file, not '\(path)'",
+                                   suggestion: "model.save('\(((path as NSString).lastPathComponent as NSString).deletingPathExtension).keras'); 'save FILE.npz' writes the weights")
+                }
+                var overwrite = true
+                if case .bool(let b)? = a["overwrite"] { overwrite = b }
+                session.say(try session.saveModel(m, to: path, force: overwrite))
+                return .none
             default: throw LabError("'\(m.kerasClass ?? "Model")' object has no attribute '\(name)'")
             }
         case .layer(let id):
@@ -233,6 +268,20 @@ extension PyEvaluator {
             }
         case let v?: throw LabError("\(owner)(x=…) takes a NumPy array (np.zeros, np.random.rand, …), got \(article(v.typeName))")
         case nil: break
+        }
+        // Keras builds a Sequential without an input on its first call, from the data:
+        // the input is one sample's shape (the array's shape without the batch axis).
+        if model.inputs.isEmpty, model.kerasClass == "Sequential", model.nodes.isEmpty {
+            throw LabError("Sequential model \(model.name) cannot be built because it has no layers. Call `model.add(layer)`.")
+        }
+        if model.inputs.isEmpty, !model.nodes.isEmpty, model.isChain, arrays.count == 1, let t = arrays.first {
+            guard t.rank >= 2 else {
+                throw LabError("\(owner): the model has no input yet, and a \(t.rank)-d array has no sample shape to build it from",
+                               suggestion: "give a batch: an array whose first axis is the batch, such as np.zeros((1, 16))")
+            }
+            try model.setInput(shape: Array(t.shape.dropFirst()), name: state.autoName("input_layer", avoiding: Set(model.allNames)),
+                               dtype: t.dtype)
+            changed = true
         }
         guard arrays.count == model.inputs.count else {
             throw LabError("the model has \(model.inputs.count) input\(model.inputs.count == 1 ? "" : "s"), \(owner) got \(arrays.count) array\(arrays.count == 1 ? "" : "s")")

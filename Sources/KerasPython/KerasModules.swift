@@ -1,5 +1,6 @@
 import Layers
 import TensorCore
+import Text
 
 /// Keras 3's public module layout (Keras 3.15.1, from `dir(module)`; the fixture
 /// `Tests/Fixtures/keras/python/modules.json` holds the same lists and a test compares them).
@@ -42,17 +43,18 @@ enum KerasModules {
         if supportedModules.contains(qualified) { return .module(qualified) }
         switch module {
         case "numpy", "numpy.random":
-            let functions = module == "numpy" ? ["zeros", "ones", "array"] : ["rand", "randn", "normal", "uniform", "seed"]
+            let functions = module == "numpy" ? ["zeros", "ones", "array"] : ["rand", "randn", "normal", "uniform", "randint", "random", "random_sample", "seed"]
             if functions.contains(name) { return .function(qualified) }
             if module == "numpy", name == "random" { return .module("numpy.random") }
             throw LabError("LayerLab's numpy subset has no 'np\(qualified.dropFirst(5))'",
-                           suggestion: "it has np.zeros, np.ones, np.array, np.random.rand, np.random.randn, np.random.normal, np.random.uniform, np.random.seed")
+                           suggestion: "it has np.zeros, np.ones, np.array, np.random.rand, np.random.randn, np.random.normal, np.random.uniform, np.random.randint, np.random.random, np.random.seed")
         case "keras.ops":
             throw LabError("LayerLab does not run keras.ops.\(name) at the prompt",
                            suggestion: "inside a Lambda layer, write the expression: Lambda(lambda x: x * 2)")
         default: break
         }
         guard let names = names(of: module) else { throw LabError("LayerLab does not have \(module) yet") }
+        if module == "keras.layers", removedLayers.contains(name) { return .function(qualified) }
         guard names.contains(name) else {
             throw LabError("module '\(module)' has no attribute '\(name)'",
                            suggestion: nearest(to: name, in: names).map { "did you mean '\($0)'?" } ?? "see docs/python.md for what LayerLab supports")
@@ -79,6 +81,15 @@ enum KerasModules {
         default: break
         }
         throw LabError("LayerLab does not have \(qualified) yet", suggestion: "docs/python.md lists what it has")
+    }
+
+    /// Layers of Keras 2 that Keras 3 removed but LayerLab still has: they import, with a note.
+    static let removedLayers = ["LocallyConnected1D", "LocallyConnected2D"]
+
+    /// The one-line note printed when `module.name` is such a layer (nil otherwise).
+    static func note(_ module: String, _ name: String) -> String? {
+        guard module == "keras.layers", removedLayers.contains(name) else { return nil }
+        return "note: Keras 3 removed \(name) (it was in Keras 2); LayerLab still has it, but Keras 3 will not run this code"
     }
 
     /// `import MODULE`: the module, if LayerLab can import it.

@@ -1,6 +1,7 @@
 import Layers
 import Models
 import TensorCore
+import Text
 
 /// Keras 3's `model.summary()`, byte for byte: the layout of keras/src/utils/summary_utils.py
 /// drawn the way rich draws it (column widths from `Table._calculate_column_widths`,
@@ -48,7 +49,7 @@ enum KerasSummary {
         }
         let segments = rich(columnWidths, lineLength: width)
         let total = model.parameterCount, trainable = model.trainableParameterCount
-        func size(_ n: Int) -> String { Format.bytes(n * 4) }
+        func size(_ n: Int) -> String { memorySize(n * 4) }
         return ([
             "Model: \"\(model.name)\"",
             table(headers: headers, rows: rows, segments: segments, right: Array(right.prefix(headers.count))),
@@ -171,14 +172,15 @@ enum KerasSummary {
         for word in words {
             var trimmed = word.text
             while trimmed.last == " " { trimmed.removeLast() }
-            if width - offset >= trimmed.count {
-                offset += word.text.count
-            } else if trimmed.count > width {
+            // rich counts cells (cell_len): a wide character is two.
+            if width - offset >= trimmed.displayWidth {
+                offset += word.text.displayWidth
+            } else if trimmed.displayWidth > width {
                 if word.start > 0 { breaks.append(word.start) }
-                offset = word.text.count
+                offset = word.text.displayWidth
             } else if offset > 0, word.start > 0 {
                 breaks.append(word.start)
-                offset = word.text.count
+                offset = word.text.displayWidth
             }
         }
         var pieces: [[Character]] = []
@@ -190,13 +192,13 @@ enum KerasSummary {
         if pieces.isEmpty { pieces = [[]] }
         return pieces.map { piece in
             var line = piece
-            if line.count > width {
-                var excess = line.count - width
+            if line.displayWidth > width {
+                var excess = line.displayWidth - width
                 while excess > 0, line.last == " " { line.removeLast(); excess -= 1 }
             }
             if right { while line.last == " " { line.removeLast() } }
-            if line.count > width { line = Array(line.prefix(width - 1)) + ["…"] }
-            let pad = String(repeating: " ", count: width - line.count)
+            if line.displayWidth > width { line = Array(String(line).cropped(toWidth: width - 1)) + ["…"] }
+            let pad = String(repeating: " ", count: max(0, width - line.displayWidth))
             return right ? pad + String(line) : String(line) + pad
         }
     }

@@ -1,8 +1,9 @@
 import TensorCore
+import Text
 
 /// Decides whether a statement is Keras Python or a LayerLab command, and when a
 /// line continues on the next one.
-enum PythonLine {
+public enum PythonLine {
     /// Python keywords that start a statement: sent to the interpreter, which says
     /// clearly what it does not run.
     static let keywords: Set<String> = ["import", "from", "def", "class", "for", "while", "if", "with", "try",
@@ -12,7 +13,7 @@ enum PythonLine {
     /// keyword), assigns a name (`x = …`), starts with a name followed at once by `(`,
     /// `.` or `[` that is not a LayerLab command (`model.add(…)`, `Dense(8)(x)`,
     /// `print(…)`), is a bare name the interpreter knows, or starts like a literal.
-    static func isPython(_ text: String, variables: [String: PyObject]) -> Bool {
+    static func isPython(_ text: String, variables: [String: PyObject], commands: [String]) -> Bool {
         let t = Array(text.drop { $0.isWhitespace })
         guard let first = t.first else { return false }
         guard first.isLetter || first == "_" else { return "([{'\"0123456789.-+".contains(first) }
@@ -30,20 +31,20 @@ enum PythonLine {
         if keywords.contains(word), next == nil || next?.isWhitespace == true || next == "(" { return true }
         let afterSpaces = rest.drop { $0 == " " || $0 == "\t" }
         if afterSpaces.first == "=", afterSpaces.dropFirst().first != "=" { return true }
-        let isCommand = Commands.all.contains { $0.name == word || $0.aliases.contains(word) }
+        let isCommand = commands.contains(word)
         if next == "." { return true }
         if next == "(" || next == "[" { return !isCommand }
         if next == nil || rest.allSatisfy(\.isWhitespace) {
             // A known name, or a near miss of one (`modle`: Python's NameError suggests `model`).
             return !isCommand && (variables[word] != nil
-                || (Commands.find(word) == nil && nearest(to: word, in: Array(variables.keys)) != nil
-                    && nearest(to: word, in: Commands.all.map(\.name)) == nil))
+                || (!commands.contains(word.lowercased()) && nearest(to: word, in: Array(variables.keys)) != nil
+                    && nearest(to: word, in: commands) == nil))
         }
         return false
     }
 
     /// Open brackets at the end of `text`, and whether a closing bracket had nothing to close.
-    static func balance(_ text: String) -> (open: Int, unmatched: Bool) {
+    public static func balance(_ text: String) -> (open: Int, unmatched: Bool) {
         var depth = 0
         var unmatched = false
         var quote: Character?
@@ -70,22 +71,12 @@ enum PythonLine {
     /// While a statement is open, a line that is not indented, is balanced on its own and
     /// starts a new statement (`model.summary()`) after a line that ended a call means a
     /// bracket was forgotten: the open statement is reported and the new line runs.
-    static func startsNewStatement(_ line: String, after pending: String) -> Bool {
+    public static func startsNewStatement(_ line: String, after pending: String) -> Bool {
         guard let first = line.first, first.isLetter || first == "_" else { return false }
         let b = balance(line)
         guard b.open == 0, !b.unmatched else { return false }
         let lastLine = pending.split(separator: "\n").last.map { $0.trimmed() } ?? ""
         let code = lastLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map { $0.trimmed() } ?? ""
         return code.hasSuffix(")") || code.hasSuffix("]")
-    }
-}
-
-extension StringProtocol {
-    /// Without leading and trailing spaces and tabs.
-    func trimmed() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
-        return String(s)
     }
 }

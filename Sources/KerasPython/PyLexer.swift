@@ -1,5 +1,6 @@
 import Layers
 import TensorCore
+import Text
 
 /// A token of the Keras-Python subset.
 struct PyToken: Equatable {
@@ -76,6 +77,9 @@ enum PyLexer {
                 let literal = String(chars[start..<i]).filter { $0 != "_" }
                 if let n = Int(literal) {
                     tokens.append(PyToken(kind: .int(n), line: line, column: column(start), start: start, end: i))
+                } else if literal.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    throw LabError("the number \(String(chars[start..<i])) at \(place(start)) is too large for a whole number",
+                                   suggestion: "whole numbers go up to \(thousands(Int.max))")
                 } else if let d = Double(literal), d.isFinite {
                     tokens.append(PyToken(kind: .float(d), line: line, column: column(start), start: start, end: i))
                 } else {

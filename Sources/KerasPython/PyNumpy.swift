@@ -3,7 +3,7 @@ import Models
 import TensorCore
 
 extension PyEvaluator {
-    /// np.zeros, np.ones, np.array, np.random.rand/randn/normal/uniform/seed — drawn from
+    /// np.zeros, np.ones, np.array, np.random.rand/randn/normal/uniform/randint/random/seed — drawn from
     /// the session's data stream (the one `forward` uses), so they are reproducible.
     mutating func numpy(_ q: String, _ args: [PyObject], _ kwargs: [(String, PyObject)]) throws -> PyObject {
         let short = "np" + q.dropFirst(5)
@@ -17,9 +17,7 @@ extension PyEvaluator {
         func make(_ shape: [Int], _ fill: (inout [Float]) -> Void) throws -> PyObject {
             let count = shape.reduce(1.0) { $0 * Double($1) }
             try MemoryBudget.check(elements: count, "\(short) \(Tensor.describe(shape))")
-            var t = Tensor(zeros: shape)
-            fill(&t.scalars)
-            return .array(t)
+            return .array(try Tensor(shape: shape, filledBy: fill))  // Ctrl-C stops a large draw
         }
         switch q {
         case "numpy.zeros", "numpy.ones":
@@ -78,6 +76,40 @@ extension PyEvaluator {
                 session.dataGenerator.fillUniform(&one, low: Float(p), high: Float(r))
             }
             return .float(Double(one[0]))
+        case "numpy.random.randint":
+            // NumPy: randint(low, high=None, size=None, dtype=int): [0, low) when high is None, else [low, high).
+            let a = try bind(short, [("low", nil), ("high", PyObject.none), ("size", PyObject.none), ("dtype", PyObject.none)], args, kwargs)
+            var low = try int(a["low"] ?? .none, "\(short): low"), high = low
+            var oneBound = true
+            if let h = a["high"], h.typeName != "NoneType" { high = try int(h, "\(short): high"); oneBound = false } else { low = 0 }
+            guard low < high else { throw LabError(oneBound ? "\(short): high <= 0" : "\(short): low >= high") }
+            // int arrays are float32 underneath: every integer up to 2^24 is exact.
+            let limit = 1 << 24
+            guard low >= -limit, high <= limit + 1 else {
+                throw LabError("\(short): LayerLab's integer arrays hold values from -16,777,216 to 16,777,216, got [\(low), \(high))")
+            }
+            switch a["dtype"] {
+            case .none?, nil: break
+            case .string(let d)? where ["int", "int32", "int64"].contains(d): break
+            case let v?: throw LabError("\(short): dtype \((try? repr(v)) ?? "") is not supported", suggestion: "LayerLab's integer arrays are int32")
+            }
+            let span = high - low
+            if case .none? = a["size"] { return .int(low + session.dataGenerator.nextInt(below: span)) }
+            let result = try make(try sizes(a["size"])) { out in
+                for i in out.indices { out[i] = Float(low + session.dataGenerator.nextInt(below: span)) }
+            }
+            guard case .array(var t) = result else { return result }
+            t.dtype = .int32
+            return .array(t)
+        case "numpy.random.random", "numpy.random.random_sample":
+            // NumPy: random(size=None): floats in [0, 1).
+            let a = try bind(short, [("size", PyObject.none)], args, kwargs)
+            if case .none? = a["size"] {
+                var one: [Float] = [0]
+                session.dataGenerator.fillUniform(&one, low: 0, high: 1)
+                return .float(Double(one[0]))
+            }
+            return try make(try sizes(a["size"])) { session.dataGenerator.fillUniform(&$0, low: 0, high: 1) }
         case "numpy.random.seed":
             let a = try bind(short, [("seed", nil)], args, kwargs)
             let n = try int(a["seed"] ?? .none, "np.random.seed")
@@ -126,7 +158,7 @@ extension PyEvaluator {
             guard serial == model.serial else { return "<Model (no longer current)>" }
             return "<\(model.kerasClass ?? (model.isChain ? "Sequential" : "Functional")) name=\(model.name), built=\(model.inputs.isEmpty ? "False" : "True")>"
         case .array(let t):
-            return "array of shape \(Tensor.describe(t.shape)), \(t.dtype.rawValue):\n" + Format.preview(t)
+            return "array of shape \(Tensor.describe(t.shape)), \(t.dtype.rawValue):\n" + session.preview(t)
         case .method(let receiver, let name):
             return "<bound method \(name) of \(try repr(receiver) ?? "None")>"
         }
