@@ -718,6 +718,8 @@ def conv_layers():
 # words typed after `add`, which are also the Python arguments, one sample's shape).
 # `generate.py layers` writes only these, so adding a layer regenerates nothing else.
 LAYER_CASES = [
+    ("Identity", [], [4]),
+    ("Identity", [], [3, 5]),
 ]
 
 
