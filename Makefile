@@ -2,7 +2,9 @@
 #   make run    installs what is missing (Debian packages), builds, and starts the shell
 #   make test   installs what is missing and runs every test
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev libreadline-dev libhdf5-dev
+# libgraphviz-dev brings libgvc6, whose plugins draw plot's pictures (cairo: png, pdf; core: svg);
+# fonts-dejavu-core is the font its labels are set in.
+APT_PACKAGES := libopenblas-dev libreadline-dev libhdf5-dev libgraphviz-dev fonts-dejavu-core
 
 .PHONY: deps build run test fixtures bench clean fuzz fuzz-build
 

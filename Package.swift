@@ -32,6 +32,9 @@ let package = Package(
         .target(name: "CHDF5", path: "Sources/CHDF5",
                 cSettings: [.unsafeFlags(["-I/usr/include/hdf5/serial"])],
                 linkerSettings: [.linkedLibrary("hdf5_serial")]),
+        // Graphviz (cgraph + gvc of libgraphviz-dev) behind a C shim: DOT text in, a picture out.
+        .target(name: "CGraphviz", path: "Sources/CGraphviz",
+                linkerSettings: [.linkedLibrary("gvc"), .linkedLibrary("cgraph"), .linkedLibrary("cdt")]),
 
         // The numeric core is optimised in every configuration, so debug builds (and the
         // tests) run its loops at real speed.
@@ -43,13 +46,15 @@ let package = Package(
         .target(name: "Models", dependencies: ["Layers", "TensorCore", "Text"]),
         .target(name: "Formats", dependencies: ["Models", "Layers", "TensorCore", "Text", "CHDF5",
                                                 .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // keras.utils.plot_model: a model as DOT text, laid out and rendered by Graphviz.
+        .target(name: "Plotting", dependencies: ["Models", "Layers", "TensorCore", "CGraphviz"]),
         // The lessons' Markdown, embedded from docs/lessons/ (the single source teachers edit).
         .target(name: "LessonTexts", path: "docs/lessons", sources: ["LessonTexts.swift"],
                 resources: lessons.map { .embedInCode($0 + ".md") }),
         // The Keras-Python subset interpreter, Keras's exact model.summary() and the Keras
         // code generator; it reaches the shell only through `PythonHost`.
         .target(name: "KerasPython", dependencies: ["Models", "Layers", "Formats", "TensorCore", "Text"]),
-        .target(name: "Shell", dependencies: ["KerasPython", "Models", "Layers", "Formats", "TensorCore", "Text", "LessonTexts"]),
+        .target(name: "Shell", dependencies: ["KerasPython", "Models", "Layers", "Formats", "Plotting", "TensorCore", "Text", "LessonTexts"]),
         // readline's C globals (rl_line_buffer, the completion hooks) are shared mutable
         // state that Swift 6 mode rejects: this one small module uses Swift 5 mode.
         .target(name: "Terminal", dependencies: ["Shell", "TensorCore", "Text", "CReadline"],

@@ -33,7 +33,7 @@ enum KerasModules {
 
     /// Keras submodules LayerLab can import (their contents are checked by `resolve`).
     static let supportedModules = ["keras", "keras.layers", "keras.models", "keras.initializers", "keras.regularizers",
-                                   "keras.constraints", "keras.activations", "keras.backend", "keras.ops",
+                                   "keras.constraints", "keras.activations", "keras.backend", "keras.ops", "keras.utils",
                                    "numpy", "numpy.random"]
 
     /// What `module.name` is: a submodule, a function LayerLab implements, or an error
@@ -48,6 +48,10 @@ enum KerasModules {
             if module == "numpy", name == "random" { return .module("numpy.random") }
             throw LabError("LayerLab's numpy subset has no 'np\(qualified.dropFirst(5))'",
                            suggestion: "it has np.zeros, np.ones, np.array, np.random.rand, np.random.randn, np.random.normal, np.random.uniform, np.random.randint, np.random.random, np.random.seed")
+        case "keras.utils":
+            // Only plot_model; the module's other names are not listed here.
+            if name == "plot_model" { return .function(qualified) }
+            throw LabError("LayerLab does not have keras.utils.\(name) yet", suggestion: "it has keras.utils.plot_model")
         case "keras.ops":
             throw LabError("LayerLab does not run keras.ops.\(name) at the prompt",
                            suggestion: "inside a Lambda layer, write the expression: Lambda(lambda x: x * 2)")

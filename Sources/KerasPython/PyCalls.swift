@@ -62,6 +62,18 @@ extension PyEvaluator {
         case "keras.Sequential": return try makeSequential(args, kwargs)
         case "keras.Model": return try makeFunctional(args, kwargs)
         case "keras.Input": return try makeInput(args, kwargs)
+        case "keras.utils.plot_model":
+            // plot_model(model, to_file='model.png', show_shapes=False, …), as the `plot` command draws it.
+            guard case .model(let serial)? = args.first ?? kwargs.first(where: { $0.0 == "model" })?.1 else {
+                throw LabError("plot_model() needs the model first", suggestion: "plot_model(model, to_file='model.png', show_shapes=True)")
+            }
+            let drawn = try currentModel(serial)
+            var positional: [Value] = []
+            for a in args.dropFirst() { positional.append(try value(a, for: "to_file")) }
+            var keywords: [Keyword] = []
+            for (k, v) in kwargs where k != "model" { keywords.append(Keyword(k, try value(v, for: k))) }
+            try session.plot(Arguments(positional, keywords), of: drawn)
+            return .none
         case "keras.backend.clear_session":
             _ = try bind("clear_session", [], args, kwargs)
             state.counters = [:]

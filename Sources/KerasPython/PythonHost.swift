@@ -1,3 +1,4 @@
+import Layers
 import Models
 import TensorCore
 
@@ -22,4 +23,6 @@ public protocol PythonHost: AnyObject {
     func preview(_ t: Tensor) -> String
     /// `model.save('m.keras')`: what the `save` command does; returns its message.
     func saveModel(_ model: Model, to path: String, force: Bool) throws -> String
+    /// `keras.utils.plot_model(model, …)`: what the `plot` command does, with its arguments.
+    func plot(_ arguments: Arguments, of model: Model) throws
 }

@@ -50,3 +50,54 @@ public struct ModelSummary: Sendable {
         totalMACs = rows.reduce(0) { $0 + $1.macs }
     }
 }
+
+/// The data of `summary --memory`: what a batch takes, layer by layer, as torchinfo
+/// estimates it. Every tensor is 4 bytes an element (float32, or int32 ids).
+public struct MemoryEstimate: Sendable {
+    public struct Row: Sendable {
+        public var name: String
+        public var className: String
+        public var outputShape: Shape?
+        public var isInput: Bool
+        /// This layer's output for the batch (nil: unbuilt).
+        public var outputBytes: Int?
+        /// What the backward pass would hold for it: the output kept for backprop plus its
+        /// gradient, of the same size (0 for an input: nothing flows back into data).
+        public var backwardBytes: Int?
+    }
+
+    public var batch: Int
+    public var rows: [Row]
+    public var inputBytes: Int
+    public var parameterBytes: Int
+    /// Every layer output of one forward pass.
+    public var forwardBytes: Int
+    /// torchinfo's "Forward/backward pass size": outputs and their gradients.
+    public var forwardBackwardBytes: Int
+    /// No optimizer exists until the model is compiled (training has not landed): 0.
+    public var optimizerBytes: Int
+    public var totalBytes: Int { inputBytes + parameterBytes + forwardBackwardBytes + optimizerBytes }
+
+    public static let bytesPerElement = 4
+    static let cap = 1 << 48
+
+    public init(_ model: Model, batch: Int) {
+        self.batch = batch
+        let summary = ModelSummary(model)
+        func bytes(_ sample: [Int]) -> Int {
+            let elements = sample.reduce(Double(batch) * Double(Self.bytesPerElement)) { $0 * Double($1) }
+            // Capped at 256 TB a tensor, so that the sums below cannot overflow.
+            return Int(min(elements, Double(Self.cap)))
+        }
+        rows = summary.rows.map { r in
+            let out = r.outputShape?.sample.map(bytes)
+            return Row(name: r.name, className: r.className, outputShape: r.outputShape, isInput: r.isInput,
+                       outputBytes: out, backwardBytes: r.isInput ? 0 : out.map { 2 * $0 })
+        }
+        inputBytes = model.inputs.reduce(0) { $0 + bytes($1.shape) }
+        parameterBytes = model.parameterCount * Self.bytesPerElement
+        forwardBytes = rows.filter { !$0.isInput }.reduce(0) { $0 + ($1.outputBytes ?? 0) }
+        forwardBackwardBytes = rows.reduce(0) { $0 + ($1.backwardBytes ?? 0) }
+        optimizerBytes = 0
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import Layers
 import KerasPython
 import Models
+import Plotting
 import TensorCore
 import Text
 
@@ -250,5 +251,8 @@ extension Session: PythonHost {
     public func preview(_ t: Tensor) -> String { Format.preview(t) }
     public func saveModel(_ model: Model, to path: String, force: Bool) throws -> String {
         try Commands.saveModel(model, to: path, force: force, session: self)
+    }
+    public func plot(_ arguments: Arguments, of model: Model) throws {
+        try plot(PlotOptions(arguments), of: model)
     }
 }

@@ -7,17 +7,18 @@ import Text
 
 extension Commands {
     static let forward = Command(
-        name: "forward", usage: "forward [--batch N] [--input [INPUT=]FILE.npy …] [--output FILE.npy | DIR/] [--stats] [--training] [--repeat N]",
+        name: "forward", usage: "forward [--batch N] [--input [INPUT=]FILE.npy …] [--output FILE.npy | DIR/] [--stats] [--training] [--repeat N] [--profile]",
         summary: "run the model on a batch: each layer's output shape and values (or statistics), then the output",
         examples: ["forward", "forward --batch 4", "forward --input x.npy --output y.npy", "forward --batch 256 --stats",
                    "forward --input a=a.npy --input b=b.npy --output out/", "forward --training",
-                   "forward --batch 64 --repeat 20", "time forward --batch 64"],
+                   "forward --batch 64 --repeat 20", "time forward --batch 64", "forward --batch 256 --profile"],
         flags: [.init(name: "batch", value: "N", help: "size of the random batch (default 1); inputs are drawn from N(0, 1), int32 ids uniformly"),
                 .init(name: "input", value: "FILE", help: "read a batch from a .npy file of shape (batch, …input shape); NAME=FILE for one of several inputs"),
                 .init(name: "output", value: "FILE", help: "write the output to a .npy file; with several outputs, DIR/ gets one LAYER.npy each"),
                 .init(name: "stats", value: nil, help: "a table of each layer's output statistics beside what theory predicts"),
                 .init(name: "training", value: nil, help: "run as in training (model(x, training=True)): dropout layers drop values"),
-                .init(name: "repeat", value: "N", help: "run N passes on the same batch and report min/median/max time per pass and GFLOP/s (no per-layer output)")]
+                .init(name: "repeat", value: "N", help: "run N passes on the same batch and report min/median/max time per pass and GFLOP/s (no per-layer output)"),
+                .init(name: "profile", value: nil, help: "time each layer (median of --repeat N passes, default 10, after a warm-up): its share of the pass and GFLOP/s")]
     ) { inv, session in
         try inv.noArguments()
         let model = session.model
@@ -26,6 +27,10 @@ extension Commands {
         }
         let feeds = try session.forwardFeeds(inv)
         let style = session.style
+        if inv.has("profile") {
+            if inv.has("stats") { throw LabError("forward: --stats is not timed; use it without --profile") }
+            return try profiledForward(inv, session, feeds, passes: inv.int("repeat", default: 10, range: 1...1_000_000))
+        }
         if inv.has("repeat") || session.timing {
             if inv.has("stats") { throw LabError("forward: --stats is not timed; use it without --repeat or time") }
             return try timedForward(inv, session, feeds, passes: inv.int("repeat", default: 1, range: 1...1_000_000))
@@ -79,12 +84,7 @@ extension Commands {
             session.say(style.bold("output") + " \(name) \(Tensor.describe(y.shape))")
             session.say(Format.preview(y))
         }
-        if let target = try inv.text("output") {
-            for (file, (name, y)) in try outputFiles(target, outputs) {
-                try NPY.write(y, to: file)
-                session.say("wrote \(name)'s output \(Tensor.describe(y.shape)) \(y.dtype.rawValue) to \(file)")
-            }
-        }
+        try writeOutputs(inv, session, outputs)
     }
 
     /// `forward --repeat N` / `time forward`: N passes on the same batch with nothing
@@ -122,12 +122,7 @@ extension Commands {
             session.say(style.bold("output") + " \(name) \(Tensor.describe(y.shape))")
             session.say(Format.preview(y))
         }
-        if let target = try inv.text("output") {
-            for (file, (name, y)) in try outputFiles(target, outputs) {
-                try NPY.write(y, to: file)
-                session.say("wrote \(name)'s output \(Tensor.describe(y.shape)) \(y.dtype.rawValue) to \(file)")
-            }
-        }
+        try writeOutputs(inv, session, outputs)
     }
 
     /// `--output y.npy` for one output; `--output DIR/` for several (one `LAYER.npy` each).
