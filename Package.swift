@@ -64,7 +64,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Fuzz targets (make fuzz); built normally it replays a corpus (docs/reliability.md).
-        .executableTarget(name: "layerlab-fuzz", dependencies: ["Shell"],
+        .executableTarget(name: "layerlab-fuzz", dependencies: ["Shell", "KerasPython", "Models", "Layers", "Formats", "TensorCore"],
                           swiftSettings: fuzzing ? [.define("FUZZING"), .unsafeFlags(["-parse-as-library"])] : []),
         // The benchmark of docs/performance.md (bench/conv.py runs it next to Keras).
         .executableTarget(name: "layerlab-bench", dependencies: [
@@ -80,5 +80,6 @@ let package = Package(
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "KerasPython", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["layerlab", "TestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["layerlab-fuzz", "TestSupport"]),
     ]
 )

@@ -1,8 +1,8 @@
 import Layers
 import TensorCore
+import Text
 #if canImport(Glibc)
 import Glibc
-import Text
 #endif
 
 /// Number and tensor formatting shared by the commands.

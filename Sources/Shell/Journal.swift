@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 
 /// The session journal: a plain text file of the commands that changed the model,
 /// appended and flushed as each succeeds, so `layerlab --resume` can rebuild a session
@@ -9,11 +10,7 @@ public final class Journal {
 
     /// `$XDG_DATA_HOME/layerlab/journals` (default `~/.local/share/layerlab/journals`).
     public static func directory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
-        let base: URL
-        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { base = URL(fileURLWithPath: xdg) }
-        else if let home = environment["HOME"], !home.isEmpty { base = URL(fileURLWithPath: home).appendingPathComponent(".local/share") }
-        else { return nil }
-        return base.appendingPathComponent("layerlab/journals")
+        DataFolder.url(environment: environment)?.appendingPathComponent("journals")
     }
 
     /// Starts a new journal file for a session that begins with `seed`.

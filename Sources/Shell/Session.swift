@@ -246,7 +246,9 @@ public final class Session {
 
 /// The shell as the Python interpreter sees it.
 extension Session: PythonHost {
-    public var commandNames: [String] { Commands.all.flatMap { [$0.name] + $0.aliases } }
+    public var commandNames: [String] { Self.commandNames }
+    /// Every command's name and aliases.
+    public static var commandNames: [String] { Commands.all.flatMap { [$0.name] + $0.aliases } }
     public func note(_ text: String) { say(style.dim(text)) }
     public func preview(_ t: Tensor) -> String { Format.preview(t) }
     public func saveModel(_ model: Model, to path: String, force: Bool) throws -> String {

@@ -1,9 +1,9 @@
 import CReadline
 import Shell
 import TensorCore
+import Text
 #if canImport(Glibc)
 import Glibc
-import Text
 #endif
 
 /// The line editor at a terminal: GNU readline through its callback interface, so
@@ -44,7 +44,10 @@ public final class ReadlineReader: LineReader {
         rl_initialize()
         using_history()
         stifle_history(2000)
-        if let file = historyFile { _ = read_history(file) }
+        if let file = historyFile {
+            if access(file, F_OK) != 0 { _ = write_history(file) }  // append_history needs the file
+            _ = read_history(file)
+        }
         Signals.install(interactive: true)
     }
 
@@ -150,21 +153,6 @@ public final class ReadlineReader: LineReader {
             rl_callback_handler_remove()
         }
     }
-
-    /// `$XDG_DATA_HOME/layerlab/history` (default `~/.local/share/layerlab/history`), creating the folder.
-    public static func defaultHistoryFile() -> String? {
-        let env = ProcessInfoLite.environment
-        let base: String
-        if let xdg = env["XDG_DATA_HOME"], !xdg.isEmpty { base = xdg } else if let home = env["HOME"], !home.isEmpty {
-            base = home + "/.local/share"
-        } else { return nil }
-        let dir = base + "/layerlab"
-        _ = mkdir(base, 0o755)
-        _ = mkdir(dir, 0o755)
-        let file = dir + "/history"
-        if access(file, F_OK) != 0 { _ = write_history(file) }
-        return file
-    }
 }
 
 /// Ctrl-C: interrupts the running command (all modes); at an interactive prompt it
@@ -198,19 +186,5 @@ extension String {
         while let f = s.first, set.contains(f) { s = s.dropFirst() }
         while let l = s.last, set.contains(l) { s = s.dropLast() }
         return String(s)
-    }
-}
-
-/// The process environment without Foundation.
-enum ProcessInfoLite {
-    static var environment: [String: String] {
-        var result: [String: String] = [:]
-        var p = environ
-        while let entry = p.pointee {
-            let s = String(cString: entry)
-            if let eq = s.firstIndex(of: "=") { result[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-            p += 1
-        }
-        return result
     }
 }

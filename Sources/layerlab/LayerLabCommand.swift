@@ -74,7 +74,7 @@ struct LayerLabCommand: ParsableCommand {
             session.output.write("resumed \(replay.url.lastPathComponent): replayed \(replay.commands.count) commands (seed \(replay.seed))"
                   + (failed > 0 ? ", \(failed) of them failed" : "") + " — \(session.model.nodes.count) layers, \(session.model.parameterCount) params\n")
         }
-        session.lessonProgressFile = Session.dataFile("lessons")
+        session.lessonProgressFile = DataFolder.file("lessons")
         let ok: Bool
         if let commands {
             ok = session.run(commands)
@@ -85,7 +85,7 @@ struct LayerLabCommand: ParsableCommand {
             }
             ok = session.runLines(from: ScriptReader(text: text), prompt: "")
         } else if interactive {
-            let reader = ReadlineReader(historyFile: ReadlineReader.defaultHistoryFile(),
+            let reader = ReadlineReader(historyFile: DataFolder.file("history"),
                                         completer: { session.completions(line: $0, word: $1) })
             session.confirm = { question in
                 reader.readLine(prompt: question + " [y/N] ")?.lowercased().hasPrefix("y") == true

@@ -1,7 +1,7 @@
 import TensorCore
+import Text
 #if canImport(Glibc)
 import Glibc
-import Text
 #endif
 
 /// A function Lambda expressions may call, with Keras's parameter names.

@@ -1,8 +1,9 @@
+import Formats
 import LessonTexts
 import TensorCore
+import Text
 #if canImport(Glibc)
 import Glibc
-import Text
 #endif
 
 /// A built-in lesson: steps read from docs/lessons/NAME.md (embedded in the binary).
@@ -91,7 +92,7 @@ struct LessonProgress {
 
     static func load(_ path: String?) -> LessonProgress {
         var p = LessonProgress()
-        guard let path, let text = readText(path) else { return p }
+        guard let path, let text = DataFolder.read(path) else { return p }
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: " ").map(String.init)
             if parts.count == 2, parts[0] == "current" { p.current = parts[1] }
@@ -106,45 +107,13 @@ struct LessonProgress {
         var lines = current.map { ["current \($0)"] } ?? []
         lines += steps.keys.sorted().compactMap { k in steps[k].map { "step \(k) \($0)" } }
         lines += finished.sorted().map { "finished \($0)" }
-        writeText(path, lines.joined(separator: "\n") + "\n")
+        DataFolder.write(lines.joined(separator: "\n") + "\n", to: path)
     }
-}
-
-private func readText(_ path: String) -> String? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, f)
-        if n > 0 { bytes += buffer[0..<n] }
-        if n < buffer.count { break }
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-private func writeText(_ path: String, _ text: String) {
-    guard let f = fopen(path, "wb") else { return }
-    defer { fclose(f) }
-    let bytes = Array(text.utf8)
-    _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
 }
 
 extension String {
     func trimmedLines() -> String {
         split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmed() }.joined(separator: "\n").trimmed()
-    }
-}
-
-extension Session {
-    /// `$XDG_DATA_HOME/layerlab/NAME` (default `~/.local/share/layerlab/NAME`), creating the folder.
-    public static func dataFile(_ name: String) -> String? {
-        let env = { (k: String) -> String? in getenv(k).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
-        let base: String
-        if let xdg = env("XDG_DATA_HOME") { base = xdg } else if let home = env("HOME") { base = home + "/.local/share" } else { return nil }
-        _ = mkdir(base, 0o755)
-        _ = mkdir(base + "/layerlab", 0o755)
-        return base + "/layerlab/" + name
     }
 }
 

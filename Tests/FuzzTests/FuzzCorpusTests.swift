@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import Shell
+@testable import layerlab_fuzz
 
 /// Issue 10: the fuzz targets' seed corpus and every input that once crashed a reader
 /// (Tests/Fixtures/fuzz/regressions/TARGET/) run through the same entry points.

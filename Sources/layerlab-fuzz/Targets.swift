@@ -1,24 +1,26 @@
 import KerasPython
 import Foundation
 import Formats
+import KerasPython
 import Layers
 import Models
+import Shell
 import TensorCore
 
-/// The entry points of the fuzz targets (Sources/layerlab-fuzz): every reader of user
+/// The entry points of the fuzz targets: every reader of user
 /// input or file content, fed arbitrary bytes. A reader may reject its input with a
 /// LabError; anything else — a crash, a trap, a hang — is a bug.
-public enum Fuzzing {
-    public static let targets = ["commands", "python", "lambda", "npy", "npz", "json", "keras"]
+enum Fuzzing {
+    static let targets = ["commands", "python", "lambda", "npy", "npz", "json", "keras"]
 
-    public static func run(_ target: String, _ data: Data) {
+    static func run(_ target: String, _ data: Data) {
         var text: String { String(decoding: data, as: UTF8.self) }
         switch target {
         case "commands":
             _ = try? CommandParser.parse(text)
         case "python":
             for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                _ = Python.isPython(String(line), state: PythonState(), commands: Commands.all.map(\.name))
+                _ = Python.isPython(String(line), state: PythonState(), commands: Session.commandNames)
                 _ = try? Python.parse(String(line))
             }
         case "lambda":
