@@ -9,21 +9,10 @@ public enum KerasModel {
     /// Layers Keras 3 does not have: saving them would give a file Keras cannot open.
     static func checkSavable(_ model: Model) throws {
         for node in model.nodes {
-            if node.layer.className.hasPrefix("LocallyConnected") {
-                throw LabError("\(node.name) (\(node.layer.className)) cannot be saved for Keras 3: Keras 3 removed the locally connected layers",
-                               suggestion: "remove it, or keep the model as a LayerLab script")
-            }
-            if node.layer.className == "Lambda" {
-                throw LabError("\(node.name) (Lambda) cannot be saved for Keras: its expression is LayerLab's, and Keras's Lambda holds Python code",
-                               suggestion: "export python writes it as Python you can adapt")
+            if let (reason, suggestion) = node.layer.layerType?.unsavable {
+                throw LabError("\(node.name) (\(node.layer.className)) \(reason)", suggestion: suggestion)
             }
         }
-    }
-
-    /// Keras writes a `build_config` for layers that record their build shape: not for
-    /// these (checked against Keras 3.15.1's to_json for every layer type).
-    static func recordsBuildShape(_ className: String) -> Bool {
-        !["Activation", "Dropout", "Reshape"].contains(className) && !className.contains("Pooling")
     }
 
     static func shapeJSON(_ s: Shape) -> JSON { .array(s.dims.map { $0.map(JSON.int) ?? .null }) }
@@ -61,7 +50,7 @@ public enum KerasModel {
             guard let node = model.node(named: name), let shapes = model.inputShapes(of: node) else { continue }
             var entry: [(String, JSON)] = [("module", .string("keras.layers")), ("class_name", .string(node.layer.className)),
                                            ("config", layerConfig(node.layer)), ("registered_name", .null)]
-            if recordsBuildShape(node.layer.className) {
+            if node.layer.layerType?.recordsBuildShape ?? true {
                 let shapeJSON: JSON = shapes.count == 1 ? shapeJSON(shapes[0]) : .array(shapes.map(shapeJSON))
                 entry.append(("build_config", .object([("input_shape", shapeJSON)])))
             }
@@ -194,8 +183,8 @@ public enum KerasModel {
             throw LabError("a layer entry has no class_name or config")
         }
         let name = config["name"]?.string ?? entry["name"]?.string ?? snakeCase(cls)
-        if cls == "Lambda" {
-            throw LabError("\(name) (Lambda) holds Python code, which LayerLab never runs", suggestion: "rebuild it with 'add lambda \"EXPRESSION\"'")
+        if let (reason, suggestion) = LayerType.registry.lookup(cls)?.unloadable {
+            throw LabError("\(name) (\(cls)) \(reason)", suggestion: suggestion)
         }
         guard let type = LayerType.registry.lookup(cls) else {
             throw LabError("\(name): LayerLab has no \(cls) layer", suggestion: "its layer types: " + LayerType.registry.names.joined(separator: ", "))

@@ -10,12 +10,15 @@ public enum KerasCode {
     public static func generate(_ model: Model) throws -> String {
         let sequential = model.kerasClass != "Functional" && model.isChain
         var body: [String] = []
-        var usesLambda = false
+        var imports: [String] = []
+        func note(_ layer: any Layer) {
+            imports += (layer.layerType?.pythonImports ?? []).filter { !imports.contains($0) }
+        }
         if sequential {
             var items: [String] = []
             if let input = model.inputs.first { items.append(inputCall(input)) }
             for node in model.nodes {
-                usesLambda = usesLambda || node.layer.className == "Lambda"
+                note(node.layer)
                 items.append(try layerCall(node.layer))
             }
             body.append("model = keras.Sequential([")
@@ -36,7 +39,7 @@ public enum KerasCode {
             }
             for input in model.inputs { body.append("\(variable(input.name)) = \(inputCall(input))") }
             for node in model.nodes {
-                usesLambda = usesLambda || node.layer.className == "Lambda"
+                note(node.layer)
                 let sources = node.inbound.map(variable)
                 guard !sources.isEmpty else { throw LabError("\(node.name) is not connected to an input, so it cannot be written as Keras code") }
                 let argument = isMerge(node) ? "[" + sources.joined(separator: ", ") + "]" : sources.joined(separator: ", ")
@@ -47,15 +50,11 @@ public enum KerasCode {
             }
             body.append("model = keras.Model(inputs=\(list(model.inputs.map(\.name))), outputs=\(list(model.outputNames)), name=\(Value.string(model.name).python))")
         }
-        var header = ["import keras"]
-        if usesLambda {
-            header += ["from math import e, pi", "from keras.ops import *  # the functions Lambda expressions use"]
-        }
-        return (header + ["", ""] + body + ["model.summary()"]).joined(separator: "\n")
+        return (["import keras"] + imports + ["", ""] + body + ["model.summary()"]).joined(separator: "\n")
     }
 
     static func isMerge(_ node: LayerNode) -> Bool {
-        node.inbound.count > 1 || ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot"].contains(node.layer.className)
+        node.inbound.count > 1 || node.layer.layerType?.takesInputList == true
     }
 
     static func inputCall(_ input: InputNode) -> String {
@@ -77,11 +76,8 @@ public enum KerasCode {
         var parts: [String] = []
         for p in parameters {
             guard let entry = config.first(where: { $0.key == p.name }) else { continue }
-            if layer.className == "Lambda", p.name == "function", case .string(let expression) = entry.value {
-                let names = (config.first { $0.key == "arguments" }?.value).flatMap { v -> [String]? in
-                    if case .dict(let items) = v { return items.map(\.key) } else { return nil }
-                } ?? []
-                parts.append("lambda " + (["x"] + names).joined(separator: ", ") + ": " + expression)
+            if let source = type.pythonSource?(p.name, config) {
+                parts.append(source)
                 continue
             }
             if required.contains(p.name) {

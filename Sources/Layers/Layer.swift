@@ -69,11 +69,14 @@ public protocol Layer: Sendable {
     func explanation(for inputs: [Shape]) -> [String]
     /// A remark on how the parameter count comes about, for `show` (nil: none).
     func parameterNote(for inputs: [Shape]) -> String?
+    /// The input holds integer ids below this bound (Embedding's input_dim); nil: any values.
+    var idBound: Int? { get }
 }
 
 extension Layer {
     public var className: String { Self.className }
     public var activityRegularizer: (any Regularizer)? { nil }
+    public var idBound: Int? { nil }
     public func weightSpecs(for inputs: [Shape]) throws -> [WeightSpec] { [] }
     public func macs(for inputs: [Shape]) -> Int { 0 }
     public func explanation(for inputs: [Shape]) -> [String] { [] }
@@ -87,12 +90,14 @@ public protocol UnaryLayer: Layer {
     func weightSpecs(for input: Shape) throws -> [WeightSpec]
     func call(_ x: Tensor, training: Bool) throws -> Tensor
     func macs(for input: Shape) -> Int
+    func explanation(for input: Shape) -> [String]
+    func parameterNote(for input: Shape) -> String?
 }
 
 extension UnaryLayer {
     private func single<T>(_ items: [T]) throws -> T {
         guard items.count == 1, let first = items.first else {
-            throw LabError("\(name) (\(Self.className)) takes one input, got \(items.count)")
+            throw LabError("\(name) (\(className)) takes one input, got \(items.count)")
         }
         return first
     }
@@ -102,6 +107,10 @@ extension UnaryLayer {
     public func macs(for inputs: [Shape]) -> Int { (try? macs(for: single(inputs))) ?? 0 }
     public func weightSpecs(for input: Shape) throws -> [WeightSpec] { [] }
     public func macs(for input: Shape) -> Int { 0 }
+    public func explanation(for inputs: [Shape]) -> [String] { (try? single(inputs)).map(explanation(for:)) ?? [] }
+    public func parameterNote(for inputs: [Shape]) -> String? { (try? single(inputs)).flatMap(parameterNote(for:)) }
+    public func explanation(for input: Shape) -> [String] { [] }
+    public func parameterNote(for input: Shape) -> String? { nil }
 }
 
 /// A layer whose training-mode output is random (Dropout). The model passes it the

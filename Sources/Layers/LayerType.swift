@@ -23,6 +23,45 @@ public struct LayerType: Registered {
     public var examples: [String]
     public var make: @Sendable (BoundArguments, inout SeedSource) throws -> any Layer
 
+    // Facts about the Keras class, read by the formats, the Python export and help.
+    /// Why Keras 3 could not open a file holding this layer (nil: it can): the rest of
+    /// "NAME (CLASS) cannot be saved for …", and a suggestion.
+    public var unsavable: (reason: String, suggestion: String)?
+    /// Why a Keras file's layer of this class cannot be read (nil: it can).
+    public var unloadable: (reason: String, suggestion: String)?
+    /// Keras 3 writes a `build_config` (the build input shape) for the layer.
+    public var recordsBuildShape = true
+    /// The layer is called on a list of tensors (`Add()([a, b])`), even a list of one.
+    public var takesInputList = false
+    /// Lines `help TYPE` adds after the examples.
+    public var helpNotes: [String] = []
+    /// Lines the Python export adds to its imports when a model holds the layer.
+    public var pythonImports: [String] = []
+    /// The Python source of a config entry that is not a Python literal (Lambda's
+    /// `function`), given the layer's config; nil: the value as Python.
+    public var pythonSource: (@Sendable (_ key: String, _ config: [Keyword]) -> String?)?
+
+    /// The same type with some facts changed.
+    public func with(_ change: (inout LayerType) -> Void) -> LayerType {
+        var changed = self
+        change(&changed)
+        return changed
+    }
+
+    /// A layer type whose arguments are its table: `blank` is the layer before they are
+    /// read, `finish` checks or completes it afterwards.
+    public init<L: Layer>(_ className: String, aliases: [String] = [], positional: Int, collectsWords: Bool = false,
+                          summary: String, examples: [String] = [], arguments: ArgumentTable<L>,
+                          blank: @escaping @Sendable () -> L, finish: (@Sendable (inout L) throws -> Void)? = nil) {
+        self.init(className, aliases: aliases, positional: positional, collectsWords: collectsWords, summary: summary,
+                  examples: examples, arguments.parameters) { a, seeds in
+            var layer = blank()
+            try arguments.read(into: &layer, a, seeds: &seeds)
+            try finish?(&layer)
+            return layer
+        }
+    }
+
     public init(_ className: String, aliases: [String] = [], positional: Int, collectsWords: Bool = false,
                 summary: String, examples: [String] = [], _ parameters: [Signature.Parameter],
                 make: @escaping @Sendable (BoundArguments, inout SeedSource) throws -> any Layer) {
@@ -49,18 +88,13 @@ public struct LayerType: Registered {
         return signature.parameters + Self.commonParameters.filter { !own.contains($0.name) }
     }
 
+    /// Every layer type, in the order `help` lists them. Swift has no reflection to find
+    /// them, so each layer file's `type` (or a family's `types`) is named here once.
     public static let registry = Registry<LayerType>(kind: "layer type", [
         Dense.type, ActivationLayer.type, Dropout.type, Flatten.type, Reshape.type, Permute.type,
         RepeatVector.type, Embedding.type, Lambda.type,
-        Conv1D.type, Conv2D.type, Conv3D.type,
-        Conv1DTranspose.type, Conv2DTranspose.type, Conv3DTranspose.type,
-        SeparableConv1D.type, SeparableConv2D.type, DepthwiseConv1D.type, DepthwiseConv2D.type,
-        MaxPooling1D.type, MaxPooling2D.type, MaxPooling3D.type,
-        AveragePooling1D.type, AveragePooling2D.type, AveragePooling3D.type,
-        GlobalMaxPooling1D.type, GlobalMaxPooling2D.type, GlobalMaxPooling3D.type,
-        GlobalAveragePooling1D.type, GlobalAveragePooling2D.type, GlobalAveragePooling3D.type,
-        LocallyConnected1D.type, LocallyConnected2D.type,
-    ] + Merge.types + [Concatenate.type, Dot.type])
+    ] + Convolution.types + Pooling.types + GlobalPooling.types + LocallyConnected.types
+      + Merge.types + [Concatenate.type, Dot.type, IdentityLayer.type])
 
     /// The layer and, when `input_shape=` was given, the input shape it asks for.
     public func build(_ args: Arguments, seeds: inout SeedSource) throws -> (layer: any Layer, inputShape: [Int]?) {
@@ -181,6 +215,11 @@ extension LayerType {
         return LabError("\(snakeName): '\(w)' is not an activation or initializer name",
                         suggestion: "give other arguments as key=value ('help \(snakeName)' lists them)")
     }
+}
+
+extension Layer {
+    /// The registry entry of this layer's Keras class.
+    public var layerType: LayerType? { LayerType.registry.lookup(className) }
 }
 
 /// Layer names: an identifier that may also hold `-` and `.`, as Keras allows.

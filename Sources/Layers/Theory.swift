@@ -11,9 +11,9 @@ extension Dense: PredictsOutputSpread {
     public func predictedOutputStd(inputSecondMoment m2: Double, inputShape: Shape) -> Double? {
         guard let fanIn = inputShape.last else { return nil }
         let kernelShape = [fanIn, units]
-        guard let w = kernelInitializer.distribution(for: kernelShape) else { return nil }
+        guard let w = kernel.initializer.distribution(for: kernelShape) else { return nil }
         var varianceZ = Double(fanIn) * (w.std * w.std + w.mean * w.mean) * m2
-        if useBias, let b = biasInitializer.distribution(for: [units]) { varianceZ += b.std * b.std + b.mean * b.mean }
+        if useBias, let b = bias.initializer.distribution(for: [units]) { varianceZ += b.std * b.std + b.mean * b.mean }
         let sigma = varianceZ.squareRoot()
         switch activation.name {
         case "linear": return sigma

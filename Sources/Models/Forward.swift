@@ -78,7 +78,7 @@ extension Model {
         var best: (bound: Int, layer: String)?
         for node in nodes where node.inbound.contains(where: reached.contains) {
             reached.insert(node.name)
-            if let e = node.layer as? Embedding, best.map({ e.inputDim < $0.bound }) ?? true { best = (e.inputDim, node.name) }
+            if let bound = node.layer.idBound, best.map({ bound < $0.bound }) ?? true { best = (bound, node.name) }
         }
         return best
     }

@@ -130,7 +130,7 @@ func built(_ type: String, _ args: Arguments, input: [Int]) throws -> any Layer 
             #expect(try buildLayer(name, Arguments([.int(3)])) is RepeatVector)
         }
         let embedding = try #require(try buildLayer("embedding", Arguments([.int(10), .int(4), .string("he_normal")])) as? Embedding)
-        #expect(embedding.embeddingsInitializer.object.className == "HeNormal")
+        #expect(embedding.embeddings.initializer.object.className == "HeNormal")
         let activation = try #require(try buildLayer("activation", Arguments([.string("swish")])) as? ActivationLayer)
         #expect(activation.config == [Keyword("activation", .string("silu"))])
     }

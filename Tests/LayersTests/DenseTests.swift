@@ -39,8 +39,8 @@ func buildLayer(_ type: String, _ args: Arguments, seed: UInt64 = 1) throws -> a
         let layer = try buildLayer("Dense", Arguments([.int(32), .string("relu"), .string("he_uniform")]))
         let dense = try #require(layer as? Dense)
         #expect(dense.activation.name == "relu")
-        #expect(dense.kernelInitializer.object.className == "HeUniform")
-        #expect(dense.biasInitializer.object.className == "Zeros")
+        #expect(dense.kernel.initializer.object.className == "HeUniform")
+        #expect(dense.bias.initializer.object.className == "Zeros")
     }
 
     @Test func keywordsUseKerasNames() throws {

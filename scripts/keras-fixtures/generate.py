@@ -714,6 +714,45 @@ def conv_layers():
     save_json("conv/errors.json", errors)
 
 
+# Layers added after the first fixtures, in the format of conv/cases.json: (class, the
+# words typed after `add`, which are also the Python arguments, one sample's shape).
+# `generate.py layers` writes only these, so adding a layer regenerates nothing else.
+LAYER_CASES = [
+    ("Identity", [], [4]),
+    ("Identity", [], [3, 5]),
+]
+
+
+def layer_cases():
+    """Shapes, weights, plain config values and forward outputs of LAYER_CASES, read by
+    the same tests as the convolution cases."""
+    local = np.random.default_rng(20260101)
+    cases = []
+    for index, (cls, tokens, shape) in enumerate(LAYER_CASES):
+        keras.backend.clear_session()
+        layer = eval("keras.layers." + cls + "(" + ", ".join(tokens) + ")")
+        x = local.normal(size=(2,) + tuple(shape)).astype(np.float32)
+        layer(x)
+        weights = [local.normal(size=w.shape).astype(np.float32) * 0.5 for w in layer.weights]
+        layer.set_weights(weights)
+        y = np.asarray(layer(x))
+        config = layer.get_config()
+        folder = f"layers/cases/{index:03d}"
+        save(f"{folder}/input.npy", x)
+        save(f"{folder}/output.npy", y)
+        for i, w in enumerate(weights):
+            save(f"{folder}/weight{i}.npy", w)
+        cases.append({"class": cls, "tokens": tokens, "input_shape": list(shape),
+                      "output_shape": [None if d is None else int(d) for d in layer.compute_output_shape((None,) + tuple(shape))],
+                      "params": int(layer.count_params()),
+                      "weights": [{"name": w.name, "shape": list(w.shape)} for w in layer.weights],
+                      "config_keys": [k for k in config if k not in ("name", "trainable", "dtype")],
+                      "config": {k: v for k, v in config.items() if k not in ("name", "trainable", "dtype")
+                                 and isinstance(v, (int, str, list, tuple)) and not isinstance(v, bool)},
+                      "name": layer.name, "folder": folder})
+    save_json("layers/cases.json", cases)
+
+
 def conv_reference_examples():
     """The worked examples of the reference (same/causal/transpose/avg-same padding)."""
     out = {}
@@ -845,6 +884,10 @@ if __name__ == "__main__":
         # Only the Keras-Python fixtures (they need a built LayerLab for the `keras` generator).
         python_snippets()
         sys.exit(0)
+    if sys.argv[1:] == ["layers"]:
+        # Only the cases of LAYER_CASES.
+        layer_cases()
+        sys.exit(0)
     activations()
     dense_models()
     dense_shapes()
@@ -861,6 +904,7 @@ if __name__ == "__main__":
     layerlab_files()
     conv_layers()
     conv_reference_examples()
+    layer_cases()
     cnn_model()
     python_snippets()
     save_json("version.json", {"keras": keras.__version__, "backend": keras.backend.backend()})

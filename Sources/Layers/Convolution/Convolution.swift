@@ -2,9 +2,12 @@ import TensorCore
 import Text
 
 /// The one convolution implementation, for 1, 2 or 3 spatial axes: Conv1D/2D/3D,
-/// Conv1D/2D/3DTranspose, SeparableConv1D/2D and DepthwiseConv1D/2D are thin types
-/// over it (Conv1D.swift). The arithmetic is TensorCore's im2col + gemm lowering.
-public struct Convolution: LayerImplementation {
+/// Conv1D/2D/3DTranspose, SeparableConv1D/2D and DepthwiseConv1D/2D, each a row of
+/// `types` (the instance's `className` is its Keras class). The arithmetic is
+/// TensorCore's im2col + gemm lowering.
+public struct Convolution: UnaryLayer, DeclaredLayer {
+    /// The implementation; each instance's Keras class is `className`.
+    public static let className = "Convolution"
     public enum Kind: Sendable, Equatable {
         /// Conv*D: filters, groups.
         case standard
@@ -16,40 +19,57 @@ public struct Convolution: LayerImplementation {
         case depthwise
     }
 
-    /// The initializer, regularizer and constraint of one weight, read from Keras's
-    /// `<prefix>_initializer`, `<prefix>_regularizer`, `<prefix>_constraint`.
-    public struct WeightArguments: Sendable {
-        public var prefix: String
-        public var weightName: String
-        public var initializer: any Initializer
-        public var regularizer: (any Regularizer)?
-        public var constraint: (any Constraint)?
-    }
-
     public let className: String
     public let kind: Kind
     public var name = ""
     public var trainable = true
     public var weights: [Tensor] = []
 
-    public var spatial: SpatialArguments
+    public var spatial = SpatialArguments(rank: 1)
     /// Output channels (for depthwise: unused, the output has in·depth_multiplier).
-    public var filters: Int
-    public var groups: Int
+    public var filters = 0
+    public var groups = 1
     public var outputPadding: [Int]?
-    public var depthMultiplier: Int
-    public var activation: Activation
-    public var useBias: Bool
+    public var depthMultiplier = 1
+    public var activation = Activation.unset
+    public var useBias = true
     /// The kernels in Keras's weight order (kernel; or depthwise, pointwise), then bias.
-    public var kernels: [WeightArguments]
-    public var bias: WeightArguments
+    public var kernels: [WeightSlot]
+    public var bias = WeightSlot.unset
     public var activityRegularizer: (any Regularizer)?
 
     public var rank: Int { spatial.rank }
 
     // MARK: - Arguments
 
-    /// The argument prefixes of the kernels of a kind.
+    /// The Keras classes: (class, kind, rank, aliases, summary).
+    static let classes: [(String, Kind, Int, [String], String)] = [
+        ("Conv1D", .standard, 1, ["Convolution1D", "convolution1d"], "1-D convolution: filters sliding along one axis (padding valid/same/causal)"),
+        ("Conv2D", .standard, 2, ["Convolution2D", "convolution2d"], "2-D convolution: filters of kh×kw sliding over rows and columns"),
+        ("Conv3D", .standard, 3, ["Convolution3D", "convolution3d"], "3-D convolution over three spatial axes"),
+        ("Conv1DTranspose", .transpose, 1, ["Convolution1DTranspose", "convolution1d_transpose"], "transposed 1-D convolution (upsampling), output_padding"),
+        ("Conv2DTranspose", .transpose, 2, ["Convolution2DTranspose", "convolution2d_transpose"], "transposed 2-D convolution (upsampling), output_padding"),
+        ("Conv3DTranspose", .transpose, 3, ["Convolution3DTranspose", "convolution3d_transpose"], "transposed 3-D convolution (upsampling), output_padding"),
+        ("SeparableConv1D", .separable, 1, ["SeparableConvolution1D", "separable_convolution1d"], "depthwise 1-D convolution then a pointwise (1×1) convolution"),
+        ("SeparableConv2D", .separable, 2, ["SeparableConvolution2D", "separable_convolution2d"], "depthwise 2-D convolution then a pointwise (1×1) convolution"),
+        ("DepthwiseConv1D", .depthwise, 1, [], "one 1-D filter per input channel (depth_multiplier outputs each)"),
+        ("DepthwiseConv2D", .depthwise, 2, [], "one 2-D filter per input channel (depth_multiplier outputs each)"),
+    ]
+
+    public static let types: [LayerType] = classes.map { cls, kind, rank, aliases, summary in
+        LayerType(cls, aliases: aliases, positional: kind == .depthwise ? 1 : 2, summary: summary,
+                  arguments: table(kind, rank: rank), blank: { Convolution(kind, rank: rank, className: cls) })
+    }
+
+    /// The layer before its arguments are read.
+    init(_ kind: Kind, rank: Int, className: String) {
+        self.className = className
+        self.kind = kind
+        spatial = SpatialArguments(rank: rank)
+        kernels = Self.kernelPrefixes(kind).map { _ in WeightSlot.unset }
+    }
+
+    /// The argument prefixes of the kernels of a kind, and their weights' names.
     static func kernelPrefixes(_ kind: Kind) -> [(prefix: String, weight: String)] {
         switch kind {
         case .standard, .transpose: return [("kernel", "kernel")]
@@ -58,83 +78,54 @@ public struct Convolution: LayerImplementation {
         }
     }
 
-    /// Keras's constructor parameters, in its positional order, with its defaults.
-    public static func parameters(_ kind: Kind, rank: Int) -> [Signature.Parameter] {
+    /// Keras's constructor arguments, in its positional order, with its defaults; the
+    /// config order differs in depth_multiplier (first) and output_padding (after padding).
+    static func table(_ kind: Kind, rank: Int) -> ArgumentTable<Convolution> {
         let ones: Value = rank == 1 ? .int(1) : .tuple(Array(repeating: .int(1), count: rank))
-        let prefixes = kernelPrefixes(kind).map(\.prefix) + ["bias"]
-        var p: [Signature.Parameter] = []
-        if kind != .depthwise { p.append(.init("filters", nil)) }
-        p += [.init("kernel_size", nil), .init("strides", ones), .init("padding", .string("valid"))]
+        let paddings: [Padding] = kind == .standard && rank == 1 ? [.valid, .same, .causal] : [.valid, .same]
+        typealias Row = Argument<Convolution>
+        let filters: [Row] = kind == .depthwise ? [] : [.int("filters", nil, \.filters, positive: true)]
+        let kernelSize = Row("kernel_size", nil, read: { layer, a, _ in
+            layer.spatial = try SpatialArguments(a, rank: rank, paddings: paddings)
+        }, write: { SpatialArguments.value($0.spatial.kernel) })
+        let strides = Row.readElsewhere("strides", ones) { SpatialArguments.value($0.spatial.strides) }
+        let padding = Row.readElsewhere("padding", .string("valid")) { .string($0.spatial.padding.rawValue) }
+        let dataFormat = Row.readElsewhere("data_format", .null) { .string($0.spatial.dataFormat.rawValue) }
+        let dilation = Row.readElsewhere("dilation_rate", ones) { SpatialArguments.value($0.spatial.dilation) }
+        let depthMultiplier = Row.int("depth_multiplier", .int(1), \.depthMultiplier, positive: true).inConfig(after: "")
+        var rows = filters + [kernelSize, strides, padding]
         switch kind {
         case .standard:
-            p += [.init("data_format", .null), .init("dilation_rate", ones), .init("groups", .int(1))]
+            rows += [dataFormat, dilation, Row("groups", .int(1), read: { layer, a, _ in
+                layer.groups = try a.positiveInt("groups")
+                if layer.filters % layer.groups != 0 {
+                    throw LabError("\(layer.className): filters (\(layer.filters)) must be divisible by groups (\(layer.groups))")
+                }
+            }, write: { .int($0.groups) })]
         case .transpose:
-            let op = Signature.Parameter("output_padding", .null), df = Signature.Parameter("data_format", .null)
-            p += rank == 3 ? [df, op] : [op, df]
-            p.append(.init("dilation_rate", ones))
+            let outputPadding = Row("output_padding", .null, read: { layer, a, _ in
+                guard !a.isNone("output_padding") else { return }
+                let op = try a.intTuple("output_padding", rank: rank), strides = layer.spatial.strides
+                for i in 0..<rank where op[i] < 0 || op[i] >= strides[i] {
+                    throw LabError("\(layer.className): output_padding must be ≥ 0 and strictly less than strides on every axis; on axis \(i + 1) it is \(op[i]) with stride \(strides[i])")
+                }
+                layer.outputPadding = op
+            }, write: { $0.outputPadding.map(SpatialArguments.value) ?? .null }).inConfig(after: "padding")
+            rows += rank == 3 ? [dataFormat, outputPadding] : [outputPadding, dataFormat]
+            rows.append(dilation)
         case .separable:
-            p += [.init("data_format", .null), .init("dilation_rate", ones), .init("depth_multiplier", .int(1))]
+            rows += [dataFormat, dilation, depthMultiplier]
         case .depthwise:
-            p += [.init("depth_multiplier", .int(1)), .init("data_format", .null), .init("dilation_rate", ones)]
+            rows += [depthMultiplier, dataFormat, dilation]
         }
-        p += [.init("activation", .null), .init("use_bias", .bool(true))]
-        p += prefixes.map { .init("\($0)_initializer", .string($0 == "bias" ? "zeros" : "glorot_uniform")) }
-        p += prefixes.map { .init("\($0)_regularizer", .null) } + [.init("activity_regularizer", .null)]
-        p += prefixes.map { .init("\($0)_constraint", .null) }
-        return p
+        rows += [.activation(.null, \.activation), .bool("use_bias", .bool(true), \.useBias)]
+        let slots = kernelPrefixes(kind).enumerated().map { i, k in (k.prefix, "glorot_uniform", \Convolution.kernels[i]) }
+            + [("bias", "zeros", \Convolution.bias)]
+        rows += Row.weights(slots.map { (prefix: $0.0, initializer: $0.1, slot: $0.2) }, activity: .activityRegularizer(\.activityRegularizer))
+        return ArgumentTable(rows)
     }
 
-    public init(_ kind: Kind, rank: Int, className: String, _ a: BoundArguments, seeds: inout SeedSource) throws {
-        self.className = className
-        self.kind = kind
-        let paddings: [Padding] = kind == .standard && rank == 1 ? [.valid, .same, .causal] : [.valid, .same]
-        spatial = try SpatialArguments(a, rank: rank, paddings: paddings)
-        filters = kind == .depthwise ? 0 : try a.positiveInt("filters")
-        groups = kind == .standard ? try a.positiveInt("groups") : 1
-        depthMultiplier = kind == .separable || kind == .depthwise ? try a.positiveInt("depth_multiplier") : 1
-        if kind == .standard, filters % groups != 0 {
-            throw LabError("\(className): filters (\(filters)) must be divisible by groups (\(groups))")
-        }
-        if kind == .transpose, !a.isNone("output_padding") {
-            let op = try a.intTuple("output_padding", rank: rank)
-            for i in 0..<rank where op[i] < 0 || op[i] >= spatial.strides[i] {
-                throw LabError("\(className): output_padding must be ≥ 0 and strictly less than strides on every axis; on axis \(i + 1) it is \(op[i]) with stride \(spatial.strides[i])")
-            }
-            outputPadding = op
-        }
-        activation = try Activation.make(a["activation"])
-        useBias = try a.bool("use_bias")
-        func weight(_ prefix: String, _ weightName: String) throws -> WeightArguments {
-            WeightArguments(prefix: prefix, weightName: weightName,
-                            initializer: try InitializerType.make(a["\(prefix)_initializer"], role: "\(prefix)_initializer", seeds: &seeds),
-                            regularizer: try RegularizerType.make(a["\(prefix)_regularizer"], role: "\(prefix)_regularizer"),
-                            constraint: try ConstraintType.make(a["\(prefix)_constraint"], role: "\(prefix)_constraint"))
-        }
-        kernels = try Self.kernelPrefixes(kind).map { try weight($0.prefix, $0.weight) }
-        bias = try weight("bias", "bias")
-        activityRegularizer = try RegularizerType.make(a["activity_regularizer"], role: "activity_regularizer")
-    }
-
-    /// Config entries after name, trainable, dtype, in Keras's order.
-    public var config: [Keyword] {
-        var c: [Keyword] = []
-        if kind == .separable || kind == .depthwise { c.append(Keyword("depth_multiplier", .int(depthMultiplier))) }
-        if kind != .depthwise { c.append(Keyword("filters", .int(filters))) }
-        c += [Keyword("kernel_size", SpatialArguments.value(spatial.kernel)),
-              Keyword("strides", SpatialArguments.value(spatial.strides)),
-              Keyword("padding", .string(spatial.padding.rawValue))]
-        if kind == .transpose { c.append(Keyword("output_padding", outputPadding.map(SpatialArguments.value) ?? .null)) }
-        c += [Keyword("data_format", .string(spatial.dataFormat.rawValue)),
-              Keyword("dilation_rate", SpatialArguments.value(spatial.dilation))]
-        if kind == .standard { c.append(Keyword("groups", .int(groups))) }
-        c += [Keyword("activation", .string(activation.name)), Keyword("use_bias", .bool(useBias))]
-        let all = kernels + [bias]
-        c += all.map { Keyword("\($0.prefix)_initializer", .object($0.initializer.object)) }
-        c += all.map { Keyword("\($0.prefix)_regularizer", $0.regularizer.map { .object($0.object) } ?? .null) }
-        c.append(Keyword("activity_regularizer", activityRegularizer.map { .object($0.object) } ?? .null))
-        c += all.map { Keyword("\($0.prefix)_constraint", $0.constraint.map { .object($0.object) } ?? .null) }
-        return c
-    }
+    public var argumentTable: ArgumentTable<Convolution> { Self.table(kind, rank: rank) }
 
     // MARK: - Shapes
 
@@ -196,13 +187,8 @@ public struct Convolution: LayerImplementation {
             shapes = [k + [p.channels, depthMultiplier],
                       Array(repeating: 1, count: rank) + [p.channels * depthMultiplier, filters]]
         }
-        var specs = zip(kernels, shapes).map { w, shape in
-            WeightSpec(w.weightName, shape, w.initializer, regularizer: w.regularizer, constraint: w.constraint)
-        }
-        if useBias {
-            specs.append(WeightSpec("bias", [p.outChannels], bias.initializer, regularizer: bias.regularizer, constraint: bias.constraint))
-        }
-        return specs
+        return zip(zip(kernels, Self.kernelPrefixes(kind)), shapes).map { $0.0.spec($0.1.weight, $1) }
+            + (useBias ? [bias.spec("bias", [p.outChannels])] : [])
     }
 
     // MARK: - Forward

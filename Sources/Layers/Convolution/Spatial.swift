@@ -112,6 +112,17 @@ public struct SpatialArguments: Sendable, Equatable {
     public var paddingText: String
     public var dataFormat: DataFormat
 
+    /// Before the arguments are read: windows of 1, valid, channels_last.
+    init(rank: Int) {
+        self.rank = rank
+        kernel = Array(repeating: 1, count: rank)
+        strides = kernel
+        dilation = kernel
+        padding = .valid
+        paddingText = "valid"
+        dataFormat = .channelsLast
+    }
+
     /// Reads `kernelKey` (kernel_size or pool_size), `strides`, `padding`,
     /// `data_format` and, when present, `dilation_rate`.
     public init(_ a: BoundArguments, rank: Int, kernelKey: String = "kernel_size", paddings: [Padding],

@@ -2,24 +2,20 @@ import TensorCore
 
 /// Keras's `Activation` layer: applies an activation function, shape unchanged.
 /// (The Swift name avoids the `Activation` function type it wraps.)
-public struct ActivationLayer: UnaryLayer {
+public struct ActivationLayer: UnaryLayer, DeclaredLayer {
     public static let className = "Activation"
     public var name = ""
     public var trainable = true
     public var weights: [Tensor] = []
-    public var activation: Activation
+    public var activation = Activation.unset
+
+    static let table = ArgumentTable<ActivationLayer>([.activation(nil, \.activation)])
+    public var argumentTable: ArgumentTable<ActivationLayer> { Self.table }
 
     public static let type = LayerType(
         "Activation", positional: 1, summary: "applies an activation function element by element (softmax: along the last axis)",
-        examples: ["add activation relu", "add activation softmax"],
-        [.init("activation", nil)]
-    ) { a, _ in
-        ActivationLayer(activation: try Activation.make(a["activation"]))
-    }
-
-    public init(activation: Activation) { self.activation = activation }
-
-    public var config: [Keyword] { [Keyword("activation", .string(activation.name))] }
+        examples: ["add activation relu", "add activation softmax"], arguments: table, blank: { ActivationLayer() }
+    ).with { $0.recordsBuildShape = false }
 
     public func outputShape(for input: Shape) throws -> Shape { input }
 

@@ -1,72 +1,29 @@
 import TensorCore
 
 /// `Dense(units)`: output = activation(x · kernel + bias), on the last axis.
-public struct Dense: UnaryLayer {
+public struct Dense: UnaryLayer, DeclaredLayer {
     public static let className = "Dense"
     public var name = ""
     public var trainable = true
     public var weights: [Tensor] = []
 
-    public var units: Int
-    public var activation: Activation
-    public var useBias: Bool
-    public var kernelInitializer: any Initializer
-    public var biasInitializer: any Initializer
-    public var kernelRegularizer: (any Regularizer)?
-    public var biasRegularizer: (any Regularizer)?
+    public var units = 0
+    public var activation = Activation.unset
+    public var useBias = true
+    public var kernel = WeightSlot.unset
+    public var bias = WeightSlot.unset
     public var activityRegularizer: (any Regularizer)?
-    public var kernelConstraint: (any Constraint)?
-    public var biasConstraint: (any Constraint)?
 
-    public static let type = LayerType(
-        "Dense", positional: 1, summary: "fully connected: activation(x · kernel + bias)",
-        [.init("units", nil), .init("activation", .null), .init("use_bias", .bool(true)),
-         .init("kernel_initializer", .string("glorot_uniform")), .init("bias_initializer", .string("zeros")),
-         .init("kernel_regularizer", .null), .init("bias_regularizer", .null), .init("activity_regularizer", .null),
-         .init("kernel_constraint", .null), .init("bias_constraint", .null)]
-    ) { a, seeds in
-        try Dense(
-            units: a.positiveInt("units"), activation: Activation.make(a["activation"]), useBias: a.bool("use_bias"),
-            kernelInitializer: InitializerType.make(a["kernel_initializer"], role: "kernel_initializer", seeds: &seeds),
-            biasInitializer: InitializerType.make(a["bias_initializer"], role: "bias_initializer", seeds: &seeds),
-            kernelRegularizer: RegularizerType.make(a["kernel_regularizer"], role: "kernel_regularizer"),
-            biasRegularizer: RegularizerType.make(a["bias_regularizer"], role: "bias_regularizer"),
-            activityRegularizer: RegularizerType.make(a["activity_regularizer"], role: "activity_regularizer"),
-            kernelConstraint: ConstraintType.make(a["kernel_constraint"], role: "kernel_constraint"),
-            biasConstraint: ConstraintType.make(a["bias_constraint"], role: "bias_constraint"))
-    }
+    /// Keras's config puts activity_regularizer first, and only when it is set.
+    static let table = ArgumentTable<Dense>([
+        .int("units", nil, \.units, positive: true), .activation(.null, \.activation), .bool("use_bias", .bool(true), \.useBias),
+    ] + Argument<Dense>.weights([("kernel", "glorot_uniform", \.kernel), ("bias", "zeros", \.bias)],
+                 activity: .activityRegularizer(\.activityRegularizer, omittedWhenNone: true).inConfig(after: ""))
+      + [.constant("quantization_config", .null)])
+    public var argumentTable: ArgumentTable<Dense> { Self.table }
 
-    public init(units: Int, activation: Activation, useBias: Bool = true,
-                kernelInitializer: any Initializer, biasInitializer: any Initializer,
-                kernelRegularizer: (any Regularizer)? = nil, biasRegularizer: (any Regularizer)? = nil,
-                activityRegularizer: (any Regularizer)? = nil,
-                kernelConstraint: (any Constraint)? = nil, biasConstraint: (any Constraint)? = nil) {
-        self.units = units
-        self.activation = activation
-        self.useBias = useBias
-        self.kernelInitializer = kernelInitializer
-        self.biasInitializer = biasInitializer
-        self.kernelRegularizer = kernelRegularizer
-        self.biasRegularizer = biasRegularizer
-        self.activityRegularizer = activityRegularizer
-        self.kernelConstraint = kernelConstraint
-        self.biasConstraint = biasConstraint
-    }
-
-    public var config: [Keyword] {
-        var c: [Keyword] = []
-        if let r = activityRegularizer { c.append(Keyword("activity_regularizer", .object(r.object))) }
-        c += [Keyword("units", .int(units)), Keyword("activation", .string(activation.name)),
-              Keyword("use_bias", .bool(useBias)),
-              Keyword("kernel_initializer", .object(kernelInitializer.object)),
-              Keyword("bias_initializer", .object(biasInitializer.object)),
-              Keyword("kernel_regularizer", kernelRegularizer.map { .object($0.object) } ?? .null),
-              Keyword("bias_regularizer", biasRegularizer.map { .object($0.object) } ?? .null),
-              Keyword("kernel_constraint", kernelConstraint.map { .object($0.object) } ?? .null),
-              Keyword("bias_constraint", biasConstraint.map { .object($0.object) } ?? .null),
-              Keyword("quantization_config", .null)]
-        return c
-    }
+    public static let type = LayerType("Dense", positional: 1, summary: "fully connected: activation(x · kernel + bias)",
+                                       arguments: table, blank: { Dense() })
 
     private func inputUnits(_ input: Shape) throws -> Int {
         guard input.rank >= 2, let n = input.last else {
@@ -82,12 +39,7 @@ public struct Dense: UnaryLayer {
 
     public func weightSpecs(for input: Shape) throws -> [WeightSpec] {
         let n = try inputUnits(input)
-        var specs = [WeightSpec("kernel", [n, units], kernelInitializer,
-                                regularizer: kernelRegularizer, constraint: kernelConstraint)]
-        if useBias {
-            specs.append(WeightSpec("bias", [units], biasInitializer, regularizer: biasRegularizer, constraint: biasConstraint))
-        }
-        return specs
+        return [kernel.spec("kernel", [n, units])] + (useBias ? [bias.spec("bias", [units])] : [])
     }
 
     public func macs(for input: Shape) -> Int {

@@ -2,47 +2,42 @@ import TensorCore
 
 /// `Dropout(rate)`: the identity at inference; in training each value is kept with
 /// probability 1 − rate and scaled by 1/(1 − rate), or set to 0.
-public struct Dropout: UnaryLayer, RandomLayer {
+public struct Dropout: UnaryLayer, RandomLayer, DeclaredLayer {
     public static let className = "Dropout"
     public var name = ""
     public var trainable = true
     public var weights: [Tensor] = []
 
-    public var rate: Double
+    public var rate = 0.0
     /// None entries take the input's size; a 1 shares one mask value along that axis.
     public var noiseShape: [Int?]?
     public var seed: Int?
 
+    /// Keras's config puts seed before noise_shape.
+    static let table = ArgumentTable<Dropout>([
+        .field("rate", nil, \.rate, read: { a, key in
+            let rate = try a.double(key)
+            guard rate >= 0, rate <= 1 else {
+                throw LabError("Dropout: rate must be between 0 and 1 (the fraction of values dropped), got \(Value.pythonFloat(rate))")
+            }
+            return rate
+        }, write: { .double($0) }),
+        .field("noise_shape", .null, \.noiseShape, read: { a, key in
+            guard !a.isNone(key) else { return nil }
+            let dims = try a.shapeTuple(key, allowNone: true)
+            if let bad = dims.compactMap({ $0 }).first(where: { $0 <= 0 }) {
+                throw LabError("Dropout: noise_shape sizes must be positive or None, got \(bad) in \(a[key].python)")
+            }
+            return dims
+        }, write: { $0.map { .tuple($0.map { $0.map { .int($0) } ?? .null }) } ?? .null }),
+        .field("seed", .null, \.seed, read: { try $0.seed($1) }, write: { $0.map { .int($0) } ?? .null }).inConfig(after: "rate"),
+    ])
+    public var argumentTable: ArgumentTable<Dropout> { Self.table }
+
     public static let type = LayerType(
         "Dropout", positional: 1, summary: "randomly zeroes a fraction rate of the values in training (forward --training); identity otherwise",
-        examples: ["add dropout 0.5", "add dropout 0.25 noise_shape=(None, 1, 8) seed=7"],
-        [.init("rate", nil), .init("noise_shape", .null), .init("seed", .null)]
-    ) { a, _ in
-        let rate = try a.double("rate")
-        guard rate >= 0, rate <= 1 else {
-            throw LabError("Dropout: rate must be between 0 and 1 (the fraction of values dropped), got \(Value.pythonFloat(rate))")
-        }
-        var noiseShape: [Int?]?
-        if !a.isNone("noise_shape") {
-            let dims = try a.shapeTuple("noise_shape", allowNone: true)
-            if let bad = dims.compactMap({ $0 }).first(where: { $0 <= 0 }) {
-                throw LabError("Dropout: noise_shape sizes must be positive or None, got \(bad) in \(a["noise_shape"].python)")
-            }
-            noiseShape = dims
-        }
-        return Dropout(rate: rate, noiseShape: noiseShape, seed: try a.seed())
-    }
-
-    public init(rate: Double, noiseShape: [Int?]? = nil, seed: Int? = nil) {
-        self.rate = rate
-        self.noiseShape = noiseShape
-        self.seed = seed
-    }
-
-    public var config: [Keyword] {
-        [Keyword("rate", .double(rate)), Keyword("seed", seed.map { .int($0) } ?? .null),
-         Keyword("noise_shape", noiseShape.map { .tuple($0.map { $0.map { .int($0) } ?? .null }) } ?? .null)]
-    }
+        examples: ["add dropout 0.5", "add dropout 0.25 noise_shape=(None, 1, 8) seed=7"], arguments: table, blank: { Dropout() }
+    ).with { $0.recordsBuildShape = false }
 
     private var noiseText: String {
         Value.tuple((noiseShape ?? []).map { $0.map { .int($0) } ?? .null }).python

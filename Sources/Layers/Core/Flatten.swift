@@ -2,29 +2,27 @@ import TensorCore
 
 /// `Flatten()`: (batch, d1, d2, …) → (batch, d1·d2·…). With channels_first the
 /// channel axis is moved last before flattening, as Keras does.
-public struct Flatten: UnaryLayer {
+public struct Flatten: UnaryLayer, DeclaredLayer {
     public static let className = "Flatten"
     public var name = ""
     public var trainable = true
     public var weights: [Tensor] = []
-    public var channelsFirst: Bool
+    public var channelsFirst = false
+
+    static let table = ArgumentTable<Flatten>([
+        .field("data_format", .null, \.channelsFirst, read: { a, key in
+            switch try a.optionalString(key) {
+            case nil, "channels_last": return false
+            case "channels_first": return true
+            case let other?: throw LabError("Flatten: data_format must be 'channels_last' or 'channels_first', got '\(other)'")
+            }
+        }, write: { .string($0 ? "channels_first" : "channels_last") }),
+    ])
+    public var argumentTable: ArgumentTable<Flatten> { Self.table }
 
     public static let type = LayerType(
         "Flatten", positional: 1, summary: "flattens each sample to one axis: (batch, d1, d2, …) → (batch, d1·d2·…)",
-        examples: ["add flatten"],
-        [.init("data_format", .null)]
-    ) { a, _ in
-        switch try a.optionalString("data_format") {
-        case nil, "channels_last": return Flatten(channelsFirst: false)
-        case "channels_first": return Flatten(channelsFirst: true)
-        case let other?:
-            throw LabError("Flatten: data_format must be 'channels_last' or 'channels_first', got '\(other)'")
-        }
-    }
-
-    public init(channelsFirst: Bool = false) { self.channelsFirst = channelsFirst }
-
-    public var config: [Keyword] { [Keyword("data_format", .string(channelsFirst ? "channels_first" : "channels_last"))] }
+        examples: ["add flatten"], arguments: table, blank: { Flatten() })
 
     public func outputShape(for input: Shape) throws -> Shape {
         Shape([input.dims.first ?? nil, try input.sampleCount()])

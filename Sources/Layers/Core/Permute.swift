@@ -2,29 +2,28 @@ import TensorCore
 
 /// `Permute(dims)`: reorders the axes after the batch axis. Keras counts them from 1:
 /// `Permute((2, 1))` swaps the two axes of each sample.
-public struct Permute: UnaryLayer {
+public struct Permute: UnaryLayer, DeclaredLayer {
     public static let className = "Permute"
     public var name = ""
     public var trainable = true
     public var weights: [Tensor] = []
-    public var dims: [Int]
+    public var dims: [Int] = []
+
+    static let table = ArgumentTable<Permute>([
+        .field("dims", nil, \.dims, read: { a, key in
+            let dims = try a.shapeTuple(key).compactMap { $0 }
+            guard !dims.isEmpty, dims.sorted() == Array(1...dims.count) else {
+                throw LabError("Permute: dims \(Value.tuple(dims.map { .int($0) }).python) must be a permutation of 1…\(max(1, dims.count)) (axes are counted from 1; the batch axis 0 cannot move)")
+            }
+            return dims
+        }, write: { .tuple($0.map { .int($0) }) }),
+    ])
+    public var argumentTable: ArgumentTable<Permute> { Self.table }
 
     public static let type = LayerType(
         "Permute", positional: 1, collectsWords: true,
         summary: "reorders the axes of each sample; axes are counted from 1, the batch axis stays first",
-        examples: ["add permute 2 1", "add permute (3, 1, 2)"],
-        [.init("dims", nil)]
-    ) { a, _ in
-        let dims = try a.shapeTuple("dims").compactMap { $0 }
-        guard !dims.isEmpty, dims.sorted() == Array(1...dims.count) else {
-            throw LabError("Permute: dims \(Value.tuple(dims.map { .int($0) }).python) must be a permutation of 1…\(max(1, dims.count)) (axes are counted from 1; the batch axis 0 cannot move)")
-        }
-        return Permute(dims: dims)
-    }
-
-    public init(dims: [Int]) { self.dims = dims }
-
-    public var config: [Keyword] { [Keyword("dims", .tuple(dims.map { .int($0) }))] }
+        examples: ["add permute 2 1", "add permute (3, 1, 2)"], arguments: table, blank: { Permute() })
 
     private var dimsText: String { Value.tuple(dims.map { .int($0) }).python }
 

@@ -1,25 +1,20 @@
 import TensorCore
 
 /// `RepeatVector(n)`: (batch, features) → (batch, n, features), each vector repeated n times.
-public struct RepeatVector: UnaryLayer {
+public struct RepeatVector: UnaryLayer, DeclaredLayer {
     public static let className = "RepeatVector"
     public var name = ""
     public var trainable = true
     public var weights: [Tensor] = []
-    public var n: Int
+    public var n = 1
+
+    static let table = ArgumentTable<RepeatVector>([.int("n", nil, \.n, positive: true)])
+    public var argumentTable: ArgumentTable<RepeatVector> { Self.table }
 
     public static let type = LayerType(
         "RepeatVector", positional: 1,
         summary: "repeats each sample's vector n times: (batch, features) → (batch, n, features)",
-        examples: ["add repeatvector 3"],
-        [.init("n", nil)]
-    ) { a, _ in
-        RepeatVector(n: try a.positiveInt("n"))
-    }
-
-    public init(n: Int) { self.n = n }
-
-    public var config: [Keyword] { [Keyword("n", .int(n))] }
+        examples: ["add repeatvector 3"], arguments: table, blank: { RepeatVector() })
 
     public func outputShape(for input: Shape) throws -> Shape {
         guard input.rank == 2 else {

@@ -2,34 +2,34 @@ import TensorCore
 
 /// `Reshape(target_shape)`: the values of each sample in a new shape (batch axis kept);
 /// one size may be -1, inferred from the others.
-public struct Reshape: UnaryLayer {
+public struct Reshape: UnaryLayer, DeclaredLayer {
     public static let className = "Reshape"
     public var name = ""
     public var trainable = true
     public var weights: [Tensor] = []
-    public var targetShape: [Int]
+    public var targetShape: [Int] = []
+
+    static let table = ArgumentTable<Reshape>([
+        .field("target_shape", nil, \.targetShape, read: { a, key in
+            let dims = try a.shapeTuple(key).compactMap { $0 }
+            let text = Value.tuple(dims.map { .int($0) }).python
+            guard !dims.isEmpty else { throw LabError("Reshape: target_shape needs at least one size, got ()") }
+            guard dims.allSatisfy({ $0 > 0 || $0 == -1 }) else {
+                throw LabError("Reshape: target_shape sizes must be positive or -1 (inferred), got \(text)")
+            }
+            guard dims.filter({ $0 == -1 }).count <= 1 else {
+                throw LabError("Reshape: target_shape \(text) has more than one -1; only one size can be inferred")
+            }
+            return dims
+        }, write: { .tuple($0.map { .int($0) }) }),
+    ])
+    public var argumentTable: ArgumentTable<Reshape> { Self.table }
 
     public static let type = LayerType(
         "Reshape", positional: 1, collectsWords: true,
         summary: "gives each sample a new shape with the same number of values; one size may be -1",
-        examples: ["add reshape 4 8", "add reshape (-1, 8)"],
-        [.init("target_shape", nil)]
-    ) { a, _ in
-        let dims = try a.shapeTuple("target_shape").compactMap { $0 }
-        let text = Value.tuple(dims.map { .int($0) }).python
-        guard !dims.isEmpty else { throw LabError("Reshape: target_shape needs at least one size, got ()") }
-        guard dims.allSatisfy({ $0 > 0 || $0 == -1 }) else {
-            throw LabError("Reshape: target_shape sizes must be positive or -1 (inferred), got \(text)")
-        }
-        guard dims.filter({ $0 == -1 }).count <= 1 else {
-            throw LabError("Reshape: target_shape \(text) has more than one -1; only one size can be inferred")
-        }
-        return Reshape(targetShape: dims)
-    }
-
-    public init(targetShape: [Int]) { self.targetShape = targetShape }
-
-    public var config: [Keyword] { [Keyword("target_shape", .tuple(targetShape.map { .int($0) }))] }
+        examples: ["add reshape 4 8", "add reshape (-1, 8)"], arguments: table, blank: { Reshape() }
+    ).with { $0.recordsBuildShape = false }
 
     private var targetText: String { Value.tuple(targetShape.map { .int($0) }).python }
 

@@ -3,43 +3,69 @@ import TensorCore
 /// Keras's `Lambda` layer, with an expression in a small, safe language instead of
 /// Python code: `add lambda "x * 2 + 1"`. The expression can read only its input `x`,
 /// numbers, the layer's `arguments` and a fixed list of functions (docs/lambda.md).
-public struct Lambda: UnaryLayer {
+public struct Lambda: UnaryLayer, DeclaredLayer {
     public static let className = "Lambda"
     public var name = ""
     public var trainable = true
     public var weights: [Tensor] = []
 
     /// The expression as typed; Keras's config key `function`.
-    public var function: String
-    var expression: Expression
+    public var function = ""
+    var expression = Expression.none
     /// `output_shape=`, without the batch axis; checked against the inferred shape.
     public var statedShape: [Int?]?
     /// `arguments=dict(a=2)`: names usable in the expression.
-    public var arguments: [Keyword]
+    public var arguments: [Keyword] = []
 
+    static let table = ArgumentTable<Lambda>([
+        .field("function", nil, \.function, read: { a, key in
+            guard case .string(let text) = a[key] else {
+                throw LabError("Lambda: the function must be an expression in quotes, got \(a[key].python)",
+                               suggestion: "for example: add lambda \"sqrt(abs(x))\"")
+            }
+            return text
+        }, write: { .string($0) }),
+        .field("output_shape", .null, \.statedShape, read: { a, key in
+            let stated = a.isNone(key) ? nil : try a.shapeTuple(key, allowNone: true)
+            if let bad = stated?.compactMap({ $0 }).first(where: { $0 < 0 }) {
+                throw LabError("Lambda: output_shape sizes must be positive or None, got \(bad)")
+            }
+            return stated
+        }, write: { $0.map { .tuple($0.map { $0.map { .int($0) } ?? .null }) } }),
+        Argument("mask", .null, read: { _, a, _ in
+            guard a.isNone("mask") else {
+                throw LabError("Lambda: mask is not supported (LayerLab does not compute masks); leave it out")
+            }
+        }, write: { _ in nil }),
+        .field("arguments", .null, \.arguments, read: { a, key in try Lambda.arguments(a[key]) }, write: { .dict($0) }),
+    ])
+    public var argumentTable: ArgumentTable<Lambda> { Self.table }
+
+    /// Keras's Lambda holds Python code, so neither direction of a Keras file can carry
+    /// LayerLab's expression; the Python export writes it as a Python lambda.
     public static let type = LayerType(
         "Lambda", positional: 1,
         summary: "computes an expression of its input x: arithmetic, comparisons, functions, reductions, slicing",
         examples: ["add lambda \"x * 2 + 1\"", "add lambda \"sqrt(abs(x))\"", "add lambda \"x[:, 0:4]\"",
                    "add lambda \"x - mean(x, axis=-1, keepdims=True)\""],
-        [.init("function", nil), .init("output_shape", .null), .init("mask", .null), .init("arguments", .null)]
-    ) { a, _ in
-        guard case .string(let text) = a["function"] else {
-            throw LabError("Lambda: the function must be an expression in quotes, got \(a["function"].python)",
-                           suggestion: "for example: add lambda \"sqrt(abs(x))\"")
+        arguments: table, blank: { Lambda() }, finish: { try $0.parse() }
+    ).with {
+        $0.unsavable = ("cannot be saved for Keras: its expression is LayerLab's, and Keras's Lambda holds Python code",
+                        "export python writes it as Python you can adapt")
+        $0.unloadable = ("holds Python code, which LayerLab never runs", "rebuild it with 'add lambda \"EXPRESSION\"'")
+        $0.helpNotes = ["The expression language: docs/lambda.md"]
+        $0.pythonImports = ["from math import e, pi", "from keras.ops import *  # the functions Lambda expressions use"]
+        $0.pythonSource = { key, config in
+            guard key == "function", case .string(let expression)? = config.first(where: { $0.key == "function" })?.value else { return nil }
+            let names = (config.first { $0.key == "arguments" }?.value).flatMap { v -> [String]? in
+                if case .dict(let items) = v { return items.map(\.key) } else { return nil }
+            } ?? []
+            return "lambda " + (["x"] + names).joined(separator: ", ") + ": " + expression
         }
-        guard a.isNone("mask") else {
-            throw LabError("Lambda: mask is not supported (LayerLab does not compute masks); leave it out")
-        }
-        let arguments = try Lambda.arguments(a["arguments"])
-        let statedShape = a.isNone("output_shape") ? nil : try a.shapeTuple("output_shape", allowNone: true)
-        if let bad = statedShape?.compactMap({ $0 }).first(where: { $0 < 0 }) {
-            throw LabError("Lambda: output_shape sizes must be positive or None, got \(bad)")
-        }
-        return try Lambda(function: text, statedShape: statedShape, arguments: arguments)
     }
 
-    public init(function: String, statedShape: [Int?]? = nil, arguments: [Keyword] = []) throws {
+    /// Parses the function, with the arguments as its constants.
+    mutating func parse() throws {
         var constants: [String: Double] = [:]
         for k in arguments {
             switch k.value {
@@ -50,9 +76,6 @@ public struct Lambda: UnaryLayer {
             }
         }
         do { expression = try ExpressionParser.parse(function, constants: constants) } catch let e as LabError { throw e.at("Lambda") }
-        self.function = function
-        self.statedShape = statedShape
-        self.arguments = arguments
     }
 
     /// `arguments=dict(a=2, b=0.5)` (or a dict from a config).
@@ -68,13 +91,6 @@ public struct Lambda: UnaryLayer {
             throw LabError("Lambda: the argument name '\(k.key)' is taken by the expression language; choose another")
         }
         return items
-    }
-
-    public var config: [Keyword] {
-        var c = [Keyword("function", .string(function))]
-        if let statedShape { c.append(Keyword("output_shape", .tuple(statedShape.map { $0.map { .int($0) } ?? .null }))) }
-        c.append(Keyword("arguments", .dict(arguments)))
-        return c
     }
 
     /// The result's shape, found by evaluating on shapes alone. Unknown sizes (the

@@ -5,71 +5,66 @@ import Text
 /// a convolution whose weights are not shared, one filter bank per output position.
 /// Implementation 1 only: kernel (positions, k·in, filters), bias (positions…, filters);
 /// padding 'valid' only, as Keras 2's implementation 1 requires.
-public struct LocallyConnected: LayerImplementation {
+public struct LocallyConnected: UnaryLayer, DeclaredLayer {
+    /// The implementation; each instance's Keras class is `className`.
+    public static let className = "LocallyConnected"
     public let className: String
     public var name = ""
     public var trainable = true
     public var weights: [Tensor] = []
     public var spatial: SpatialArguments
-    public var filters: Int
-    public var activation: Activation
-    public var useBias: Bool
-    public var kernelInitializer: any Initializer
-    public var biasInitializer: any Initializer
-    public var kernelRegularizer: (any Regularizer)?
-    public var biasRegularizer: (any Regularizer)?
+    public var filters = 0
+    public var activation = Activation.unset
+    public var useBias = true
+    public var kernel = WeightSlot.unset
+    public var bias = WeightSlot.unset
     public var activityRegularizer: (any Regularizer)?
-    public var kernelConstraint: (any Constraint)?
-    public var biasConstraint: (any Constraint)?
 
-    public static func parameters(rank: Int) -> [Signature.Parameter] {
-        let ones: Value = rank == 1 ? .int(1) : .tuple(Array(repeating: .int(1), count: rank))
-        return [.init("filters", nil), .init("kernel_size", nil), .init("strides", ones), .init("padding", .string("valid")),
-                .init("data_format", .null), .init("activation", .null), .init("use_bias", .bool(true)),
-                .init("kernel_initializer", .string("glorot_uniform")), .init("bias_initializer", .string("zeros")),
-                .init("kernel_regularizer", .null), .init("bias_regularizer", .null), .init("activity_regularizer", .null),
-                .init("kernel_constraint", .null), .init("bias_constraint", .null), .init("implementation", .int(1))]
+    /// Keras 3 has no locally connected layers, so a file holding one is refused.
+    public static let types: [LayerType] = (1...2).map { rank in
+        let cls = "LocallyConnected\(rank)D"
+        return LayerType(cls, positional: 2, summary: "Keras 2's \(rank)-D locally connected layer: a Conv\(rank)D with unshared weights per position",
+                         arguments: table(rank: rank), blank: { LocallyConnected(rank: rank, className: cls) })
+            .with { $0.unsavable = ("cannot be saved for Keras 3: Keras 3 removed the locally connected layers",
+                                    "remove it, or keep the model as a LayerLab script") }
     }
 
-    public init(rank: Int, className: String, _ a: BoundArguments, seeds: inout SeedSource) throws {
+    init(rank: Int, className: String) {
         self.className = className
-        spatial = try SpatialArguments(a, rank: rank, paddings: [.valid, .same])
-        guard try a.int("implementation") == 1 else {
-            throw LabError("\(className): LayerLab implements implementation=1 only (kernel (positions, k·in, filters)), got implementation=\(a["implementation"].python)")
-        }
-        guard spatial.padding == .valid else {
-            throw LabError("\(className): padding='same' is a ValueError in Keras 2 with implementation=1 (only 'valid' is supported there)",
-                           suggestion: "use padding='valid'")
-        }
-        guard spatial.dataFormat == .channelsLast else {
-            throw LabError("\(className): LayerLab supports data_format='channels_last' only for locally connected layers")
-        }
-        filters = try a.positiveInt("filters")
-        activation = try Activation.make(a["activation"])
-        useBias = try a.bool("use_bias")
-        kernelInitializer = try InitializerType.make(a["kernel_initializer"], role: "kernel_initializer", seeds: &seeds)
-        biasInitializer = try InitializerType.make(a["bias_initializer"], role: "bias_initializer", seeds: &seeds)
-        kernelRegularizer = try RegularizerType.make(a["kernel_regularizer"], role: "kernel_regularizer")
-        biasRegularizer = try RegularizerType.make(a["bias_regularizer"], role: "bias_regularizer")
-        activityRegularizer = try RegularizerType.make(a["activity_regularizer"], role: "activity_regularizer")
-        kernelConstraint = try ConstraintType.make(a["kernel_constraint"], role: "kernel_constraint")
-        biasConstraint = try ConstraintType.make(a["bias_constraint"], role: "bias_constraint")
+        spatial = SpatialArguments(rank: rank)
     }
 
-    /// Keras 2's config keys, in its order.
-    public var config: [Keyword] {
-        [Keyword("filters", .int(filters)), Keyword("kernel_size", SpatialArguments.value(spatial.kernel)),
-         Keyword("strides", SpatialArguments.value(spatial.strides)), Keyword("padding", .string(spatial.padding.rawValue)),
-         Keyword("data_format", .string(spatial.dataFormat.rawValue)), Keyword("activation", .string(activation.name)),
-         Keyword("use_bias", .bool(useBias)),
-         Keyword("kernel_initializer", .object(kernelInitializer.object)), Keyword("bias_initializer", .object(biasInitializer.object)),
-         Keyword("kernel_regularizer", kernelRegularizer.map { .object($0.object) } ?? .null),
-         Keyword("bias_regularizer", biasRegularizer.map { .object($0.object) } ?? .null),
-         Keyword("activity_regularizer", activityRegularizer.map { .object($0.object) } ?? .null),
-         Keyword("kernel_constraint", kernelConstraint.map { .object($0.object) } ?? .null),
-         Keyword("bias_constraint", biasConstraint.map { .object($0.object) } ?? .null),
-         Keyword("implementation", .int(1))]
+    /// Keras 2's arguments and config, in its order.
+    static func table(rank: Int) -> ArgumentTable<LocallyConnected> {
+        let ones: Value = rank == 1 ? .int(1) : .tuple(Array(repeating: .int(1), count: rank))
+        typealias Row = Argument<LocallyConnected>
+        return ArgumentTable<LocallyConnected>([
+            .int("filters", nil, \.filters, positive: true),
+            Row("kernel_size", nil, read: { layer, a, _ in
+                let spatial = try SpatialArguments(a, rank: rank, paddings: [.valid, .same])
+                guard spatial.padding == .valid else {
+                    throw LabError("\(layer.className): padding='same' is a ValueError in Keras 2 with implementation=1 (only 'valid' is supported there)",
+                                   suggestion: "use padding='valid'")
+                }
+                guard spatial.dataFormat == .channelsLast else {
+                    throw LabError("\(layer.className): LayerLab supports data_format='channels_last' only for locally connected layers")
+                }
+                layer.spatial = spatial
+            }, write: { SpatialArguments.value($0.spatial.kernel) }),
+            .readElsewhere("strides", ones) { SpatialArguments.value($0.spatial.strides) },
+            .readElsewhere("padding", .string("valid")) { .string($0.spatial.padding.rawValue) },
+            .readElsewhere("data_format", .null) { .string($0.spatial.dataFormat.rawValue) },
+            .activation(.null, \.activation), .bool("use_bias", .bool(true), \.useBias),
+        ] + Row.weights([("kernel", "glorot_uniform", \.kernel), ("bias", "zeros", \.bias)], activity: .activityRegularizer(\.activityRegularizer)) + [
+            Row("implementation", .int(1), read: { layer, a, _ in
+                guard try a.int("implementation") == 1 else {
+                    throw LabError("\(layer.className): LayerLab implements implementation=1 only (kernel (positions, k·in, filters)), got implementation=\(a["implementation"].python)")
+                }
+            }, write: { _ in .int(1) }),
+        ])
     }
+
+    public var argumentTable: ArgumentTable<LocallyConnected> { Self.table(rank: spatial.rank) }
 
     var who: String { name.isEmpty ? className : name }
 
@@ -86,12 +81,7 @@ public struct LocallyConnected: LayerImplementation {
     public func weightSpecs(for input: Shape) throws -> [WeightSpec] {
         let p = try plan(input)
         let positions = p.output.reduce(1, *), window = spatial.kernel.reduce(1, *) * p.channels
-        var specs = [WeightSpec("kernel", [positions, window, filters], kernelInitializer,
-                                regularizer: kernelRegularizer, constraint: kernelConstraint)]
-        if useBias {
-            specs.append(WeightSpec("bias", p.output + [filters], biasInitializer, regularizer: biasRegularizer, constraint: biasConstraint))
-        }
-        return specs
+        return [kernel.spec("kernel", [positions, window, filters])] + (useBias ? [bias.spec("bias", p.output + [filters])] : [])
     }
 
     public func call(_ x: Tensor, training: Bool) throws -> Tensor {
@@ -152,25 +142,5 @@ public struct LocallyConnected: LayerImplementation {
         lines.append("\(convName) with the same arguments: \(kNames)·in·filters\(useBias ? " + filters" : "") = \(kNumbers)·\(p.channels)·\(filters)\(useBias ? " + \(filters)" : "") = \(thousands(c.conv)), one kernel shared by all \(thousands(c.positions)) positions: \(thousands(c.positions))× fewer")
         lines.append("MACs per sample = \(thousands(macs(for: input)))")
         return lines
-    }
-}
-
-public struct LocallyConnected1D: SharedLayer {
-    public static let className = "LocallyConnected1D"
-    public var base: LocallyConnected
-    public init(base: LocallyConnected) { self.base = base }
-    public static let type = layerType(positional: 2, summary: "Keras 2's 1-D locally connected layer: a Conv1D with unshared weights per position",
-                                       LocallyConnected.parameters(rank: 1)) { a, seeds in
-        try LocallyConnected(rank: 1, className: className, a, seeds: &seeds)
-    }
-}
-
-public struct LocallyConnected2D: SharedLayer {
-    public static let className = "LocallyConnected2D"
-    public var base: LocallyConnected
-    public init(base: LocallyConnected) { self.base = base }
-    public static let type = layerType(positional: 2, summary: "Keras 2's 2-D locally connected layer: a Conv2D with unshared weights per position",
-                                       LocallyConnected.parameters(rank: 2)) { a, seeds in
-        try LocallyConnected(rank: 2, className: className, a, seeds: &seeds)
     }
 }

@@ -2,26 +2,21 @@ import TensorCore
 
 /// `Dot(axes, normalize=False)`: a dot product per sample between two inputs, over
 /// one axis of each (Keras's `batch_dot`); `normalize` makes it a cosine similarity.
-public struct Dot: Layer {
+public struct Dot: Layer, DeclaredLayer {
     public static let className = "Dot"
     public var name = ""
     public var trainable = true
     public var weights: [Tensor] = []
-    public var axes: Value
-    public var normalize: Bool
-    public var config: [Keyword] { [Keyword("axes", axes), Keyword("normalize", .bool(normalize))] }
+    public var axes = Value.int(-1)
+    public var normalize = false
+
+    static let table = ArgumentTable<Dot>([
+        .field("axes", nil, \.axes, read: { $0[$1] }, write: { $0 }), .bool("normalize", .bool(false), \.normalize),
+    ])
+    public var argumentTable: ArgumentTable<Dot> { Self.table }
 
     public static let type = LayerType("Dot", positional: 1, summary: "per-sample dot product of two inputs over an axis of each (add dot 1 from=a,b)",
-                                       [.init("axes", nil), .init("normalize", .bool(false))]) { a, _ in
-        let dot = Dot(axes: a["axes"], normalize: try a.bool("normalize"))
-        _ = try dot.pair()
-        return dot
-    }
-
-    public init(axes: Value, normalize: Bool) {
-        self.axes = axes
-        self.normalize = normalize
-    }
+                                       arguments: table, blank: { Dot() }, finish: { _ = try $0.pair() }).with { $0.takesInputList = true }
 
     func pair() throws -> (Int, Int) {
         switch axes {

@@ -4,7 +4,7 @@ import TensorCore
 /// parameterised by its operation. Shapes broadcast as Keras allows: sample shapes
 /// align at the right and sizes of 1 stretch; an input of lower rank gets axes of
 /// size 1 inserted after the batch axis.
-public struct Merge: Layer {
+public struct Merge: Layer, DeclaredLayer {
     public enum Operation: String, Sendable, CaseIterable {
         case add = "Add", subtract = "Subtract", multiply = "Multiply"
         case average = "Average", maximum = "Maximum", minimum = "Minimum"
@@ -14,13 +14,14 @@ public struct Merge: Layer {
     public var name = ""
     public var trainable = true
     public var weights: [Tensor] = []
-    public var config: [Keyword] { [] }
+    public var argumentTable: ArgumentTable<Merge> { ArgumentTable([]) }
 
     public static let className = "Merge"
     public var className: String { operation.rawValue }
 
     public static let types: [LayerType] = Operation.allCases.map { op in
-        LayerType(op.rawValue, positional: 0, summary: summary(op), []) { _, _ in Merge(operation: op) }
+        LayerType(op.rawValue, positional: 0, summary: summary(op), arguments: ArgumentTable([]), blank: { Merge(operation: op) })
+            .with { $0.takesInputList = true }
     }
 
     static func summary(_ op: Operation) -> String {
@@ -110,18 +111,18 @@ public struct Merge: Layer {
 }
 
 /// `Concatenate(axis=-1)`: joins its inputs along one axis; the other sizes must agree.
-public struct Concatenate: Layer {
+public struct Concatenate: Layer, DeclaredLayer {
     public static let className = "Concatenate"
     public var name = ""
     public var trainable = true
     public var weights: [Tensor] = []
-    public var axis: Int
-    public var config: [Keyword] { [Keyword("axis", .int(axis))] }
+    public var axis = -1
+
+    static let table = ArgumentTable<Concatenate>([.int("axis", .int(-1), \.axis)])
+    public var argumentTable: ArgumentTable<Concatenate> { Self.table }
 
     public static let type = LayerType("Concatenate", positional: 1, summary: "joins its inputs along an axis (add concatenate from=a,b)",
-                                       [.init("axis", .int(-1))]) { a, _ in Concatenate(axis: try a.int("axis")) }
-
-    public init(axis: Int) { self.axis = axis }
+                                       arguments: table, blank: { Concatenate() }).with { $0.takesInputList = true }
 
     func resolvedAxis(rank: Int) throws -> Int {
         let a = axis < 0 ? axis + rank : axis

@@ -1,8 +1,10 @@
 import TensorCore
 
 /// The one pooling implementation for 1, 2 or 3 spatial axes: MaxPooling1D/2D/3D and
-/// AveragePooling1D/2D/3D are thin types over it (PoolingLayers.swift).
-public struct Pooling: LayerImplementation {
+/// AveragePooling1D/2D/3D, each a row of `types`.
+public struct Pooling: UnaryLayer, DeclaredLayer {
+    /// The implementation; each instance's Keras class is `className`.
+    public static let className = "Pooling"
     public let className: String
     public let mode: PoolMode
     public var name = ""
@@ -10,25 +12,40 @@ public struct Pooling: LayerImplementation {
     public var weights: [Tensor] = []
     public var spatial: SpatialArguments
 
-    /// Keras's parameters: MaxPooling's pool_size defaults to 2 per axis; AveragePooling's
-    /// has no default in Keras 3.15 (leaving it out is an error, as in Keras).
-    public static func parameters(_ mode: PoolMode, rank: Int) -> [Signature.Parameter] {
-        let twos: Value = rank == 1 ? .int(2) : .tuple(Array(repeating: .int(2), count: rank))
-        return [.init("pool_size", mode == .max ? twos : nil), .init("strides", .null),
-                .init("padding", .string("valid")), .init("data_format", .null)]
+    /// Every pooling class (its aliases are Keras's MaxPool1D, AvgPool1D …), in `help`'s order.
+    public static let types: [LayerType] = [PoolMode.max, .average].flatMap { mode in
+        (1...3).map { rank in
+            let cls = (mode == .max ? "MaxPooling" : "AveragePooling") + "\(rank)D"
+            let short = (mode == .max ? "MaxPool" : "AvgPool") + "\(rank)D"
+            let what = mode == .max ? "the maximum of each window (pool_size, default 2)" : "the mean of each window (pool_size is required)"
+            return LayerType(cls, aliases: [short, snakeCase(short)], positional: 1, summary: "\(rank)-D pooling: " + what,
+                             arguments: table(mode, rank: rank), blank: { Pooling(mode, rank: rank, className: cls) })
+                .with { $0.recordsBuildShape = false }
+        }
     }
 
-    public init(_ mode: PoolMode, rank: Int, className: String, _ a: BoundArguments) throws {
+    init(_ mode: PoolMode, rank: Int, className: String) {
         self.className = className
         self.mode = mode
-        spatial = try SpatialArguments(a, rank: rank, kernelKey: "pool_size", paddings: [.valid, .same], stridesDefaultToKernel: true)
+        spatial = SpatialArguments(rank: rank)
     }
 
-    /// Keras keeps pooling's padding as written (`'SAME'` stays `'SAME'`).
-    public var config: [Keyword] {
-        [Keyword("pool_size", SpatialArguments.value(spatial.kernel)), Keyword("padding", .string(spatial.paddingText)),
-         Keyword("strides", SpatialArguments.value(spatial.strides)), Keyword("data_format", .string(spatial.dataFormat.rawValue))]
+    /// Keras's arguments: MaxPooling's pool_size defaults to 2 per axis; AveragePooling's
+    /// has no default in Keras 3.15 (leaving it out is an error, as in Keras). Keras keeps
+    /// pooling's padding as written (`'SAME'` stays `'SAME'`), and its config puts it before strides.
+    static func table(_ mode: PoolMode, rank: Int) -> ArgumentTable<Pooling> {
+        let twos: Value = rank == 1 ? .int(2) : .tuple(Array(repeating: .int(2), count: rank))
+        return ArgumentTable([
+            Argument("pool_size", mode == .max ? twos : nil, read: { layer, a, _ in
+                layer.spatial = try SpatialArguments(a, rank: rank, kernelKey: "pool_size", paddings: [.valid, .same], stridesDefaultToKernel: true)
+            }, write: { SpatialArguments.value($0.spatial.kernel) }),
+            .readElsewhere("strides", .null) { SpatialArguments.value($0.spatial.strides) },
+            .readElsewhere("padding", .string("valid")) { .string($0.spatial.paddingText) }.inConfig(after: "pool_size"),
+            .readElsewhere("data_format", .null) { .string($0.spatial.dataFormat.rawValue) },
+        ])
     }
+
+    public var argumentTable: ArgumentTable<Pooling> { Self.table(mode, rank: spatial.rank) }
 
     var who: String { name.isEmpty ? className : name }
 
@@ -69,36 +86,46 @@ public struct Pooling: LayerImplementation {
 }
 
 /// GlobalMaxPooling1D/2D/3D and GlobalAveragePooling1D/2D/3D: one value per channel.
-public struct GlobalPooling: LayerImplementation {
+public struct GlobalPooling: UnaryLayer, DeclaredLayer {
+    /// The implementation; each instance's Keras class is `className`.
+    public static let className = "GlobalPooling"
     public let className: String
     public let mode: PoolMode
     public let rank: Int
     public var name = ""
     public var trainable = true
     public var weights: [Tensor] = []
-    public var dataFormat: DataFormat
-    public var keepdims: Bool
+    public var dataFormat = DataFormat.channelsLast
+    public var keepdims = false
 
-    public static let parameters: [Signature.Parameter] = [.init("data_format", .null), .init("keepdims", .bool(false))]
+    public static let types: [LayerType] = [PoolMode.max, .average].flatMap { mode in
+        (1...3).map { rank in
+            let cls = (mode == .max ? "GlobalMaxPooling" : "GlobalAveragePooling") + "\(rank)D"
+            let short = (mode == .max ? "GlobalMaxPool" : "GlobalAvgPool") + "\(rank)D"
+            return LayerType(cls, aliases: [short, snakeCase(short)], positional: 0,
+                             summary: "\(rank)-D global pooling: the \(mode == .max ? "maximum" : "mean") over all positions, per channel",
+                             arguments: table, blank: { GlobalPooling(mode: mode, rank: rank, className: cls) })
+                .with { $0.recordsBuildShape = false }
+        }
+    }
 
-    public init(_ mode: PoolMode, rank: Int, className: String, _ a: BoundArguments) throws {
+    init(mode: PoolMode, rank: Int, className: String) {
         self.className = className
         self.mode = mode
         self.rank = rank
-        if a.isNone("data_format") {
-            dataFormat = .channelsLast
-        } else {
-            guard let f = DataFormat(rawValue: try a.string("data_format").lowercased()) else {
-                throw LabError("\(className): data_format must be 'channels_last' or 'channels_first', got \(a["data_format"].python)")
-            }
-            dataFormat = f
-        }
-        keepdims = try a.bool("keepdims")
     }
 
-    public var config: [Keyword] {
-        [Keyword("data_format", .string(dataFormat.rawValue)), Keyword("keepdims", .bool(keepdims))]
-    }
+    static let table = ArgumentTable<GlobalPooling>([
+        Argument("data_format", .null, read: { layer, a, _ in
+            guard !a.isNone("data_format") else { return }
+            guard let f = DataFormat(rawValue: try a.string("data_format").lowercased()) else {
+                throw LabError("\(layer.className): data_format must be 'channels_last' or 'channels_first', got \(a["data_format"].python)")
+            }
+            layer.dataFormat = f
+        }, write: { .string($0.dataFormat.rawValue) }),
+        .bool("keepdims", .bool(false), \.keepdims),
+    ])
+    public var argumentTable: ArgumentTable<GlobalPooling> { Self.table }
 
     var who: String { name.isEmpty ? className : name }
 

@@ -47,7 +47,7 @@ extension Commands {
                 session.say("Examples:")
                 for e in type.examples { session.say("  " + e) }
             }
-            if type.className == "Lambda" { session.say("The expression language: docs/lambda.md") }
+            for note in type.helpNotes { session.say(note) }
             return
         }
         // Activations, initializers, regularizers and constraints by name: what `explain` says.

@@ -52,7 +52,8 @@ struct KerasCase: Sendable, CustomTestStringConvertible {
         }
     }
 
-    static let all = load("keras/conv/cases.json")
+    /// The convolution and pooling cases, and those of layers added since (`layers/`).
+    static let all = load("keras/conv/cases.json") + load("keras/layers/cases.json")
     static let forward = all.filter { $0.folder != nil }
 }
 

@@ -39,7 +39,8 @@ import TestSupport
                       ("locallyconnected2d 3 2 use_bias=False", [4, 4, 2])])
     func matchesAStraightforwardReference(_ command: String, _ input: [Int]) throws {
         var layer = try buildLayer(command: command)
-        let base = try #require((layer as? LocallyConnected1D)?.base ?? (layer as? LocallyConnected2D)?.base)
+        let base = try #require(layer as? LocallyConnected)
+        #expect(["LocallyConnected1D", "LocallyConnected2D"].contains(base.className))
         let shape = try layer.outputShape(for: [Shape(batchOf: input)])
         let specs = try layer.weightSpecs(for: [Shape(batchOf: input)])
         var rng = RandomGenerator(seed: 11)
