@@ -35,6 +35,10 @@ public struct LabError: Error, Equatable, CustomStringConvertible, Sendable {
         return "\(text) — \(suggestion)"
     }
 
+    /// Two errors are the same when they say the same to the user, however the place
+    /// was given (`LabError("dense: …")` or `LabError("…").at("dense")`).
+    public static func == (a: LabError, b: LabError) -> Bool { a.description == b.description }
+
     /// The same error, said to have happened in `place` (`dense_3: …`). A place it
     /// already names is not added twice; an interrupt names no place.
     public func at(_ place: String) -> LabError {

@@ -18,7 +18,7 @@ import Testing
             layer.weights = bias ? [k, b] : [k]
             let y = try layer.call(x, training: false)
             var expected = try x.matmul(k)
-            if bias { expected.addBias(b) }
+            if bias { try expected.addBias(b) }
             activation.apply(&expected)
             #expect(y.shape == expected.shape)
             for (u, v) in zip(y.scalars, expected.scalars) { #expect(abs(u - v) <= 1e-6 * max(1, abs(v)), "\(name) \(shape)") }

@@ -57,7 +57,9 @@ import Text
 
     @Test func biasIsAddedToEveryRow() throws {
         var y = try Tensor(shape: [2, 3], scalars: [0, 0, 0, 1, 1, 1])
-        y.addBias(try Tensor(shape: [3], scalars: [1, 2, 3]))
+        try y.addBias(try Tensor(shape: [3], scalars: [1, 2, 3]))
+        // A bias that does not fit is an error, not a silent no-op.
+        #expect(throws: LabError.self) { try y.addBias(try Tensor(shape: [2], scalars: [1, 2])) }
         #expect(y.scalars == [1, 2, 3, 2, 3, 4])
     }
 
@@ -171,5 +173,19 @@ import Text
         #expect(abs(norms[0] - 5) < 1e-6)
         let (rowNorms, _) = t.norms(reducing: [1])
         #expect(rowNorms.count == 2)
+    }
+}
+
+@Suite struct LabErrorTests {
+    /// An error carries its place and the bad argument; it is rendered once, a place never twice.
+    @Test func placesAndArgumentsRenderOnce() {
+        let e = LabError(argument: "units", expected: "a positive whole number", got: "-3", suggestion: "for example 32")
+        #expect(e.argument == "units" && e.expected == "a positive whole number" && e.got == "-3")
+        let placed = e.at("dense_1").at("dense_1").at("model.keras")
+        #expect(placed.place == ["model.keras", "dense_1"])
+        #expect(placed.description == "model.keras: dense_1: units must be a positive whole number, got -3 — for example 32")
+        // A message that already names the place (older style) is not prefixed again.
+        #expect(LabError("dense: bad").at("dense").description == "dense: bad")
+        #expect(Interrupt.error.at("dense") == Interrupt.error)
     }
 }
