@@ -12,16 +12,14 @@ func buildLayer(_ type: String, _ args: Arguments, seed: UInt64 = 1) throws -> a
 @Suite struct DenseTests {
     struct ShapeCase: Sendable { let units: Int; let input: [Int]; let output: [Int?]; let params: Int; let kernel: [Int] }
 
-    static let kerasCases: [ShapeCase] = {
-        guard let list = try? loadJSON("keras/dense/shapes.json") as? [[String: Any]] else { return [] }
-        return list.compactMap { c in
-            guard let units = c["units"] as? Int, let input = c["input_shape"] as? [Int], let out = c["output_shape"] as? [Any],
-                  let params = c["params"] as? Int, let kernel = c["kernel_shape"] as? [Int] else { return nil }
-            return ShapeCase(units: units, input: input, output: out.map { $0 as? Int }, params: params, kernel: kernel)
-        }
-    }()
+    static let file = FixtureCases("keras/dense/shapes.json") { c in
+        func f<T>(_ k: String) throws -> T { try FixtureCases<ShapeCase>.field(c, k) }
+        return ShapeCase(units: try f("units"), input: try f("input_shape"), output: kerasShape(try f("output_shape")),
+                         params: try f("params"), kernel: try f("kernel_shape"))
+    }
+    static let kerasCases = file.cases
 
-    @Test func fixturesArePresent() { #expect(Self.kerasCases.count >= 6) }
+    @Test func fixturesArePresent() { Self.file.expectComplete() }
 
     @Test(arguments: kerasCases)
     func shapesAndParamsMatchKeras(_ c: ShapeCase) throws {

@@ -11,12 +11,12 @@ struct KerasLambdaCase: Sendable, CustomStringConvertible {
     let output: [Int?]
     var description: String { "\(expression) on \(Tensor.describe(input))" }
 
-    static func file() -> [String: Any] { (try? loadJSON("keras/lambda/cases.json")) as? [String: Any] ?? [:] }
-    static let all: [KerasLambdaCase] = (file()["cases"] as? [[String: Any]] ?? []).compactMap { c in
-        guard let i = c["index"] as? Int, let e = c["expression"] as? String, let input = c["input_shape"] as? [Int],
-              let out = c["output_shape"] as? [Any] else { return nil }
-        return KerasLambdaCase(index: i, expression: e, input: input, output: out.map { $0 as? Int })
+    static let file = FixtureCases("keras/lambda/cases.json", key: "cases") { c in
+        func f<T>(_ k: String) throws -> T { try FixtureCases<KerasLambdaCase>.field(c, k) }
+        return KerasLambdaCase(index: try f("index"), expression: try f("expression"), input: try f("input_shape"),
+                               output: kerasShape(try f("output_shape")))
     }
+    static let all = file.cases
 }
 
 func lambda(_ expression: String, _ keywords: [Keyword] = []) throws -> any Layer {
@@ -32,7 +32,7 @@ func message(_ body: () throws -> Void) -> String {
 }
 
 @Suite struct LambdaKerasTests {
-    @Test func fixturesArePresent() { #expect(KerasLambdaCase.all.count >= 60) }
+    @Test func fixturesArePresent() { KerasLambdaCase.file.expectComplete() }
 
     @Test(arguments: KerasLambdaCase.all)
     func shapeAndValuesMatchKeras(_ c: KerasLambdaCase) throws {
@@ -45,7 +45,8 @@ func message(_ body: () throws -> Void) -> String {
     }
 
     @Test func configKeysFollowKeras() throws {
-        let keras = (KerasLambdaCase.file()["config_keys"] as? [String] ?? []).filter { !["name", "trainable", "dtype"].contains($0) }
+        let file = try #require(try loadJSON("keras/lambda/cases.json") as? [String: Any])
+        let keras = try #require(file["config_keys"] as? [String]).filter { !["name", "trainable", "dtype"].contains($0) }
         let layer = try lambda("x", [Keyword("output_shape", .tuple([.int(4)]))])
         #expect(layer.config.map(\.key) == keras)
         #expect(try lambda("x").config.map(\.key) == ["function", "arguments"])

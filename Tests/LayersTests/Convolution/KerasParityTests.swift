@@ -35,31 +35,30 @@ struct KerasCase: Sendable, CustomTestStringConvertible {
         return "\(v)"
     }
 
-    static func load(_ path: String) -> [KerasCase] {
-        guard let list = try? loadJSON(path) as? [[String: Any]] else { return [] }
-        return list.compactMap { c in
-            guard let cls = c["class"] as? String, let tokens = c["tokens"] as? [String], let input = c["input_shape"] as? [Int],
-                  let out = c["output_shape"] as? [Any], let params = c["params"] as? Int,
-                  let weights = c["weights"] as? [[String: Any]], let keys = c["config_keys"] as? [String],
-                  let config = c["config"] as? [String: Any], let name = c["name"] as? String else { return nil }
-            return KerasCase(className: cls, tokens: tokens, inputShape: input, outputShape: out.map { $0 as? Int }, params: params,
-                             weights: weights.compactMap { w in
-                                 guard let n = w["name"] as? String, let s = w["shape"] as? [Int] else { return nil }
-                                 return (n, s)
-                             },
-                             configKeys: keys, config: config.keys.sorted().map { ($0, python($0, config[$0] ?? NSNull())) },
-                             name: name, folder: c["folder"] as? String)
-        }
+    init(_ c: [String: Any]) throws {
+        func f<T>(_ k: String) throws -> T { try FixtureCases<KerasCase>.field(c, k) }
+        let weights: [[String: Any]] = try f("weights"), config: [String: Any] = try f("config")
+        className = try f("class")
+        tokens = try f("tokens")
+        inputShape = try f("input_shape")
+        outputShape = kerasShape(try f("output_shape"))
+        params = try f("params")
+        self.weights = try weights.map { w in (try FixtureCases<KerasCase>.field(w, "name"), try FixtureCases<KerasCase>.field(w, "shape")) }
+        configKeys = try f("config_keys")
+        self.config = config.keys.sorted().map { ($0, Self.python($0, config[$0] ?? NSNull())) }
+        name = try f("name")
+        folder = c["folder"] as? String
     }
 
     /// The convolution and pooling cases, and those of layers added since (`layers/`).
-    static let all = load("keras/conv/cases.json") + load("keras/layers/cases.json")
+    static let files = [FixtureCases("keras/conv/cases.json", KerasCase.init), FixtureCases("keras/layers/cases.json", KerasCase.init)]
+    static let all = files.flatMap(\.cases)
     static let forward = all.filter { $0.folder != nil }
 }
 
 @Suite struct ConvolutionKerasParityTests {
     @Test func fixturesArePresent() {
-        #expect(KerasCase.all.count > 150)
+        for file in KerasCase.files { file.expectComplete() }
         #expect(KerasCase.forward.count > 120)
         // Every registered convolution and pooling class appears in the fixtures.
         let classes = Set(KerasCase.all.map(\.className))
@@ -70,16 +69,9 @@ struct KerasCase: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: KerasCase.all)
     func shapesWeightsAndConfigMatchKeras(_ c: KerasCase) throws {
-        var layer = try buildLayer(command: c.command)
-        let input = Shape(batchOf: c.inputShape)
-        #expect(try layer.outputShape(for: [input]) == Shape(c.outputShape))
-        let specs = try layer.weightSpecs(for: [input])
-        #expect(specs.map(\.name) == c.weights.map(\.name))
-        #expect(specs.map(\.shape) == c.weights.map(\.shape))
-        layer.weights = try specs.map { try $0.initializer.sample($0.shape) }
-        #expect(layer.parameterCount == c.params)
+        let layer = try expectMatchesKeras(buildLayer(command: c.command), inputs: [c.inputShape], output: c.outputShape, params: c.params,
+                                           weights: c.weights.map(\.name), weightShapes: c.weights.map(\.shape), configKeys: c.configKeys)
         #expect(snakeCase(layer.className) == c.name)
-        #expect(layer.config.map(\.key) == c.configKeys)
         let ours = Dictionary(uniqueKeysWithValues: layer.config.map { ($0.key, $0.value.python) })
         for (key, python) in c.config {
             #expect(ours[key] == python, "\(key): ours \(ours[key] ?? "missing"), Keras \(python)")
@@ -101,17 +93,15 @@ struct KerasCase: Sendable, CustomTestStringConvertible {
     struct ErrorCase: Sendable, CustomTestStringConvertible {
         let command: String, inputShape: [Int], kerasError: String
         var testDescription: String { "\(command) on \(inputShape)" }
-        static let all: [ErrorCase] = {
-            guard let list = try? loadJSON("keras/conv/errors.json") as? [[String: Any]] else { return [] }
-            return list.compactMap { c in
-                guard let cls = c["class"] as? String, let tokens = c["tokens"] as? [String], let shape = c["input_shape"] as? [Int],
-                      let e = c["keras_error"] as? String else { return nil }
-                return ErrorCase(command: ([cls] + tokens).joined(separator: " "), inputShape: shape, kerasError: e)
-            }
-        }()
+        static let file = FixtureCases("keras/conv/errors.json") { c in
+            func f<T>(_ k: String) throws -> T { try FixtureCases<ErrorCase>.field(c, k) }
+            return ErrorCase(command: ([try f("class")] + (try f("tokens") as [String])).joined(separator: " "),
+                             inputShape: try f("input_shape"), kerasError: try f("keras_error"))
+        }
+        static let all = file.cases
     }
 
-    @Test func errorFixturesArePresent() { #expect(ErrorCase.all.count >= 15) }
+    @Test func errorFixturesArePresent() { ErrorCase.file.expectComplete() }
 
     /// What Keras rejects, LayerLab rejects too: when the layer is made or when it meets its input.
     @Test(arguments: ErrorCase.all)
