@@ -151,7 +151,7 @@ final class HDF5Group {
             throw LabError("\(child(name)) has shape \(Tensor.describe(shape)), expected \(Tensor.describe(expected))")
         }
         guard ll_h5_dataset_is_numeric(id, name) == 1 else { throw LabError("\(child(name)) does not hold numbers") }
-        var t = Tensor(zeros: shape)
+        var t = try Tensor(zeros: shape)
         let status = t.scalars.withUnsafeMutableBufferPointer { ll_h5_read_float_dataset(id, name, $0.baseAddress, UInt64($0.count)) }
         guard status == 0 else { throw LabError("cannot read the HDF5 dataset \(child(name))") }
         return t

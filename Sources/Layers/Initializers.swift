@@ -143,7 +143,7 @@ struct Fill: Initializer {
     var object: KerasObject {
         initializerObject(className, className == "Constant" ? [Keyword("value", .double(value))] : [])
     }
-    func sample(_ shape: [Int]) throws -> Tensor { Tensor(zeros: shape, value: Float(value)) }
+    func sample(_ shape: [Int]) throws -> Tensor { try Tensor(zeros: shape, value: Float(value)) }
     func distribution(for shape: [Int]) -> Distribution? { .constant(Double(Float(value))) }
     func formula(for shape: [Int]?) -> [String] { ["\(className): every value is \(num(value))"] }
 }
@@ -330,7 +330,7 @@ struct Orthogonal: Initializer {
             throw LabError("Orthogonal needs a weight of rank 2 or more, got shape \(Tensor.describe(shape))")
         }
         let cols = shape[shape.count - 1], rows = shape.dropLast().reduce(1, *)
-        guard rows > 0, cols > 0 else { return Tensor(zeros: shape) }
+        guard rows > 0, cols > 0 else { return try Tensor(zeros: shape) }
         let tall = max(rows, cols), wide = min(rows, cols)
         var rng = generator(seed: seed, stream: stream)
         let a = try Tensor(shape: [tall, wide]) { rng.fillNormal(&$0) }
@@ -366,7 +366,7 @@ struct Identity: Initializer {
             throw LabError("Identity works only on 2-D weights, got shape \(Tensor.describe(shape))",
                            suggestion: "use it for a Dense kernel, or pick orthogonal for other shapes")
         }
-        var t = Tensor(zeros: shape)
+        var t = try Tensor(zeros: shape)
         for i in 0..<min(shape[0], shape[1]) { t.scalars[i * shape[1] + i] = Float(gain) }
         return t
     }

@@ -26,10 +26,14 @@ public struct Tensor: Equatable, Sendable {
         self.dtype = dtype
     }
 
-    /// A tensor filled with one value. Shapes come from validated layer configs.
-    public init(zeros shape: [Int], value: Float = 0, dtype: DType = .float32) {
+    /// A tensor filled with one value; a shape whose size cannot be counted is an error
+    /// (never a tensor whose shape and values disagree).
+    public init(zeros shape: [Int], value: Float = 0, dtype: DType = .float32) throws {
+        guard let count = Tensor.elementCount(shape) else {
+            throw LabError("a tensor of shape \(Tensor.describe(shape)) holds more values than can be counted")
+        }
         self.shape = shape
-        self.scalars = [Float](repeating: value, count: Tensor.elementCount(shape) ?? 0)
+        self.scalars = [Float](repeating: value, count: count)
         self.dtype = dtype
     }
 

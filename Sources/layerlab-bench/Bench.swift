@@ -81,7 +81,7 @@ struct Bench: ParsableCommand {
         guard session.run(commands) else { throw ValidationError("the commands failed: \(output.errors)") }
         let model = session.model
         guard let input = model.inputs.first else { throw ValidationError("the commands define no input") }
-        var x = Tensor(zeros: [batch] + input.shape, dtype: input.dtype)
+        var x = try Tensor(zeros: [batch] + input.shape, dtype: input.dtype)
         var rng = RandomGenerator(seed: 1)
         if input.dtype == .int32 {
             let bound = model.idRange(for: input.name)?.bound ?? 10

@@ -27,7 +27,7 @@ enum Fuzzing {
             var seeds = SeedSource(seed: 1)
             guard let layer = try? LayerType.registry.get("lambda").build(Arguments([.string(text)]), seeds: &seeds).layer,
                   (try? layer.outputShape(for: [Shape([nil, 2, 3])])) != nil else { return }
-            _ = try? layer.call([Tensor(zeros: [2, 2, 3], value: 0.5)], training: false)
+            _ = try? layer.call([try Tensor(zeros: [2, 2, 3], value: 0.5)], training: false)
         case "npy":
             _ = try? NPY.decode(data)
         case "npz":

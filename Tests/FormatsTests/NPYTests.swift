@@ -36,9 +36,9 @@ import TestSupport
     @Test func writesAtomicallyAndNamesMissingFolders() throws {
         let dir = try temporaryDirectory()
         let url = dir.appendingPathComponent("k.npy")
-        try NPY.write(Tensor(zeros: [2, 2], value: 1), to: url)
+        try NPY.write(try Tensor(zeros: [2, 2], value: 1), to: url)
         #expect(try NPY.read(contentsOf: url).scalars == [1, 1, 1, 1])
-        #expect(throws: LabError.self) { try NPY.write(Tensor(zeros: [1]), to: dir.appendingPathComponent("no/such/x.npy")) }
+        #expect(throws: LabError.self) { try NPY.write(try Tensor(zeros: [1]), to: dir.appendingPathComponent("no/such/x.npy")) }
     }
 
     /// Hostile and broken files are clear errors, never an allocation or a crash.

@@ -28,7 +28,7 @@ import ZIPFoundation
         do { _ = try NPZ.decode(data); return "no error" } catch { return "\(error)" }
     }
 
-    let npy = NPY.encode(Tensor(zeros: [4, 4], value: 1))
+    let npy = NPY.encode(try! Tensor(zeros: [4, 4], value: 1))
 
     @Test func intactArchivesRead() throws {
         let (data, _) = try archive(npy)

@@ -9,9 +9,9 @@ import Testing
     func fusedEpilogueMatchesSeparatePasses(_ name: String) throws {
         var rng = RandomGenerator(seed: 3)
         for (shape, bias) in [([5, 7], true), ([2, 3, 7], true), ([4, 7], false), ([1, 7], true)] {
-            var x = Tensor(zeros: shape); rng.fillNormal(&x.scalars)
-            var k = Tensor(zeros: [7, 6]); rng.fillNormal(&k.scalars)
-            var b = Tensor(zeros: [6]); rng.fillNormal(&b.scalars)
+            var x = try Tensor(zeros: shape); rng.fillNormal(&x.scalars)
+            var k = try Tensor(zeros: [7, 6]); rng.fillNormal(&k.scalars)
+            var b = try Tensor(zeros: [6]); rng.fillNormal(&b.scalars)
             let activation = try Activation.registry.get(name)
             let built = try buildLayer("dense", Arguments([.int(6)], [Keyword("activation", .string(name)), Keyword("use_bias", .bool(bias))]))
             var layer = try #require(built as? Dense)

@@ -106,7 +106,7 @@ import TestSupport
 }
 
 @Suite struct RegularizerConstraintTests {
-    let x = Tensor(zeros: [2, 2]).replacing([1, -2, 3, -4])
+    let x = try! Tensor(zeros: [2, 2]).replacing([1, -2, 3, -4])
 
     @Test func penaltiesAreKerasSums() throws {
         #expect(abs(try RegularizerType.make(.call("L1", Arguments([.double(0.1)])), role: "r")!.penalty(x) - 1.0) < 1e-6)

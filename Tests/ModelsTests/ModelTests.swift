@@ -59,7 +59,7 @@ func dense(_ units: Int, _ words: [Value] = [], name: String? = nil) throws -> a
         let before = m.nodes.map(\.name)
         #expect(throws: LabError.self) { try m.setInput(shape: [3], name: "dense") }
         #expect(throws: LabError.self) { try m.setInput(shape: [0]) }
-        #expect(throws: LabError.self) { try m.setWeight(layer: "dense", weight: "kernel", to: Tensor(zeros: [3, 4])) }
+        #expect(throws: LabError.self) { try m.setWeight(layer: "dense", weight: "kernel", to: try Tensor(zeros: [3, 4])) }
         #expect(m.nodes.map(\.name) == before)
         #expect(m.inputs.count == 1 && m.inputs[0].shape == [16])
     }
@@ -121,7 +121,7 @@ func dense(_ units: Int, _ words: [Value] = [], name: String? = nil) throws -> a
         try m.setInput(shape: [16])
         try m.add(dense(4))
         #expect(throws: LabError("input_layer: expected a batch of shape (None, 16), got (2, 32)")) {
-            try m.forward(["input_layer": Tensor(zeros: [2, 32])])
+            try m.forward(["input_layer": try Tensor(zeros: [2, 32])])
         }
         #expect(throws: LabError.self) { try Model(seed: 1).forward([:]) }
     }
@@ -132,7 +132,7 @@ func dense(_ units: Int, _ words: [Value] = [], name: String? = nil) throws -> a
         try m.add(dense(4, [.string("relu")]))
         try m.add(dense(2))
         var seen: [String] = []
-        _ = try m.forward(["input_layer": Tensor(zeros: [5, 3], value: 1)]) { node, y in seen.append("\(node.name)\(y.shape)") }
+        _ = try m.forward(["input_layer": try Tensor(zeros: [5, 3], value: 1)]) { node, y in seen.append("\(node.name)\(y.shape)") }
         #expect(seen == ["dense[5, 4]", "dense_1[5, 2]"])
     }
 }

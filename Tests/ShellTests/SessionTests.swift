@@ -141,7 +141,7 @@ add dense 8
         // Load another layer's export where shapes differ: refused, and says both shapes.
         #expect(!run.run("weights dense_1/kernel --load \(k)"))
         #expect(run.errors.contains("dense_1/kernel has shape (32, 16), the new values have shape (16, 32)"))
-        try NPY.write(Tensor(zeros: [16, 32], value: 0.25), to: URL(fileURLWithPath: k))
+        try NPY.write(try Tensor(zeros: [16, 32], value: 0.25), to: URL(fileURLWithPath: k))
         #expect(run.run("weights dense/kernel --load \(k)"))
         #expect(try run.session.model.weight("dense/kernel").value.scalars.allSatisfy { $0 == 0.25 })
         run.run("undo")
@@ -233,7 +233,7 @@ add dense 8
     @Test func previewIsNumPyLike() throws {
         let t = try Tensor(shape: [2, 3], scalars: [1, -2, 3, 4, 5, 6])
         #expect(Format.preview(t) == "[[ 1.0000 -2.0000  3.0000]\n [ 4.0000  5.0000  6.0000]]")
-        let long = Tensor(zeros: [10])
+        let long = try Tensor(zeros: [10])
         #expect(Format.preview(long) == "[0.0000 0.0000 0.0000 ... 0.0000 0.0000 0.0000]")
     }
 

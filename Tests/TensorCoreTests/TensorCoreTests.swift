@@ -189,3 +189,10 @@ import Text
         #expect(Interrupt.error.at("dense") == Interrupt.error)
     }
 }
+
+@Suite struct UncountableShapeTests {
+    /// A shape whose size overflows is an error, not a tensor with no values behind its shape.
+    @Test func overflowingZerosAreAnError() {
+        #expect(throws: LabError.self) { try Tensor(zeros: [Int.max / 2, 4]) }
+    }
+}

@@ -74,7 +74,7 @@ public struct Dense: UnaryLayer, DeclaredLayer {
         let bias: Tensor? = useBias && weights.count > 1 && weights[1].count == n ? weights[1] : nil
         guard k > 0, m > 0, n > 0 else {
             // Nothing to multiply: the output is the bias (or zeros), activated.
-            var y = Tensor(zeros: Array(x.shape.dropLast()) + [n])
+            var y = try Tensor(zeros: Array(x.shape.dropLast()) + [n])
             if let bias { try y.addBias(bias) }
             activation.apply(&y)
             return y

@@ -74,7 +74,7 @@ public struct Dropout: UnaryLayer, RandomLayer, DeclaredLayer {
         guard inputs.count == 1, let x = inputs.first else { throw LabError("\(name) (Dropout) takes one input, got \(inputs.count)") }
         guard training, rate > 0 else { return x }
         let shape = try maskShape(x.shape.map(Optional.init)).enumerated().map { $1 ?? x.shape[$0] }
-        var keep = Tensor(zeros: shape)
+        var keep = try Tensor(zeros: shape)
         var own = seed.map { RandomGenerator(seed: UInt64($0)) }
         let scale = Float(1 / (1 - rate))
         for i in keep.scalars.indices {

@@ -34,7 +34,7 @@ enum Operand: Sendable {
     /// A number or a tensor as a tensor (a number becomes a 0-d tensor).
     func asTensor(_ context: String) throws -> Operand {
         switch try numeric(context) {
-        case .number(let d): return .tensor(Tensor(zeros: [], value: Float(d)))
+        case .number(let d): return .tensor(try Tensor(zeros: [], value: Float(d)))
         case let other: return other
         }
     }

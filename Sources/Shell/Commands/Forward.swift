@@ -204,7 +204,7 @@ extension Session {
             .map { $0.reduce(1.0) { $0 * Double($1) } }.sorted(by: >)
         try MemoryBudget.check(elements: Double(batch) * perSample.prefix(3).reduce(0, +), "forward --batch \(thousands(batch))")
         for input in missing {
-            var t = Tensor(zeros: [batch] + input.shape, dtype: input.dtype)
+            var t = try Tensor(zeros: [batch] + input.shape, dtype: input.dtype)
             if input.dtype == .int32 {
                 let range = model.idRange(for: input.name)
                 let bound = range?.bound ?? 10

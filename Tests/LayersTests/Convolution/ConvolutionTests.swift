@@ -100,7 +100,7 @@ import Text
         last.weights = try specs.map { try $0.initializer.sample($0.shape) }
         last.weights[1] = try Tensor(shape: [3], scalars: [0.5, -1, 2])
         first.weights = last.weights
-        var x = Tensor(zeros: [2, 5, 6, 2])
+        var x = try Tensor(zeros: [2, 5, 6, 2])
         var rng = RandomGenerator(seed: 3)
         rng.fillNormal(&x.scalars)
         let yLast = try last.call([x], training: false)
@@ -114,7 +114,7 @@ import Text
         var layer = try buildLayer(command: "conv2d 4 5 padding=same")
         let specs = try layer.weightSpecs(for: [Shape(batchOf: [40, 40, 64])])
         layer.weights = try specs.map { try $0.initializer.sample($0.shape) }
-        var x = Tensor(zeros: [2, 40, 40, 64])
+        var x = try Tensor(zeros: [2, 40, 40, 64])
         var rng = RandomGenerator(seed: 5)
         rng.fillNormal(&x.scalars)
         let width = 25 * 64

@@ -122,7 +122,7 @@ struct KerasCase: Sendable, CustomTestStringConvertible {
             let specs = try layer.weightSpecs(for: [Shape(batchOf: shape)])
             layer.weights = try specs.map { spec in
                 if spec.name == "kernel", let k = kernel { return try Tensor(shape: spec.shape, scalars: k) }
-                return Tensor(zeros: spec.shape)
+                return try Tensor(zeros: spec.shape)
             }
             return try layer.call([Tensor(shape: [1] + shape, scalars: x)], training: false).scalars
         }

@@ -44,12 +44,12 @@ import TestSupport
         let shape = try layer.outputShape(for: [Shape(batchOf: input)])
         let specs = try layer.weightSpecs(for: [Shape(batchOf: input)])
         var rng = RandomGenerator(seed: 11)
-        layer.weights = specs.map { spec in
-            var t = Tensor(zeros: spec.shape)
+        layer.weights = try specs.map { spec in
+            var t = try Tensor(zeros: spec.shape)
             rng.fillNormal(&t.scalars)
             return t
         }
-        var x = Tensor(zeros: [3] + input)
+        var x = try Tensor(zeros: [3] + input)
         rng.fillNormal(&x.scalars)
         let y = try layer.call([x], training: false)
         #expect(y.shape == [3] + (shape.sample ?? []))

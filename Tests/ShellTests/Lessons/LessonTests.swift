@@ -4,15 +4,6 @@ import TestSupport
 @testable import Layers
 @testable import Shell
 
-/// Lessons whose commands need a layer type this build does not have (conv and pooling
-/// arrive on another branch): they are skipped, with that reason, until it is merged.
-let lessonsNeedingMissingLayers: Set<String> = Set(Lesson.all.filter { lesson in
-    lesson.steps.flatMap(\.commands).contains { command in
-        let words = command.split(separator: " ")
-        return words.count > 1 && words[0] == "add" && LayerType.registry.lookup(String(words[1])) == nil
-    }
-}.map(\.name))
-
 @Suite struct LessonTests {
     @Test func everyMarkdownFileIsALessonInTheBinary() throws {
         let folder = repositoryRoot.appendingPathComponent("docs/lessons")
@@ -30,21 +21,20 @@ let lessonsNeedingMissingLayers: Set<String> = Set(Lesson.all.filter { lesson in
         }
     }
 
-    static let runnable = Lesson.all.map(\.name).filter { !lessonsNeedingMissingLayers.contains($0) }
-
-    @Test(arguments: runnable)
+    /// Every lesson, typed through to its end.
+    @Test(arguments: Lesson.all.map(\.name))
     func lessonRunsEndToEnd(_ name: String) throws {
         try Self.walk(name)
     }
 
-    @Test(.enabled(if: lessonsNeedingMissingLayers.isEmpty,
-                   "conv and pooling need conv2d, maxpooling2d and globalaveragepooling2d, which are added on another branch"))
-    func convolutionLessonsRunEndToEnd() throws {
-        for name in ["conv", "pooling"] { try Self.walk(name) }
-    }
-
-    @Test func theSkippedLessonsAreOnlyTheConvolutionOnes() {
-        #expect(lessonsNeedingMissingLayers.isSubset(of: ["conv", "pooling"]))
+    /// Every command a lesson asks for names a layer type LayerLab has.
+    @Test func lessonsUseOnlyLayersThatExist() {
+        for lesson in Lesson.all {
+            for command in lesson.steps.flatMap(\.commands) {
+                let words = command.split(separator: " ")
+                if words.count > 1, words[0] == "add" { #expect(LayerType.registry.lookup(String(words[1])) != nil, "\(lesson.name): \(command)") }
+            }
+        }
     }
 
     /// Starts the lesson, types every step's commands, and goes on to the end.
