@@ -13,15 +13,20 @@ public struct Statistics: Equatable, Sendable {
         var lo = Float.infinity, hi = -Float.infinity
         var zeros = 0, nonFinite = 0
         values.withUnsafeBufferPointer { buf in
-            for (i, v) in buf.enumerated() {
-                // Ctrl-C: stop early (the command that asked then throws `Interrupt.check()`).
-                if i & 0xFFFFF == 0xFFFFF, Interrupt.isRequested { break }
-                if !v.isFinite { nonFinite += 1; continue }
-                let d = Double(v)
-                sum += d
-                if v < lo { lo = v }
-                if v > hi { hi = v }
-                if v == 0 { zeros += 1 }
+            // In pieces of 2^20 values, so Ctrl-C stops a large one early (the command that
+            // asked then throws `Interrupt.check()`) without a test in the inner loop.
+            var start = 0
+            while start < buf.count, !Interrupt.isRequested {
+                let end = Swift.min(buf.count, start + (1 << 20))
+                for v in buf[start..<end] {
+                    if !v.isFinite { nonFinite += 1; continue }
+                    let d = Double(v)
+                    sum += d
+                    if v < lo { lo = v }
+                    if v > hi { hi = v }
+                    if v == 0 { zeros += 1 }
+                }
+                start = end
             }
         }
         let n = values.count - nonFinite
