@@ -3,8 +3,8 @@
 #   make test   installs what is missing and runs every test
 SWIFT ?= swift
 # libgraphviz-dev brings libgvc6, whose plugins draw plot's pictures (cairo: png, pdf; core: svg);
-# fonts-dejavu-core is the font its labels are set in.
-APT_PACKAGES := libopenblas-dev libreadline-dev libhdf5-dev libgraphviz-dev fonts-dejavu-core
+# fonts-dejavu-core is the font its labels are set in; libdnnl-dev is oneDNN (convolutions, pooling).
+APT_PACKAGES := libopenblas-dev libreadline-dev libhdf5-dev libdnnl-dev libgraphviz-dev fonts-dejavu-core
 
 .PHONY: deps build run test fixtures bench clean fuzz fuzz-build
 

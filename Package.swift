@@ -32,6 +32,9 @@ let package = Package(
         .target(name: "CHDF5", path: "Sources/CHDF5",
                 cSettings: [.unsafeFlags(["-I/usr/include/hdf5/serial"])],
                 linkerSettings: [.linkedLibrary("hdf5_serial")]),
+        // oneDNN (libdnnl-dev 2.6) behind a C shim: convolutions, transposed convolutions and
+        // pooling as primitives made once per geometry (TensorCore/DNNL.swift is its only user).
+        .target(name: "CDNNL", path: "Sources/CDNNL", linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]),
         // Graphviz (cgraph + gvc of libgraphviz-dev) behind a C shim: DOT text in, a picture out.
         .target(name: "CGraphviz", path: "Sources/CGraphviz",
                 linkerSettings: [.linkedLibrary("gvc"), .linkedLibrary("cgraph"), .linkedLibrary("cdt")]),
@@ -40,7 +43,7 @@ let package = Package(
         // tests) run its loops at real speed.
         // Text for people: typo suggestions, numbers as read, display width. No dependencies.
         .target(name: "Text"),
-        .target(name: "TensorCore", dependencies: ["CBLAS", "Text"],
+        .target(name: "TensorCore", dependencies: ["CBLAS", "CDNNL", "Text"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "Layers", dependencies: ["TensorCore", "Text"]),
         .target(name: "Models", dependencies: ["Layers", "TensorCore", "Text"]),

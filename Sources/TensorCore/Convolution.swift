@@ -229,45 +229,6 @@ public enum Im2Col {
         while i < count { dst[i] = src[i]; i &+= 1 }
     }
 
-    /// The adjoint of `gather` (groups = 1): adds each row of `col` back into the input
-    /// positions its window covers; positions outside the input are dropped. `x` must be
-    /// initialised (usually zeros).
-    public static func scatter(_ col: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>,
-                               into x: UnsafeMutablePointer<Float>) {
-        let (n, k, s, d, p, o) = g.lifted
-        let (n0, n1, n2) = (n[0], n[1], n[2]), (k0, k1, k2) = (k[0], k[1], k[2])
-        let (s0, s1, s2) = (s[0], s[1], s[2]), (d0, d1, d2) = (d[0], d[1], d[2]), (p0, p1, p2) = (p[0], p[1], p[2])
-        let c = g.channels
-        let sampleSize = n0 * n1 * n2 * c
-        var src = col
-        var at = ConvGeometry.position(of: rows.lowerBound, o)
-        let outputSizes = ConvGeometry.sizes(o)
-        for _ in rows {
-            let (b, o0, o1, o2) = at
-            ConvGeometry.advance(&at, outputSizes)
-            let base0 = o0 &* s0 &- p0, base1 = o1 &* s1 &- p1, base2 = o2 &* s2 &- p2
-            let r0 = ConvGeometry.validRange(base: base0, d: d0, n: n0, k: k0)
-            let r1 = ConvGeometry.validRange(base: base1, d: d1, n: n1, k: k1)
-            let r2 = ConvGeometry.validRange(base: base2, d: d2, n: n2, k: k2)
-            let sample = x + b &* sampleSize
-            for a0 in 0..<k0 {
-                guard a0 >= r0.lo, a0 < r0.hi else { src += k1 &* k2 &* c; continue }
-                let plane = sample + (base0 &+ a0 &* d0) &* n1 &* n2 &* c
-                for a1 in 0..<k1 {
-                    guard a1 >= r1.lo, a1 < r1.hi else { src += k2 &* c; continue }
-                    let line = plane + (base1 &+ a1 &* d1) &* n2 &* c
-                    src += r2.lo &* c
-                    for a2 in r2.lo..<r2.hi {
-                        let dst = line + (base2 &+ a2 &* d2) &* c
-                        for i in 0..<c { dst[i] += src[i] }
-                        src += c
-                    }
-                    src += (k2 &- r2.hi) &* c
-                }
-            }
-        }
-    }
-
     /// How many im2col rows to lower at once: bounded so a block's columns and output
     /// (`width` floats a row) stay within a core's cache, whatever the batch size.
     public static func chunkRows(width: Int, total: Int, budget: Int = 1 << 18) -> Int {
@@ -278,174 +239,119 @@ public enum Im2Col {
 extension Tensor {
     /// Convolution (cross-correlation, no kernel flip) of a channels-last batch
     /// (B, n…, C) with a kernel (k…, C/groups, F): output (B, o…, F). Input channel
-    /// block g feeds filter block g.
-    ///
-    /// The output rows are split over the cores (`Parallel`); each core lowers its rows
-    /// in blocks that stay in its cache: im2col into its own buffer, one gemm per group
-    /// ((rows × k·C/groups) · (k·C/groups × F/groups)), then the bias and `finish` (the
-    /// layer's activation) on the block's output while it is still in cache — the
-    /// output is written once and finished in cache, instead of three passes over it.
+    /// block g feeds filter block g. On oneDNN, with the bias and (`relu`) max(·, 0)
+    /// fused into the kernel's epilogue.
     public func convolved(with kernel: Tensor, _ g: ConvGeometry, groups: Int = 1, bias: Tensor? = nil,
-                          finish: ((UnsafeMutableBufferPointer<Float>) -> Void)? = nil) throws -> Tensor {
+                          relu: Bool = false) throws -> Tensor {
         let rank = g.rank
-        guard shape == [g.batch] + g.input + [g.channels] else {
-            throw LabError("convolution: input \(Tensor.describe(shape)) does not match the geometry \(Tensor.describe([g.batch] + g.input + [g.channels]))")
-        }
         guard groups > 0, g.channels % groups == 0, kernel.rank == rank + 2, Array(kernel.shape.prefix(rank)) == g.kernel,
               kernel.shape[rank] * groups == g.channels, kernel.shape[rank + 1] % groups == 0 else {
             throw LabError("convolution: kernel \(Tensor.describe(kernel.shape)) does not fit \(g.channels) channels in \(groups) group(s)")
         }
-        let filters = kernel.shape[rank + 1], fg = filters / groups
-        let kg = g.kernelCount * (g.channels / groups)
-        if let bias, bias.count != filters {
-            throw LabError("convolution: bias \(Tensor.describe(bias.shape)) does not fit \(filters) filters")
-        }
-        let rows = g.rows, width = g.width
-        let chunk = Im2Col.chunkRows(width: width + filters, total: rows)
-        // Not initialised: every value is written by a gemm (β = 0) before anything reads it.
-        var out = [Float](unsafeUninitializedCapacity: rows * filters) { _, count in count = rows * filters }
-        let biasValues = bias?.scalars ?? []
-        scalars.withUnsafeBufferPointer { xb in
-            kernel.scalars.withUnsafeBufferPointer { wb in
-                biasValues.withUnsafeBufferPointer { bb in
-                    out.withUnsafeMutableBufferPointer { yb in
-                        guard let x = xb.baseAddress, let w = wb.baseAddress, let y = yb.baseAddress else { return }
-                        // One column buffer per core, allocated here so that the memory
-                        // comes back to this thread's heap, which the next layer reuses.
-                        // Gather writes every value of every row it fills (padding
-                        // included), so the buffer is not zeroed either.
-                        let slot = min(chunk, rows) * width
-                        let columns = UnsafeMutablePointer<Float>.allocate(capacity: slot * Parallel.workers)
-                        defer { columns.deallocate() }
-                        // A core's share is worth a thread hand-over from about 2¹⁸ MACs.
-                        Parallel.parts(rows, minimum: max(64, (1 << 18) / max(1, width * filters))) { index, part in
-                            let col = columns + index * slot
-                            var start = part.lowerBound
-                            while start < part.upperBound, !Interrupt.isRequested {
-                                let end = min(part.upperBound, start + chunk)
-                                Im2Col.gather(x, g, groups: groups, rows: start..<end, into: col)
-                                // With a bias, the block starts as bias rows and the products
-                                // are added onto them (β = 1): OpenBLAS would otherwise zero
-                                // the block in a pass of its own before a β = 0 product.
-                                let block = y + start * filters
-                                let biased = bb.baseAddress != nil && bb.count == filters
-                                if biased, let b = bb.baseAddress {
-                                    for r in 0..<(end - start) { Im2Col.copyFloats(block + r * filters, b, filters) }
-                                }
-                                for group in 0..<groups {
-                                    BLAS.gemm(m: end - start, n: fg, k: kg, a: col + group * kg, lda: width,
-                                              b: w + group * fg, ldb: filters, c: block + group * fg, ldc: filters, accumulate: biased)
-                                }
-                                finish?(UnsafeMutableBufferPointer(start: block, count: (end - start) * filters))
-                                start = end
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        try Interrupt.check()
-        return Tensor(unchecked: [g.batch] + g.output + [filters], out)
+        let filters = kernel.shape[rank + 1], fg = filters / groups, cg = g.channels / groups
+        // Keras's (k…, C/groups, F): output channel f = group·fg + o lies at stride 1.
+        let layout = groups == 1
+            ? DNNL.Layout.of(storage: kernel.shape, order: [rank + 1, rank] + Array(0..<rank))
+            : DNNL.Layout(dims: [groups, fg, cg] + g.kernel,
+                          strides: [fg, 1, filters] + DNNL.Layout.of(storage: kernel.shape, order: Array(0..<rank)).strides)
+        return try oneDNN(.convolution, g, outChannels: filters, kernel: (kernel, layout), bias: bias, relu: relu)
     }
 
     /// Depthwise convolution of a channels-last batch (B, n…, C) with a kernel (k…, C, dm):
-    /// output channel c·dm + m sums x[…, c]·w[a, c, m] over the window. It is a grouped
-    /// convolution with one channel per group, where a gemm per group would only multiply
-    /// a column by a short vector; so it runs directly: window offsets outside, the
-    /// contiguous channels of one position innermost (vectorised).
-    public func depthwiseConvolved(with kernel: Tensor, _ g: ConvGeometry, bias: Tensor? = nil) throws -> Tensor {
+    /// output channel c·dm + m sums x[…, c]·w[a, c, m] over the window — a grouped
+    /// convolution with one input channel per group.
+    public func depthwiseConvolved(with kernel: Tensor, _ g: ConvGeometry, bias: Tensor? = nil, relu: Bool = false) throws -> Tensor {
         let rank = g.rank, c = g.channels
-        guard shape == [g.batch] + g.input + [c] else {
-            throw LabError("depthwise convolution: input \(Tensor.describe(shape)) does not match the geometry \(Tensor.describe([g.batch] + g.input + [c]))")
-        }
         guard kernel.rank == rank + 2, Array(kernel.shape.prefix(rank + 1)) == g.kernel + [c] else {
             throw LabError("depthwise convolution: kernel \(Tensor.describe(kernel.shape)) does not fit \(c) channels")
         }
-        let dm = kernel.shape[rank + 1], width = c * dm
-        if let bias, bias.count != width {
-            throw LabError("depthwise convolution: bias \(Tensor.describe(bias.shape)) does not fit \(width) channels")
-        }
-        var out = Tensor.rowsOf(bias, rows: g.rows, width: width)
-        let (n, k, s, d, p, o) = g.lifted
-        let (n0, n1, n2) = (n[0], n[1], n[2]), (k0, k1, k2) = (k[0], k[1], k[2])
-        let (s0, s1, s2) = (s[0], s[1], s[2]), (d0, d1, d2) = (d[0], d[1], d[2]), (p0, p1, p2) = (p[0], p[1], p[2])
-        scalars.withUnsafeBufferPointer { xb in
-            kernel.scalars.withUnsafeBufferPointer { wb in
-                out.withUnsafeMutableBufferPointer { yb in
-                    guard let x = xb.baseAddress, let w = wb.baseAddress, var y = yb.baseAddress else { return }
-                    var at = ConvGeometry.position(of: 0, o)
-                    let outputSizes = ConvGeometry.sizes(o)
-                    for _ in 0..<g.rows {
-                        let (b, o0, o1, o2) = at
-                        ConvGeometry.advance(&at, outputSizes)
-                        let base0 = o0 &* s0 &- p0, base1 = o1 &* s1 &- p1, base2 = o2 &* s2 &- p2
-                        let r0 = ConvGeometry.validRange(base: base0, d: d0, n: n0, k: k0)
-                        let r1 = ConvGeometry.validRange(base: base1, d: d1, n: n1, k: k1)
-                        let r2 = ConvGeometry.validRange(base: base2, d: d2, n: n2, k: k2)
-                        for a0 in r0.lo..<r0.hi {
-                            let i0 = b &* n0 &+ base0 &+ a0 &* d0
-                            for a1 in r1.lo..<r1.hi {
-                                let i1 = i0 &* n1 &+ base1 &+ a1 &* d1
-                                for a2 in r2.lo..<r2.hi {
-                                    let src = x + (i1 &* n2 &+ base2 &+ a2 &* d2) &* c
-                                    let wk = w + ((a0 &* k1 &+ a1) &* k2 &+ a2) &* width
-                                    if dm == 1 {
-                                        for i in 0..<c { y[i] += src[i] * wk[i] }
-                                    } else {
-                                        for i in 0..<c {
-                                            let v = src[i]
-                                            for m in 0..<dm { y[i &* dm &+ m] += v * wk[i &* dm &+ m] }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                        y += width
-                    }
-                }
-            }
-        }
-        return Tensor(unchecked: [g.batch] + g.output + [width], out)
+        let dm = kernel.shape[rank + 1]
+        let layout = DNNL.Layout(dims: [c, dm, 1] + g.kernel,
+                                 strides: [dm, 1, c * dm] + DNNL.Layout.of(storage: kernel.shape, order: Array(0..<rank)).strides)
+        return try oneDNN(.convolution, g, outChannels: c * dm, kernel: (kernel, layout), bias: bias, relu: relu)
     }
 
     /// Transposed convolution of a channels-last batch (B, n…, C) with a Keras
-    /// transposed kernel (k…, F, C): every input position scatters x·Wᵀ over its window.
-    /// `g` describes the scatter as a convolution seen from the output side: its
-    /// `input` is the output's spatial size (channels F), its `output` is n, and its
-    /// `padBefore` is how many leading positions are cropped away.
-    public func transposeConvolved(with kernel: Tensor, _ g: ConvGeometry) throws -> Tensor {
+    /// transposed kernel (k…, F, C): every input position spreads x·Wᵀ over its window
+    /// (oneDNN's deconvolution). `g` describes it as the convolution it is the adjoint
+    /// of, seen from the output side: its `input` is the output's spatial size (F
+    /// channels), its `output` is n, and its `padBefore` is how many leading output
+    /// positions are cropped away.
+    public func transposeConvolved(with kernel: Tensor, _ g: ConvGeometry, bias: Tensor? = nil, relu: Bool = false) throws -> Tensor {
         let rank = g.rank
-        guard shape.count == rank + 2, let inChannels = shape.last, Array(shape.dropFirst().dropLast()) == g.output,
-              shape[0] == g.batch else {
-            throw LabError("transposed convolution: input \(Tensor.describe(shape)) does not match the geometry")
-        }
-        guard kernel.shape == g.kernel + [g.channels, inChannels] else {
+        guard shape.count == rank + 2, let inChannels = shape.last, kernel.shape == g.kernel + [g.channels, inChannels] else {
             throw LabError("transposed convolution: kernel \(Tensor.describe(kernel.shape)) does not fit")
         }
-        var out = [Float](repeating: 0, count: g.batch * g.input.reduce(1, *) * g.channels)
-        let chunk = Im2Col.chunkRows(width: g.width, total: g.rows)
-        var col = [Float](repeating: 0, count: chunk * g.width)
-        scalars.withUnsafeBufferPointer { xb in
-            kernel.scalars.withUnsafeBufferPointer { wb in
-                out.withUnsafeMutableBufferPointer { yb in
-                    col.withUnsafeMutableBufferPointer { cb in
-                        guard let x = xb.baseAddress, let w = wb.baseAddress, let y = yb.baseAddress,
-                              let c = cb.baseAddress else { return }
-                        var start = 0
-                        while start < g.rows {
-                            let end = min(g.rows, start + chunk)
-                            // cols (rows × k·F) = x (rows × C) · Wᵀ, W viewed as (k·F × C).
-                            BLAS.gemm(transposeB: true, m: end - start, n: g.width, k: inChannels,
-                                      a: x + start * inChannels, lda: inChannels, b: w, ldb: inChannels,
-                                      c: c, ldc: g.width)
-                            Im2Col.scatter(c, g, rows: start..<end, into: y)
-                            start = end
-                        }
+        let layout = DNNL.Layout.of(storage: kernel.shape, order: [rank, rank + 1] + Array(0..<rank))
+        let forward = try ConvGeometry(batch: g.batch, input: g.output, channels: inChannels, kernel: g.kernel, strides: g.strides,
+                                       dilation: g.dilation, padBefore: g.padBefore, output: g.input)
+        return try oneDNN(.deconvolution, forward, outChannels: g.channels, kernel: (kernel, layout), bias: bias, relu: relu)
+    }
+
+    /// Pools a channels-last batch (B, n…, C) over the windows of `g` (`g.kernel` is the
+    /// pool size; dilation is ignored). Cells in the padding never count: max ignores
+    /// them and average divides by the number of real cells (oneDNN's
+    /// `pooling_avg_exclude_padding`), as Keras does.
+    public func pooled(_ g: ConvGeometry, mode: PoolMode) throws -> Tensor {
+        try oneDNN(mode == .max ? .maxPool : .averagePool, g, outChannels: g.channels, kernel: nil, bias: nil, relu: false)
+    }
+
+    /// Samples per oneDNN call: about 2³¹ multiply-adds (tens of milliseconds), so that
+    /// Ctrl-C is looked at between calls of a large batch.
+    public static func samplesPerCall(batch: Int, macsPerSample: Int) -> Int {
+        max(1, min(batch, (1 << 31) / max(1, macsPerSample)))
+    }
+
+    /// Runs one oneDNN operation of `g`'s geometry (for a deconvolution, `g.input` is its
+    /// input and `g.output` the larger output) over the batch, a few samples per call.
+    func oneDNN(_ kind: DNNL.Kind, _ g: ConvGeometry, outChannels: Int, kernel: (Tensor, DNNL.Layout)?, bias: Tensor?,
+                relu: Bool) throws -> Tensor {
+        guard shape == [g.batch] + g.input + [g.channels] else {
+            throw LabError("\(kind): input \(Tensor.describe(shape)) does not match the geometry \(Tensor.describe([g.batch] + g.input + [g.channels]))")
+        }
+        if let bias, bias.count != outChannels {
+            throw LabError("\(kind): bias \(Tensor.describe(bias.shape)) does not fit \(outChannels) output channels")
+        }
+        let rank = g.rank
+        let outputShape = [g.batch] + g.output + [outChannels]
+        let inSample = g.input.reduce(1, *) * g.channels, outSample = g.output.reduce(1, *) * outChannels
+        guard g.batch > 0, outSample > 0 else { return Tensor(unchecked: outputShape, []) }
+        // Padding after each axis that gives oneDNN the output size Keras computes.
+        let padAfter = (0..<rank).map { i in
+            kind == .deconvolution
+                ? DNNL.padAfter(input: g.output[i], output: g.input[i], kernel: g.kernel[i], stride: g.strides[i],
+                                dilation: g.dilation[i], before: g.padBefore[i])
+                : DNNL.padAfter(input: g.input[i], output: g.output[i], kernel: g.kernel[i], stride: g.strides[i],
+                                dilation: kind == .convolution ? g.dilation[i] : 1, before: g.padBefore[i])
+        }
+        let pooling = kind == .maxPool || kind == .averagePool
+        let macs = (kernel.map { $0.0.count } ?? g.kernelCount * g.channels) * max(g.output.reduce(1, *), g.input.reduce(1, *))
+        let chunk = Tensor.samplesPerCall(batch: g.batch, macsPerSample: macs)
+        func key(_ samples: Int) -> DNNL.Key {
+            DNNL.Key(kind: kind, src: .channelsLast(batch: samples, spatial: g.input, channels: g.channels), weights: kernel?.1,
+                     dst: .channelsLast(batch: samples, spatial: g.output, channels: outChannels),
+                     strides: g.strides, dilation: pooling ? Array(repeating: 1, count: rank) : g.dilation,
+                     window: pooling ? g.kernel : [], padBefore: g.padBefore, padAfter: padAfter, bias: bias != nil, relu: relu)
+        }
+        // Not initialised: oneDNN writes every output value.
+        var out = [Float](unsafeUninitializedCapacity: g.batch * outSample) { _, count in count = g.batch * outSample }
+        let kernelValues = kernel?.0.scalars
+        try scalars.withUnsafeBufferPointer { xb in
+            try (bias?.scalars ?? []).withUnsafeBufferPointer { bb in
+                try out.withUnsafeMutableBufferPointer { yb in
+                    guard let x = xb.baseAddress, let y = yb.baseAddress else { return }
+                    var first = 0
+                    while first < g.batch {
+                        try Interrupt.check()
+                        let samples = min(chunk, g.batch - first)
+                        try DNNL.run(key(samples), src: x + first * inSample, kernel: kernelValues,
+                                     bias: bias == nil ? nil : bb.baseAddress, dst: y + first * outSample)
+                        first += samples
                     }
                 }
             }
         }
-        return Tensor(unchecked: [g.batch] + g.input + [g.channels], out)
+        return Tensor(unchecked: outputShape, out)
     }
 
     /// A locally connected layer (unshared weights, Keras 2's implementation 1): a

@@ -85,19 +85,23 @@ import Testing
         #expect(col == naiveColumns(x, c, batch: batch))
     }
 
-    /// scatter is gather's adjoint: ⟨gather(x), y⟩ = ⟨x, scatter(y)⟩.
+    /// The transposed convolution is the convolution's adjoint:
+    /// ⟨conv(x, w), y⟩ = ⟨x, conv_transpose(y, w)⟩, for every geometry (negative
+    /// padding after, dilation, windows in the padding), so oneDNN's deconvolution reads
+    /// Keras's (k…, F, C) kernel the right way round.
     @Test(arguments: cases.filter { $0.groups == 1 })
-    func scatterIsTheAdjointOfGather(_ c: Case) throws {
-        let g = try c.geometry(batch: 2)
-        let x = random(2 * c.input.reduce(1, *) * c.channels, seed: 2)
-        let y = random(g.rows * g.width, seed: 3)
-        var col = [Float](repeating: 0, count: y.count)
-        var back = [Float](repeating: 0, count: x.count)
-        x.withUnsafeBufferPointer { xb in col.withUnsafeMutableBufferPointer { Im2Col.gather(xb.baseAddress!, g, rows: 0..<g.rows, into: $0.baseAddress!) } }
-        y.withUnsafeBufferPointer { yb in back.withUnsafeMutableBufferPointer { Im2Col.scatter(yb.baseAddress!, g, rows: 0..<g.rows, into: $0.baseAddress!) } }
-        let lhs = zip(col, y).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-        let rhs = zip(x, back).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-        #expect(abs(lhs - rhs) <= 1e-6 * max(1, abs(lhs)) * Double(y.count))
+    func transposedIsTheAdjointOfConvolution(_ c: Case) throws {
+        let g = try c.geometry(batch: 2), filters = 3, k = c.kernel.reduce(1, *)
+        let x = try Tensor(shape: [2] + c.input + [c.channels], scalars: random(2 * c.input.reduce(1, *) * c.channels, seed: 2))
+        let y = try Tensor(shape: [2] + c.output + [filters], scalars: random(g.rows * filters, seed: 3))
+        // Conv kernel (k…, C, F); the transposed kernel of the same numbers is (k…, C, F) read as (k…, F', C') with F' = C.
+        let w = try Tensor(shape: c.kernel + [c.channels, filters], scalars: random(k * c.channels * filters, seed: 9))
+        let forward = try x.convolved(with: w, g)
+        let back = try y.transposeConvolved(with: w, g)
+        #expect(back.shape == x.shape)
+        let lhs = zip(forward.scalars, y.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        let rhs = zip(x.scalars, back.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        #expect(abs(lhs - rhs) <= 1e-5 * max(1, abs(lhs)) * Double(y.count).squareRoot())
         #expect(lhs != 0)
     }
 

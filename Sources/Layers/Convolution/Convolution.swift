@@ -4,7 +4,7 @@ import Text
 /// The one convolution implementation, for 1, 2 or 3 spatial axes: Conv1D/2D/3D,
 /// Conv1D/2D/3DTranspose, SeparableConv1D/2D and DepthwiseConv1D/2D, each a row of
 /// `types` (the instance's `className` is its Keras class). The arithmetic is
-/// TensorCore's im2col + gemm lowering.
+/// oneDNN's (TensorCore's `convolved`, `depthwiseConvolved`, `transposeConvolved`).
 public struct Convolution: UnaryLayer, DeclaredLayer {
     /// The implementation; each instance's Keras class is `className`.
     public static let className = "Convolution"
@@ -201,35 +201,35 @@ public struct Convolution: UnaryLayer, DeclaredLayer {
         let p = try plan(sample)
         let input = spatial.toChannelsLast(x)
         let batch = x.shape[0]
+        let bias = useBias ? weights.last : nil
+        // relu runs in oneDNN's epilogue, while each block of the output is in cache.
+        let relu = activation.className == "relu"
+        let ones = Array(repeating: 1, count: rank)
         var y: Tensor
         switch kind {
         case .standard:
             let g = try spatial.geometry(batch: batch, spatial: p.spatial, channels: p.channels, output: p.output)
-            // The activation runs on each block of rows as the convolution finishes it.
-            let activation = activation, filters = filters
-            y = try input.convolved(with: weights[0], g, groups: groups, bias: useBias ? weights.last : nil) {
-                activation.applyRows($0, rowLength: filters, bias: nil)
-            }
-            return spatial.fromChannelsLast(y)
+            y = try input.convolved(with: weights[0], g, groups: groups, bias: bias, relu: relu)
         case .depthwise:
             let g = try spatial.geometry(batch: batch, spatial: p.spatial, channels: p.channels, output: p.output)
-            y = try input.depthwiseConvolved(with: weights[0], g, bias: useBias ? weights.last : nil)
+            y = try input.depthwiseConvolved(with: weights[0], g, bias: bias, relu: relu)
         case .separable:
             let g = try spatial.geometry(batch: batch, spatial: p.spatial, channels: p.channels, output: p.output)
-            y = try input.depthwiseConvolved(with: weights[0], g)
-            y = try y.matmul(weights[1].reshaped([p.channels * depthMultiplier, filters]))
+            let depth = try input.depthwiseConvolved(with: weights[0], g)
+            let pointwise = try ConvGeometry(batch: batch, input: p.output, channels: p.channels * depthMultiplier, kernel: ones,
+                                             strides: ones, dilation: ones, padBefore: Array(repeating: 0, count: rank), output: p.output)
+            y = try depth.convolved(with: weights[1], pointwise, bias: bias, relu: relu)
         case .transpose:
-            // The scatter, seen as a convolution from the output side.
+            // The adjoint of the convolution from the output side back to the input.
             let pads = (0..<rank).map {
                 ConvArithmetic.transposedCrop(kernel: spatial.kernel[$0], stride: spatial.strides[$0], dilation: spatial.dilation[$0],
                                               padding: spatial.padding, outputPadding: outputPadding?[$0])
             }
             let g = try ConvGeometry(batch: batch, input: p.output, channels: filters, kernel: spatial.kernel,
                                      strides: spatial.strides, dilation: spatial.dilation, padBefore: pads, output: p.spatial)
-            y = try input.transposeConvolved(with: weights[0], g)
+            y = try input.transposeConvolved(with: weights[0], g, bias: bias, relu: relu)
         }
-        if useBias, kind == .separable || kind == .transpose, let b = weights.last { try y.addBias(b) }
-        activation.apply(&y)
+        if !relu { activation.apply(&y) }
         return spatial.fromChannelsLast(y)
     }
 

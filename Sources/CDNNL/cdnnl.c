@@ -1,0 +1,199 @@
+#include "cdnnl.h"
+
+#include <oneapi/dnnl/dnnl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One engine and one stream for the process; LayerLab runs one op at a time. */
+static dnnl_engine_t engine;
+static dnnl_stream_t stream;
+
+struct ll_dnnl_op {
+    ll_dnnl_kind kind;
+    int has_bias;
+    dnnl_primitive_desc_t pd;
+    dnnl_primitive_t primitive;
+    /* Convolutions: the caller's weight layout, the primitive's, and the reorder between. */
+    dnnl_memory_desc_t user_weights_md, weights_md, bias_md, src_md, dst_md;
+    dnnl_primitive_t reorder;
+    void *weights;      /* the reordered weights (NULL until loaded) */
+    size_t weights_size;
+};
+
+static int fail(char *error, size_t size, const char *what, dnnl_status_t status) {
+    if (error && size) snprintf(error, size, "oneDNN: %s failed (status %d)", what, (int)status);
+    return -1;
+}
+
+#define CHECK(call, what)                                              \
+    do {                                                               \
+        dnnl_status_t s_ = (call);                                     \
+        if (s_ != dnnl_success) { fail(error, error_size, what, s_); goto failed; } \
+    } while (0)
+
+static int ensure_engine(char *error, size_t error_size) {
+    if (engine) return 0;
+    dnnl_status_t s = dnnl_engine_create(&engine, dnnl_cpu, 0);
+    if (s != dnnl_success) return fail(error, error_size, "creating the CPU engine", s);
+    s = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
+    if (s != dnnl_success) return fail(error, error_size, "creating a stream", s);
+    return 0;
+}
+
+static dnnl_status_t layout_md(dnnl_memory_desc_t *md, const ll_dnnl_layout *l) {
+    return dnnl_memory_desc_init_by_strides(md, l->ndims, l->dims, dnnl_f32, l->strides);
+}
+
+ll_dnnl_op *ll_dnnl_create(const ll_dnnl_desc *d, char *error, size_t error_size) {
+    if (ensure_engine(error, error_size)) return NULL;
+    ll_dnnl_op *op = calloc(1, sizeof *op);
+    if (!op) { fail(error, error_size, "allocating", dnnl_out_of_memory); return NULL; }
+    op->kind = d->kind;
+    op->has_bias = d->has_bias;
+    dnnl_primitive_attr_t attr = NULL;
+    dnnl_post_ops_t post_ops = NULL;
+    dnnl_dims_t strides, dilation, kernel, pad_l, pad_r;
+    for (int i = 0; i < d->spatial; i++) {
+        strides[i] = d->strides[i];
+        dilation[i] = d->dilation[i] - 1;   /* oneDNN counts the cells between taps */
+        kernel[i] = d->kernel[i];
+        pad_l[i] = d->pad_before[i];
+        pad_r[i] = d->pad_after[i];
+    }
+    CHECK(layout_md(&op->src_md, &d->src), "describing the input");
+    CHECK(layout_md(&op->dst_md, &d->dst), "describing the output");
+    CHECK(dnnl_primitive_attr_create(&attr), "creating attributes");
+    if (d->relu) {
+        CHECK(dnnl_post_ops_create(&post_ops), "creating post-ops");
+        CHECK(dnnl_post_ops_append_eltwise(post_ops, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f), "adding relu");
+        CHECK(dnnl_primitive_attr_set_post_ops(attr, post_ops), "setting post-ops");
+    }
+    if (d->kind == LL_DNNL_CONVOLUTION || d->kind == LL_DNNL_DECONVOLUTION) {
+        dnnl_memory_desc_t any_weights;
+        CHECK(layout_md(&op->user_weights_md, &d->weights), "describing the kernel");
+        CHECK(dnnl_memory_desc_init_by_tag(&any_weights, d->weights.ndims, d->weights.dims, dnnl_f32, dnnl_format_tag_any),
+              "describing the kernel's layout");
+        dnnl_dims_t bias_dims = {d->dst.dims[1]};
+        if (d->has_bias) CHECK(dnnl_memory_desc_init_by_tag(&op->bias_md, 1, bias_dims, dnnl_f32, dnnl_a), "describing the bias");
+        const dnnl_memory_desc_t *bias = d->has_bias ? &op->bias_md : NULL;
+        if (d->kind == LL_DNNL_CONVOLUTION) {
+            dnnl_convolution_desc_t desc;
+            CHECK(dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct,
+                      &op->src_md, &any_weights, bias, &op->dst_md, strides, dilation, pad_l, pad_r),
+                  "describing the convolution");
+            CHECK(dnnl_primitive_desc_create(&op->pd, &desc, attr, engine, NULL), "choosing a convolution kernel");
+        } else {
+            dnnl_deconvolution_desc_t desc;
+            CHECK(dnnl_dilated_deconvolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_deconvolution_direct,
+                      &op->src_md, &any_weights, bias, &op->dst_md, strides, dilation, pad_l, pad_r),
+                  "describing the transposed convolution");
+            CHECK(dnnl_primitive_desc_create(&op->pd, &desc, attr, engine, NULL), "choosing a transposed-convolution kernel");
+        }
+        op->weights_md = *dnnl_primitive_desc_query_md(op->pd, dnnl_query_weights_md, 0);
+        op->weights_size = dnnl_memory_desc_get_size(&op->weights_md);
+        if (!dnnl_memory_desc_equal(&op->weights_md, &op->user_weights_md)) {
+            dnnl_primitive_desc_t reorder_pd;
+            CHECK(dnnl_reorder_primitive_desc_create(&reorder_pd, &op->user_weights_md, engine, &op->weights_md, engine, NULL),
+                  "planning the kernel's reorder");
+            dnnl_status_t s = dnnl_primitive_create(&op->reorder, reorder_pd);
+            dnnl_primitive_desc_destroy(reorder_pd);
+            CHECK(s, "creating the kernel's reorder");
+        }
+    } else {
+        dnnl_pooling_v2_desc_t desc;
+        dnnl_dims_t no_dilation = {0, 0, 0};
+        dnnl_alg_kind_t alg = d->kind == LL_DNNL_MAX_POOL ? dnnl_pooling_max : dnnl_pooling_avg_exclude_padding;
+        CHECK(dnnl_pooling_v2_forward_desc_init(&desc, dnnl_forward_inference, alg, &op->src_md, &op->dst_md,
+                  strides, kernel, no_dilation, pad_l, pad_r),
+              "describing the pooling");
+        CHECK(dnnl_primitive_desc_create(&op->pd, &desc, attr, engine, NULL), "choosing a pooling kernel");
+    }
+    CHECK(dnnl_primitive_create(&op->primitive, op->pd), "creating the primitive");
+    if (post_ops) dnnl_post_ops_destroy(post_ops);
+    dnnl_primitive_attr_destroy(attr);
+    return op;
+failed:
+    if (post_ops) dnnl_post_ops_destroy(post_ops);
+    if (attr) dnnl_primitive_attr_destroy(attr);
+    ll_dnnl_destroy(op);
+    return NULL;
+}
+
+void ll_dnnl_destroy(ll_dnnl_op *op) {
+    if (!op) return;
+    if (op->reorder) dnnl_primitive_destroy(op->reorder);
+    if (op->primitive) dnnl_primitive_destroy(op->primitive);
+    if (op->pd) dnnl_primitive_desc_destroy(op->pd);
+    free(op->weights);
+    free(op);
+}
+
+/* A memory object over the caller's buffer (no copy). */
+static dnnl_status_t wrap(dnnl_memory_t *m, const dnnl_memory_desc_t *md, const void *data) {
+    return dnnl_memory_create(m, md, engine, (void *)data);
+}
+
+int ll_dnnl_load_weights(ll_dnnl_op *op, const float *weights, char *error, size_t error_size) {
+    dnnl_memory_t from = NULL, to = NULL;
+    if (!op->weights_size) return 0;
+    if (!op->weights) {
+        /* 64-byte aligned: the JIT kernels load whole vectors. */
+        size_t rounded = (op->weights_size + 63) / 64 * 64;
+        op->weights = aligned_alloc(64, rounded);
+        if (!op->weights) return fail(error, error_size, "allocating the kernel", dnnl_out_of_memory);
+    }
+    if (!op->reorder) {
+        memcpy(op->weights, weights, op->weights_size);
+        return 0;
+    }
+    CHECK(wrap(&from, &op->user_weights_md, weights), "wrapping the kernel");
+    CHECK(wrap(&to, &op->weights_md, op->weights), "wrapping the reordered kernel");
+    dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+    CHECK(dnnl_primitive_execute(op->reorder, stream, 2, args), "reordering the kernel");
+    CHECK(dnnl_stream_wait(stream), "waiting for the reorder");
+    dnnl_memory_destroy(from);
+    dnnl_memory_destroy(to);
+    return 0;
+failed:
+    if (from) dnnl_memory_destroy(from);
+    if (to) dnnl_memory_destroy(to);
+    return -1;
+}
+
+int ll_dnnl_run(ll_dnnl_op *op, const float *src, const float *bias, float *dst, char *error, size_t error_size) {
+    dnnl_memory_t memories[4] = {NULL, NULL, NULL, NULL};
+    dnnl_exec_arg_t args[4];
+    int n = 0;
+    CHECK(wrap(&memories[n], &op->src_md, src), "wrapping the input");
+    args[n] = (dnnl_exec_arg_t){DNNL_ARG_SRC, memories[n]}; n++;
+    CHECK(wrap(&memories[n], &op->dst_md, dst), "wrapping the output");
+    args[n] = (dnnl_exec_arg_t){DNNL_ARG_DST, memories[n]}; n++;
+    if (op->kind == LL_DNNL_CONVOLUTION || op->kind == LL_DNNL_DECONVOLUTION) {
+        if (!op->weights) { fail(error, error_size, "running before the kernel was loaded", dnnl_invalid_arguments); goto failed; }
+        CHECK(wrap(&memories[n], &op->weights_md, op->weights), "wrapping the kernel");
+        args[n] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, memories[n]}; n++;
+        if (op->has_bias) {
+            CHECK(wrap(&memories[n], &op->bias_md, bias), "wrapping the bias");
+            args[n] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, memories[n]}; n++;
+        }
+    }
+    CHECK(dnnl_primitive_execute(op->primitive, stream, n, args), "running the primitive");
+    CHECK(dnnl_stream_wait(stream), "waiting for the primitive");
+    for (int i = 0; i < n; i++) dnnl_memory_destroy(memories[i]);
+    return 0;
+failed:
+    for (int i = 0; i < 4; i++) if (memories[i]) dnnl_memory_destroy(memories[i]);
+    return -1;
+}
+
+const char *ll_dnnl_implementation(const ll_dnnl_op *op) {
+    const char *name = NULL;
+    if (dnnl_primitive_desc_query(op->pd, dnnl_query_impl_info_str, 0, &name) != dnnl_success || !name) return "unknown";
+    return name;
+}
+
+size_t ll_dnnl_bytes(const ll_dnnl_op *op) { return op->weights_size; }
+
+extern int omp_get_max_threads(void);
+int ll_dnnl_threads(void) { return omp_get_max_threads(); }
