@@ -5,12 +5,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+extern int omp_get_max_threads(void);
+extern void omp_set_num_threads(int);
+
+/* oneDNN sizes its work (at creation) and its parallel regions (at execution) by
+   omp_get_max_threads() of the calling thread: a small op runs on `threads` of them. */
+static int limit_threads(int threads) {
+    int saved = omp_get_max_threads();
+    if (threads > 0 && threads < saved) omp_set_num_threads(threads);
+    return saved;
+}
+
 /* One engine and one stream for the process; LayerLab runs one op at a time. */
 static dnnl_engine_t engine;
 static dnnl_stream_t stream;
 
 struct ll_dnnl_op {
     ll_dnnl_kind kind;
+    int threads;        /* 0: all of OpenMP's */
     int has_bias;
     dnnl_primitive_desc_t pd;
     dnnl_primitive_t primitive;
@@ -49,6 +61,8 @@ ll_dnnl_op *ll_dnnl_create(const ll_dnnl_desc *d, char *error, size_t error_size
     if (ensure_engine(error, error_size)) return NULL;
     ll_dnnl_op *op = calloc(1, sizeof *op);
     if (!op) { fail(error, error_size, "allocating", dnnl_out_of_memory); return NULL; }
+    int saved_threads = limit_threads(d->threads);
+    op->threads = d->threads;
     op->kind = d->kind;
     op->has_bias = d->has_bias;
     dnnl_primitive_attr_t attr = NULL;
@@ -69,7 +83,7 @@ ll_dnnl_op *ll_dnnl_create(const ll_dnnl_desc *d, char *error, size_t error_size
         CHECK(dnnl_post_ops_append_eltwise(post_ops, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f), "adding relu");
         CHECK(dnnl_primitive_attr_set_post_ops(attr, post_ops), "setting post-ops");
     }
-    if (d->kind == LL_DNNL_CONVOLUTION || d->kind == LL_DNNL_DECONVOLUTION) {
+    if (d->kind != LL_DNNL_MAX_POOL && d->kind != LL_DNNL_AVG_POOL) {
         dnnl_memory_desc_t any_weights;
         CHECK(layout_md(&op->user_weights_md, &d->weights), "describing the kernel");
         CHECK(dnnl_memory_desc_init_by_tag(&any_weights, d->weights.ndims, d->weights.dims, dnnl_f32, dnnl_format_tag_any),
@@ -83,6 +97,11 @@ ll_dnnl_op *ll_dnnl_create(const ll_dnnl_desc *d, char *error, size_t error_size
                       &op->src_md, &any_weights, bias, &op->dst_md, strides, dilation, pad_l, pad_r),
                   "describing the convolution");
             CHECK(dnnl_primitive_desc_create(&op->pd, &desc, attr, engine, NULL), "choosing a convolution kernel");
+        } else if (d->kind == LL_DNNL_INNER_PRODUCT) {
+            dnnl_inner_product_desc_t desc;
+            CHECK(dnnl_inner_product_forward_desc_init(&desc, dnnl_forward_inference, &op->src_md, &any_weights, bias, &op->dst_md),
+                  "describing the inner product");
+            CHECK(dnnl_primitive_desc_create(&op->pd, &desc, attr, engine, NULL), "choosing an inner-product kernel");
         } else {
             dnnl_deconvolution_desc_t desc;
             CHECK(dnnl_dilated_deconvolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_deconvolution_direct,
@@ -112,11 +131,13 @@ ll_dnnl_op *ll_dnnl_create(const ll_dnnl_desc *d, char *error, size_t error_size
     CHECK(dnnl_primitive_create(&op->primitive, op->pd), "creating the primitive");
     if (post_ops) dnnl_post_ops_destroy(post_ops);
     dnnl_primitive_attr_destroy(attr);
+    omp_set_num_threads(saved_threads);
     return op;
 failed:
     if (post_ops) dnnl_post_ops_destroy(post_ops);
     if (attr) dnnl_primitive_attr_destroy(attr);
     ll_dnnl_destroy(op);
+    omp_set_num_threads(saved_threads);
     return NULL;
 }
 
@@ -169,7 +190,7 @@ int ll_dnnl_run(ll_dnnl_op *op, const float *src, const float *bias, float *dst,
     args[n] = (dnnl_exec_arg_t){DNNL_ARG_SRC, memories[n]}; n++;
     CHECK(wrap(&memories[n], &op->dst_md, dst), "wrapping the output");
     args[n] = (dnnl_exec_arg_t){DNNL_ARG_DST, memories[n]}; n++;
-    if (op->kind == LL_DNNL_CONVOLUTION || op->kind == LL_DNNL_DECONVOLUTION) {
+    if (op->kind != LL_DNNL_MAX_POOL && op->kind != LL_DNNL_AVG_POOL) {
         if (!op->weights) { fail(error, error_size, "running before the kernel was loaded", dnnl_invalid_arguments); goto failed; }
         CHECK(wrap(&memories[n], &op->weights_md, op->weights), "wrapping the kernel");
         args[n] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, memories[n]}; n++;
@@ -178,8 +199,11 @@ int ll_dnnl_run(ll_dnnl_op *op, const float *src, const float *bias, float *dst,
             args[n] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, memories[n]}; n++;
         }
     }
-    CHECK(dnnl_primitive_execute(op->primitive, stream, n, args), "running the primitive");
-    CHECK(dnnl_stream_wait(stream), "waiting for the primitive");
+    int saved_threads = limit_threads(op->threads);
+    dnnl_status_t status = dnnl_primitive_execute(op->primitive, stream, n, args);
+    if (status == dnnl_success) status = dnnl_stream_wait(stream);
+    omp_set_num_threads(saved_threads);
+    CHECK(status, "running the primitive");
     for (int i = 0; i < n; i++) dnnl_memory_destroy(memories[i]);
     return 0;
 failed:
@@ -195,5 +219,4 @@ const char *ll_dnnl_implementation(const ll_dnnl_op *op) {
 
 size_t ll_dnnl_bytes(const ll_dnnl_op *op) { return op->weights_size; }
 
-extern int omp_get_max_threads(void);
 int ll_dnnl_threads(void) { return omp_get_max_threads(); }

@@ -1,10 +1,11 @@
+import Foundation
 import Layers
 import TensorCore
 
 extension Model {
     /// `forward` with random layers drawing from a stream seeded by the model's seed.
     public func forward(_ feeds: [String: Tensor], training: Bool = false,
-                        observe: (LayerNode, Tensor) throws -> Void = { _, _ in }) throws -> [(name: String, value: Tensor)] {
+                        observe: ((LayerNode, Tensor) throws -> Void)? = nil) throws -> [(name: String, value: Tensor)] {
         var random = RandomGenerator(seed: seed)
         return try forward(feeds, training: training, random: &random, observe: observe)
     }
@@ -13,8 +14,13 @@ extension Model {
     /// with every layer's output. Each intermediate tensor is released as soon as
     /// its last reader has run. Returns the outputs by layer name. With `training`,
     /// random layers (Dropout) draw their masks from `random`.
+    ///
+    /// A large batch in inference with nobody observing the layers runs in chunks of
+    /// samples whose largest layer output fits in a few MB: every layer works sample by
+    /// sample there, so the results are the same, and a convolution's output is still
+    /// in cache when the pooling after it reads it.
     public func forward(_ feeds: [String: Tensor], training: Bool, random: inout RandomGenerator,
-                        observe: (LayerNode, Tensor) throws -> Void = { _, _ in }) throws -> [(name: String, value: Tensor)] {
+                        observe: ((LayerNode, Tensor) throws -> Void)? = nil) throws -> [(name: String, value: Tensor)] {
         guard !inputs.isEmpty else {
             throw LabError("the model has no input yet", suggestion: "define one with 'input 16' (the sizes of one sample)")
         }
@@ -39,6 +45,34 @@ extension Model {
             x.dtype = input.dtype
             values[input.name] = x
         }
+        if observe == nil, !training, let batch, let chunk = chunkSamples(batch: batch) {
+            var outputs: [(name: String, value: Tensor)] = []
+            for start in stride(from: 0, to: batch, by: chunk) {
+                let part = try values.mapValues { try $0.rows(start..<min(batch, start + chunk)) }
+                let results = try run(part, training: false, random: &random, observe: nil)
+                outputs = outputs.isEmpty ? results : try zip(outputs, results).map { ($0.name, try $0.value.appendingRows($1.value)) }
+            }
+            return outputs
+        }
+        return try run(values, training: training, random: &random, observe: observe)
+    }
+
+    /// Samples per chunk for a batch (nil: one piece): equal chunks whose largest layer
+    /// output stays under about 6 MB.
+    func chunkSamples(batch: Int) -> Int? {
+        let largest = nodes.compactMap { $0.outputShape?.sample?.reduce(1, *) }.max() ?? 0
+        let most = max(1, Model.chunkBytes / max(1, 4 * largest))
+        guard batch > most else { return nil }
+        let pieces = (batch + most - 1) / most
+        return (batch + pieces - 1) / pieces
+    }
+
+    static let chunkBytes = Int(ProcessInfo.processInfo.environment["LAYERLAB_CHUNK_BYTES"] ?? "") ?? (6 << 20)
+
+    /// The layers on one batch of `values` (the model's inputs, already checked).
+    private func run(_ feeds: [String: Tensor], training: Bool, random: inout RandomGenerator,
+                     observe: ((LayerNode, Tensor) throws -> Void)?) throws -> [(name: String, value: Tensor)] {
+        var values = feeds
         // Only what the outputs depend on runs; each tensor is released after its last reader.
         let outputOrder = outputNames, outputs = Set(outputOrder)
         var needed = outputs
@@ -61,7 +95,7 @@ extension Model {
             } catch let e as LabError {
                 throw e.at(node.name)
             }
-            try observe(node, y)
+            try observe?(node, y)
             values[node.name] = y
             for source in node.inbound {
                 remaining[source, default: 1] -= 1

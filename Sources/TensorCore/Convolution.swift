@@ -291,9 +291,10 @@ extension Tensor {
     /// Pools a channels-last batch (B, n…, C) over the windows of `g` (`g.kernel` is the
     /// pool size; dilation is ignored). Cells in the padding never count: max ignores
     /// them and average divides by the number of real cells (oneDNN's
-    /// `pooling_avg_exclude_padding`), as Keras does.
+    /// `pooling_avg_exclude_padding`), as Keras does; so does a NaN, which wins a max.
     public func pooled(_ g: ConvGeometry, mode: PoolMode) throws -> Tensor {
-        try oneDNN(mode == .max ? .maxPool : .averagePool, g, outChannels: g.channels, kernel: nil, bias: nil, relu: false)
+        if mode == .max, containsNaN { return try pooledKeepingNaN(g, mode: mode) }
+        return try oneDNN(mode == .max ? .maxPool : .averagePool, g, outChannels: g.channels, kernel: nil, bias: nil, relu: false)
     }
 
     /// Samples per oneDNN call: about 2³¹ multiply-adds (tens of milliseconds), so that

@@ -1,4 +1,5 @@
 import CDNNL
+import Foundation
 import Synchronization
 
 /// oneDNN (Debian's libdnnl 2.6, the CPU kernel library TensorFlow and PyTorch use) runs
@@ -21,7 +22,7 @@ import Synchronization
 ///   callers on several threads (the tests) take turns.
 enum DNNL {
     enum Kind: Equatable, Hashable {
-        case convolution, deconvolution, maxPool, averagePool
+        case convolution, deconvolution, maxPool, averagePool, innerProduct
 
         var c: ll_dnnl_kind {
             switch self {
@@ -29,6 +30,7 @@ enum DNNL {
             case .deconvolution: LL_DNNL_DECONVOLUTION
             case .maxPool: LL_DNNL_MAX_POOL
             case .averagePool: LL_DNNL_AVG_POOL
+            case .innerProduct: LL_DNNL_INNER_PRODUCT
             }
         }
     }
@@ -86,6 +88,8 @@ enum DNNL {
         var padAfter: [Int]
         var bias: Bool
         var relu: Bool
+        /// 1 for an operation too small to be worth waking a second thread (0: all).
+        var threads = 0
 
         var c: ll_dnnl_desc {
             var d = ll_dnnl_desc()
@@ -106,6 +110,7 @@ enum DNNL {
             if let weights { d.weights = weights.c }
             d.has_bias = bias ? 1 : 0
             d.relu = relu ? 1 : 0
+            d.threads = Int32(threads)
             return d
         }
     }
@@ -196,6 +201,9 @@ enum DNNL {
             return operation.implementation
         }
     }
+
+    /// Below this many multiply-adds an operation runs on the calling thread alone.
+    static let oneThreadMACs = Int(ProcessInfo.processInfo.environment["LAYERLAB_ONE_THREAD_MACS"] ?? "") ?? (1 << 20)
 
     /// The threads oneDNN runs an operation on.
     public static var threads: Int { Int(ll_dnnl_threads()) }

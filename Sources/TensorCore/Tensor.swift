@@ -93,3 +93,22 @@ extension Tensor {
         return out
     }
 }
+
+extension Tensor {
+    /// Rows `range` of the first axis (samples of a batch), copied.
+    public func rows(_ range: Range<Int>) throws -> Tensor {
+        guard rank > 0, range.lowerBound >= 0, range.upperBound <= shape[0] else {
+            throw LabError("rows \(range) are outside a batch of \(shape.first ?? 0)")
+        }
+        let size = shape[0] == 0 ? 0 : count / shape[0]
+        return Tensor(unchecked: [range.count] + shape.dropFirst(), Array(scalars[range.lowerBound * size..<range.upperBound * size]), dtype: dtype)
+    }
+
+    /// This batch followed by the samples of `other` (same sample shape).
+    public func appendingRows(_ other: Tensor) throws -> Tensor {
+        guard rank > 0, other.shape.dropFirst() == shape.dropFirst() else {
+            throw LabError("cannot stack \(Tensor.describe(other.shape)) under \(Tensor.describe(shape))")
+        }
+        return Tensor(unchecked: [shape[0] + other.shape[0]] + shape.dropFirst(), scalars + other.scalars, dtype: dtype)
+    }
+}

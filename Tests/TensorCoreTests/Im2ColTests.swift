@@ -166,6 +166,30 @@ import Testing
         #expect(try global.globalPooled(.max).scalars == [3, -1, 4, 6])
     }
 
+    /// oneDNN's pooling and the Swift loops (kept for batches with NaN) agree on every
+    /// geometry, padding cells included; and a NaN wins a max, as in Keras
+    /// (MaxPooling2D on [[1, nan], [3, 2]] gives nan), where oneDNN alone would give 3.
+    @Test(arguments: cases.filter { $0.dilation.allSatisfy { $0 == 1 } })
+    func poolingOnOneDNNEqualsTheLoops(_ c: Case) throws {
+        let g = try c.geometry(batch: 3)
+        let x = try Tensor(shape: [3] + c.input + [c.channels], scalars: random(3 * c.input.reduce(1, *) * c.channels, seed: 11))
+        for mode in [PoolMode.max, .average] {
+            let fast = try x.pooled(g, mode: mode), loops = try x.pooledKeepingNaN(g, mode: mode)
+            #expect(fast.shape == loops.shape)
+            #expect(zip(fast.scalars, loops.scalars).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) })
+        }
+    }
+
+    @Test func aNaNWinsAMax() throws {
+        let x = try Tensor(shape: [2, 2, 2, 1], scalars: [1, .nan, 3, 2, .nan, 1, 3, 2])
+        let g = try ConvGeometry(batch: 2, input: [2, 2], channels: 1, kernel: [2, 2], strides: [2, 2], dilation: [1, 1], padBefore: [0, 0], output: [1, 1])
+        #expect(try x.pooled(g, mode: .max).scalars.allSatisfy(\.isNaN))
+        #expect(try x.pooled(g, mode: .average).scalars.allSatisfy(\.isNaN))
+        #expect(x.containsNaN)
+        #expect(try !Tensor(shape: [33], scalars: (0..<33).map { Float($0) }).containsNaN)
+        #expect(try Tensor(shape: [33], scalars: (0..<33).map { $0 == 32 ? .nan : Float($0) }).containsNaN)
+    }
+
     @Test func channelsMoveAndComeBack() throws {
         let x = try Tensor(shape: [2, 3, 2, 2], scalars: (0..<24).map(Float.init))
         let last = x.channelsMovedLast()

@@ -2,7 +2,7 @@
 #define LAYERLAB_CDNNL_H
 /* A small C face for oneDNN 2.6 (Debian's libdnnl-dev): one opaque "operation" per
    primitive LayerLab runs — a convolution, a transposed convolution (oneDNN's
-   deconvolution) or a pooling window, for 1 to 3 spatial axes — made once for one
+   deconvolution), a pooling window or an inner product, for 1 to 3 spatial axes — made once for one
    geometry and kept. Swift describes every tensor by its dimensions and strides in
    oneDNN's logical order (N, C, spatial…; weights [G,] O, I, spatial…), so Keras's
    channels-last batches and (k…, in, out) kernels are read where they lie; only the
@@ -22,6 +22,7 @@ typedef enum {
     LL_DNNL_DECONVOLUTION = 1,
     LL_DNNL_MAX_POOL = 2,
     LL_DNNL_AVG_POOL = 3, /* the mean over the window's cells inside the input */
+    LL_DNNL_INNER_PRODUCT = 4, /* Dense: src (N, IC), weights (OC, IC), dst (N, OC) */
 } ll_dnnl_kind;
 
 typedef struct {
@@ -35,6 +36,7 @@ typedef struct {
     ll_dnnl_layout src, weights, dst;   /* weights: convolutions only */
     int has_bias;                /* a bias of dst's channel count */
     int relu;                    /* fuse max(x, 0) as a post-op */
+    int threads;                 /* run on at most this many threads (0: all) */
 } ll_dnnl_desc;
 
 typedef struct ll_dnnl_op ll_dnnl_op;

@@ -1,3 +1,4 @@
+import Foundation
 import TensorCore
 
 /// `Dense(units)`: output = activation(x · kernel + bias), on the last axis.
@@ -62,6 +63,7 @@ public struct Dense: UnaryLayer, DeclaredLayer {
         return lines
     }
 
+    static let engine = ProcessInfo.processInfo.environment["LAYERLAB_DENSE"] ?? "blas"
     public func call(_ x: Tensor, training: Bool) throws -> Tensor {
         guard let kernel = weights.first else { throw LabError("\(name): weights are not built yet") }
         guard x.shape.last == kernel.shape[0] else {
@@ -77,6 +79,12 @@ public struct Dense: UnaryLayer, DeclaredLayer {
             var y = try Tensor(zeros: Array(x.shape.dropLast()) + [n])
             if let bias { try y.addBias(bias) }
             activation.apply(&y)
+            return y
+        }
+        if Dense.engine == "dnnl" {
+            let relu = activation.className == "relu"
+            var y = try x.innerProduct(kernel, bias: bias, relu: relu)
+            if !relu { activation.apply(&y) }
             return y
         }
         // Very large products run in row blocks of about 2 GFLOP, so Ctrl-C is noticed between them.
