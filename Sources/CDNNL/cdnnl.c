@@ -30,6 +30,7 @@ struct ll_dnnl_op {
     dnnl_memory_desc_t user_weights_md, weights_md, bias_md, src_md, dst_md;
     dnnl_primitive_t reorder;
     void *weights;      /* the reordered weights (NULL until loaded) */
+    dnnl_memory_t memories[4];  /* src, dst, weights, bias: made once, pointed at each run's data */
     size_t weights_size;
 };
 
@@ -143,6 +144,7 @@ failed:
 
 void ll_dnnl_destroy(ll_dnnl_op *op) {
     if (!op) return;
+    for (int i = 0; i < 4; i++) if (op->memories[i]) dnnl_memory_destroy(op->memories[i]);
     if (op->reorder) dnnl_primitive_destroy(op->reorder);
     if (op->primitive) dnnl_primitive_destroy(op->primitive);
     if (op->pd) dnnl_primitive_desc_destroy(op->pd);
@@ -183,31 +185,31 @@ failed:
 }
 
 int ll_dnnl_run(ll_dnnl_op *op, const float *src, const float *bias, float *dst, char *error, size_t error_size) {
-    dnnl_memory_t memories[4] = {NULL, NULL, NULL, NULL};
-    dnnl_exec_arg_t args[4];
     int n = 0;
-    CHECK(wrap(&memories[n], &op->src_md, src), "wrapping the input");
-    args[n] = (dnnl_exec_arg_t){DNNL_ARG_SRC, memories[n]}; n++;
-    CHECK(wrap(&memories[n], &op->dst_md, dst), "wrapping the output");
-    args[n] = (dnnl_exec_arg_t){DNNL_ARG_DST, memories[n]}; n++;
-    if (op->kind != LL_DNNL_MAX_POOL && op->kind != LL_DNNL_AVG_POOL) {
-        if (!op->weights) { fail(error, error_size, "running before the kernel was loaded", dnnl_invalid_arguments); goto failed; }
-        CHECK(wrap(&memories[n], &op->weights_md, op->weights), "wrapping the kernel");
-        args[n] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, memories[n]}; n++;
-        if (op->has_bias) {
-            CHECK(wrap(&memories[n], &op->bias_md, bias), "wrapping the bias");
-            args[n] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, memories[n]}; n++;
-        }
+    int weighted = op->kind != LL_DNNL_MAX_POOL && op->kind != LL_DNNL_AVG_POOL;
+    if (weighted && !op->weights) return fail(error, error_size, "running before the kernel was loaded", dnnl_invalid_arguments);
+    /* The memory objects are made on the first run and then only pointed at new data. */
+    if (!op->memories[0]) {
+        CHECK(wrap(&op->memories[0], &op->src_md, NULL), "wrapping the input");
+        CHECK(wrap(&op->memories[1], &op->dst_md, NULL), "wrapping the output");
+        if (weighted) CHECK(wrap(&op->memories[2], &op->weights_md, op->weights), "wrapping the kernel");
+        if (weighted && op->has_bias) CHECK(wrap(&op->memories[3], &op->bias_md, NULL), "wrapping the bias");
+    }
+    const void *data[4] = {src, dst, op->weights, bias};
+    const int roles[4] = {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS};
+    dnnl_exec_arg_t args[4];
+    for (int i = 0; i < 4; i++) {
+        if (!op->memories[i]) continue;
+        CHECK(dnnl_memory_set_data_handle(op->memories[i], (void *)data[i]), "pointing at the data");
+        args[n++] = (dnnl_exec_arg_t){roles[i], op->memories[i]};
     }
     int saved_threads = limit_threads(op->threads);
     dnnl_status_t status = dnnl_primitive_execute(op->primitive, stream, n, args);
     if (status == dnnl_success) status = dnnl_stream_wait(stream);
     omp_set_num_threads(saved_threads);
     CHECK(status, "running the primitive");
-    for (int i = 0; i < n; i++) dnnl_memory_destroy(memories[i]);
     return 0;
 failed:
-    for (int i = 0; i < 4; i++) if (memories[i]) dnnl_memory_destroy(memories[i]);
     return -1;
 }
 

@@ -332,7 +332,8 @@ extension Tensor {
             DNNL.Key(kind: kind, src: .channelsLast(batch: samples, spatial: g.input, channels: g.channels), weights: kernel?.1,
                      dst: .channelsLast(batch: samples, spatial: g.output, channels: outChannels),
                      strides: g.strides, dilation: pooling ? Array(repeating: 1, count: rank) : g.dilation,
-                     window: pooling ? g.kernel : [], padBefore: g.padBefore, padAfter: padAfter, bias: bias != nil, relu: relu)
+                     window: pooling ? g.kernel : [], padBefore: g.padBefore, padAfter: padAfter, bias: bias != nil, relu: relu,
+                     threads: samples * macs < DNNL.oneThreadMACs ? 1 : 0)
         }
         // Not initialised: oneDNN writes every output value.
         var out = [Float](unsafeUninitializedCapacity: g.batch * outSample) { _, count in count = g.batch * outSample }

@@ -151,24 +151,37 @@ extension Tensor {
     }
 
     /// Dense's product on oneDNN's inner product: (m × k) · kernel (k × n) + bias, with
-    /// max(·, 0) fused when `relu`; rows of a larger rank are the leading axes flattened.
+    /// max(·, 0) fused when `relu`; the rows are the leading axes flattened. oneDNN
+    /// measured faster than OpenBLAS's sgemm + a bias pass on the benchmark's shapes
+    /// (docs/performance.md). Very large products run in blocks of rows, so Ctrl-C is
+    /// noticed between them.
     public func innerProduct(_ kernel: Tensor, bias: Tensor?, relu: Bool) throws -> Tensor {
         guard kernel.rank == 2, let k = shape.last, k == kernel.shape[0], k > 0 else {
             throw LabError("cannot multiply \(Tensor.describe(shape)) by \(Tensor.describe(kernel.shape)): inner sizes differ")
         }
         let n = kernel.shape[1], m = count / k
+        if let bias, bias.count != n { throw LabError("inner product: bias \(Tensor.describe(bias.shape)) does not fit \(n) units") }
         var out = [Float](unsafeUninitializedCapacity: m * n) { _, count in count = m * n }
         guard m > 0, n > 0 else { return Tensor(unchecked: Array(shape.dropLast()) + [n], out) }
-        if let bias, bias.count != n { throw LabError("inner product: bias \(Tensor.describe(bias.shape)) does not fit \(n) units") }
-        let key = DNNL.Key(kind: .innerProduct, src: DNNL.Layout(dims: [m, k], strides: [k, 1]),
-                           weights: DNNL.Layout(dims: [n, k], strides: [1, n]), dst: DNNL.Layout(dims: [m, n], strides: [n, 1]),
-                           strides: [], dilation: [], window: [], padBefore: [], padAfter: [], bias: bias != nil, relu: relu,
-                           threads: m * n * k < DNNL.oneThreadMACs ? 1 : 0)
+        let block = max(1, min(m, (1 << 31) / max(1, n * k)))
+        func key(_ rows: Int) -> DNNL.Key {
+            DNNL.Key(kind: .innerProduct, src: DNNL.Layout(dims: [rows, k], strides: [k, 1]),
+                     weights: DNNL.Layout(dims: [n, k], strides: [1, n]), dst: DNNL.Layout(dims: [rows, n], strides: [n, 1]),
+                     strides: [], dilation: [], window: [], padBefore: [], padAfter: [], bias: bias != nil, relu: relu,
+                     threads: rows * n * k < DNNL.oneThreadMACs ? 1 : 0)
+        }
         try scalars.withUnsafeBufferPointer { x in
             try (bias?.scalars ?? []).withUnsafeBufferPointer { b in
                 try out.withUnsafeMutableBufferPointer { y in
                     guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
-                    try DNNL.run(key, src: xp, kernel: kernel.scalars, bias: bias == nil ? nil : b.baseAddress, dst: yp)
+                    var row = 0
+                    while row < m {
+                        let rows = min(block, m - row)
+                        try DNNL.run(key(rows), src: xp + row * k, kernel: kernel.scalars, bias: bias == nil ? nil : b.baseAddress,
+                                     dst: yp + row * n)
+                        row += rows
+                        if row < m { try Interrupt.check() }
+                    }
                 }
             }
         }
