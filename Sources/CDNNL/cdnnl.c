@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <pthread.h>
 
 extern int omp_get_max_threads(void);
 extern void omp_set_num_threads(int);
@@ -52,6 +54,25 @@ static int ensure_engine(char *error, size_t error_size) {
     s = dnnl_stream_create(&stream, engine, dnnl_stream_default_flags);
     if (s != dnnl_success) return fail(error, error_size, "creating a stream", s);
     return 0;
+}
+
+/* OpenMP makes its worker threads at the first parallel region, and they inherit the
+   caller's signal mask: with SIGINT blocked until then, Ctrl-C is never handled on one
+   of them (they may be inside malloc), only on LayerLab's own threads. */
+static int workers_made;
+
+static void shield(sigset_t *saved) {
+    if (workers_made) return;
+    sigset_t blocked;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &blocked, saved);
+}
+
+static void unshield(const sigset_t *saved, int parallel) {
+    if (workers_made) return;
+    pthread_sigmask(SIG_SETMASK, saved, NULL);
+    if (parallel) workers_made = 1;
 }
 
 static dnnl_status_t layout_md(dnnl_memory_desc_t *md, const ll_dnnl_layout *l) {
@@ -173,8 +194,12 @@ int ll_dnnl_load_weights(ll_dnnl_op *op, const float *weights, char *error, size
     CHECK(wrap(&from, &op->user_weights_md, weights), "wrapping the kernel");
     CHECK(wrap(&to, &op->weights_md, op->weights), "wrapping the reordered kernel");
     dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
-    CHECK(dnnl_primitive_execute(op->reorder, stream, 2, args), "reordering the kernel");
-    CHECK(dnnl_stream_wait(stream), "waiting for the reorder");
+    sigset_t saved_mask;
+    shield(&saved_mask);
+    dnnl_status_t status = dnnl_primitive_execute(op->reorder, stream, 2, args);
+    if (status == dnnl_success) status = dnnl_stream_wait(stream);
+    unshield(&saved_mask, 1);
+    CHECK(status, "reordering the kernel");
     dnnl_memory_destroy(from);
     dnnl_memory_destroy(to);
     return 0;
@@ -203,10 +228,13 @@ int ll_dnnl_run(ll_dnnl_op *op, const float *src, const float *bias, float *dst,
         CHECK(dnnl_memory_set_data_handle(op->memories[i], (void *)data[i]), "pointing at the data");
         args[n++] = (dnnl_exec_arg_t){roles[i], op->memories[i]};
     }
+    sigset_t saved_mask;
+    shield(&saved_mask);
     int saved_threads = limit_threads(op->threads);
     dnnl_status_t status = dnnl_primitive_execute(op->primitive, stream, n, args);
     if (status == dnnl_success) status = dnnl_stream_wait(stream);
     omp_set_num_threads(saved_threads);
+    unshield(&saved_mask, op->threads != 1);
     CHECK(status, "running the primitive");
     return 0;
 failed:
@@ -220,5 +248,19 @@ const char *ll_dnnl_implementation(const ll_dnnl_op *op) {
 }
 
 size_t ll_dnnl_bytes(const ll_dnnl_op *op) { return op->weights_size; }
+
+const char *ll_dnnl_isa(void) {
+    switch (dnnl_get_effective_cpu_isa()) {
+    case dnnl_cpu_isa_sse41: return "SSE4.1";
+    case dnnl_cpu_isa_avx: return "AVX";
+    case dnnl_cpu_isa_avx2: return "AVX2";
+    case dnnl_cpu_isa_avx2_vnni: return "AVX2 VNNI";
+    case dnnl_cpu_isa_avx512_core: return "AVX-512";
+    case dnnl_cpu_isa_avx512_core_vnni: return "AVX-512 VNNI";
+    case dnnl_cpu_isa_avx512_core_bf16: return "AVX-512 BF16";
+    case dnnl_cpu_isa_avx512_core_amx: return "AVX-512 AMX";
+    default: return "generic";
+    }
+}
 
 int ll_dnnl_threads(void) { return omp_get_max_threads(); }

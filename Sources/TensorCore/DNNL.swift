@@ -19,7 +19,7 @@ import Synchronization
 ///   storage address means the same values, and a changed kernel is reordered again.
 /// - **One at a time.** oneDNN runs one operation on all cores (OpenMP threads);
 ///   callers on several threads (the tests) take turns.
-enum DNNL {
+public enum DNNL {
     enum Kind: Equatable, Hashable {
         case convolution, deconvolution, maxPool, averagePool, innerProduct
 
@@ -134,7 +134,7 @@ enum DNNL {
 
         /// Keeps at most `capacity` operations and `maxBytes` of kernels, dropping the
         /// least recently used.
-        mutating func trim(capacity: Int = 128, maxBytes: Int = 256 << 20) {
+        mutating func trim(capacity: Int = 128, maxBytes: Int = 128 << 20) {
             var bytes = operations.values.reduce(0) { $0 + $1.bytes }
             while operations.count > capacity || (bytes > maxBytes && operations.count > 1),
                   let oldest = operations.min(by: { $0.value.used < $1.value.used }) {
@@ -204,6 +204,13 @@ enum DNNL {
     /// Below this many multiply-adds an operation runs on the calling thread alone.
     /// (Measured on the chapter's CNN and MLP at batch 1: 2¹⁸ was the best of 0, 2¹⁸, 2²⁰, 2²².)
     static let oneThreadMACs = 1 << 18
+
+    /// Kernels this large stay on OpenBLAS (Dense's sgemm reads them where they lie;
+    /// oneDNN would keep a reordered copy beside them, doubling the memory).
+    public static let largestKernelBytes = 16 << 20
+
+    /// The instruction set of oneDNN's kernels on this CPU.
+    public static var isa: String { String(cString: ll_dnnl_isa()) }
 
     /// The threads oneDNN runs an operation on.
     public static var threads: Int { Int(ll_dnnl_threads()) }

@@ -56,6 +56,8 @@ int ll_dnnl_run(ll_dnnl_op *op, const float *src, const float *bias, float *dst,
 const char *ll_dnnl_implementation(const ll_dnnl_op *op);
 /* Bytes the op holds beside the caller's tensors (reordered weights). */
 size_t ll_dnnl_bytes(const ll_dnnl_op *op);
+/* The instruction set oneDNN's kernels use on this CPU ("AVX-512", "AVX2" …). */
+const char *ll_dnnl_isa(void);
 /* The number of threads oneDNN runs on. */
 int ll_dnnl_threads(void);
 

@@ -79,9 +79,42 @@ public struct Dense: UnaryLayer, DeclaredLayer {
         }
         // oneDNN's inner product over every row (all positions of the batch), the bias and
         // relu fused into its epilogue; other activations in one pass after.
-        let relu = activation.className == "relu"
-        var y = try x.innerProduct(kernel, bias: bias, relu: relu)
-        if !relu { activation.apply(&y) }
-        return y
+        if kernel.count * 4 < DNNL.largestKernelBytes {
+            let relu = activation.className == "relu"
+            var y = try x.innerProduct(kernel, bias: bias, relu: relu)
+            if !relu { activation.apply(&y) }
+            return y
+        }
+        // A large kernel stays where it is: OpenBLAS's sgemm onto rows that start as the
+        // bias, then the activation on each block of rows.
+        // Very large products run in row blocks of about 2 GFLOP, so Ctrl-C is noticed between them.
+        let block = max(1, min(m, 1_000_000_000 / max(1, n * k)))
+        // The output is not zeroed first: the bias rows or the gemm (β = 0) write every value.
+        let out = try [Float](unsafeUninitializedCapacity: m * n) { c, initialized in
+            try x.scalars.withUnsafeBufferPointer { a in
+                try kernel.scalars.withUnsafeBufferPointer { w in
+                    guard let ap = a.baseAddress, let wp = w.baseAddress, let cp = c.baseAddress else { return }
+                    var row = 0
+                    while row < m {
+                        let rows = min(block, m - row)
+                        let chunk = UnsafeMutableBufferPointer(start: cp + row * n, count: rows * n)
+                        // With a bias the rows start as the bias and the product is added
+                        // onto them (β = 1), which spares OpenBLAS its pass zeroing C.
+                        if let bias {
+                            bias.scalars.withUnsafeBufferPointer { b in
+                                guard let src = b.baseAddress, b.count == n else { return }
+                                for r in 0..<rows { (cp + (row + r) * n).update(from: src, count: n) }
+                            }
+                        }
+                        BLAS.gemm(m: rows, n: n, k: k, a: ap + row * k, b: wp, c: cp + row * n, accumulate: bias != nil)
+                        initialized = (row + rows) * n
+                        activation.applyRows(chunk, rowLength: n, bias: nil)
+                        row += rows
+                        if row < m { try Interrupt.check() }
+                    }
+                }
+            }
+        }
+        return try Tensor(shape: Array(x.shape.dropLast()) + [n], scalars: out)
     }
 }
