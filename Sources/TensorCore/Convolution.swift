@@ -1,10 +1,10 @@
-/// Convolution lowered to matrix products: im2col (gather every receptive field into
-/// a row of a contiguous matrix) followed by one `BLAS.gemm` per group, and its
-/// adjoint col2im (scatter rows back) for transposed convolution.
+/// Convolutions, transposed convolutions and pooling on oneDNN (`DNNL`), described by a
+/// `ConvGeometry`; and im2col (gather every receptive field into a row of a contiguous
+/// matrix), which the locally connected layers multiply with one gemm per position.
 ///
-/// Everything here is channels-last and works for 1, 2 or 3 spatial axes: a geometry
-/// of lower rank is lifted to three axes by putting size-1 axes in front, so a single
-/// loop nest serves Conv1D, Conv2D and Conv3D alike.
+/// Everything here is channels-last and works for 1, 2 or 3 spatial axes: im2col lifts
+/// a geometry of lower rank to three axes by putting size-1 axes in front, so a single
+/// loop nest serves every rank.
 
 /// Where each output position of a convolution (or pooling window) reads its input:
 /// input position = output · stride + kernel offset · dilation − padBefore, per axis.
@@ -394,18 +394,6 @@ extension Tensor {
             }
         }
         return Tensor(unchecked: [g.batch] + g.output + [filters], out)
-    }
-
-    /// `rows` copies of a bias row, or zeros without one.
-    static func rowsOf(_ bias: Tensor?, rows: Int, width: Int) -> [Float] {
-        guard let bias else { return [Float](repeating: 0, count: rows * width) }
-        return [Float](unsafeUninitializedCapacity: rows * width) { buffer, count in
-            bias.scalars.withUnsafeBufferPointer { b in
-                guard let dst = buffer.baseAddress, let src = b.baseAddress else { return }
-                for r in 0..<rows { Im2Col.copyFloats(dst + r * width, src, width) }
-            }
-            count = rows * width
-        }
     }
 
     /// (B, C, s…) → (B, s…, C): Keras's channels_first moved to channels-last.

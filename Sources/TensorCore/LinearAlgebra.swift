@@ -41,8 +41,8 @@ public enum BLAS {
 
     /// The general row-major form: op(A)[m×k] · op(B)[k×n] into C[m×n], where each
     /// matrix may be a block of a larger one (leading dimensions `lda`, `ldb`, `ldc`)
-    /// and `transposeB` reads B stored as n×k. Convolution uses it to multiply one
-    /// group's column block by one group's filters in place.
+    /// and `transposeB` reads B stored as n×k. The locally connected layer uses it to multiply
+    /// one position's block of the column matrix by that position's kernel in place.
     @inline(__always)
     public static func gemm(transposeB: Bool = false, m: Int, n: Int, k: Int,
                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
