@@ -264,3 +264,197 @@ const char *ll_dnnl_isa(void) {
 }
 
 int ll_dnnl_threads(void) { return omp_get_max_threads(); }
+
+/* ---- Gradients: backward data and backward weights ------------------------------ */
+
+struct ll_dnnl_grad {
+    ll_dnnl_kind kind;
+    int has_bias;
+    dnnl_memory_desc_t src_md, dst_md, user_weights_md, bias_md;
+    dnnl_memory_desc_t data_weights_md;   /* the kernel's layout for backward data */
+    dnnl_memory_desc_t diff_weights_md;   /* the kernel gradient's layout from backward weights */
+    dnnl_primitive_desc_t hint, data_pd, weights_pd;
+    dnnl_primitive_t data, weights;
+    dnnl_primitive_t to_data_layout, to_user_layout;   /* NULL where the layouts agree */
+    void *data_weights, *diff_weights;                 /* buffers in those layouts */
+};
+
+typedef union {
+    dnnl_convolution_desc_t conv;
+    dnnl_deconvolution_desc_t deconv;
+    dnnl_inner_product_desc_t ip;
+} op_desc;
+
+typedef enum { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS } pass;
+
+static dnnl_status_t describe(op_desc *u, const ll_dnnl_desc *d, pass which, const dnnl_memory_desc_t *src,
+                              const dnnl_memory_desc_t *weights, const dnnl_memory_desc_t *bias,
+                              const dnnl_memory_desc_t *dst) {
+    dnnl_dims_t strides, dilation, pad_l, pad_r;
+    for (int i = 0; i < d->spatial; i++) {
+        strides[i] = d->strides[i];
+        dilation[i] = d->dilation[i] - 1;
+        pad_l[i] = d->pad_before[i];
+        pad_r[i] = d->pad_after[i];
+    }
+    switch (d->kind) {
+    case LL_DNNL_CONVOLUTION:
+        if (which == FORWARD)
+            return dnnl_dilated_convolution_forward_desc_init(&u->conv, dnnl_forward_training, dnnl_convolution_direct,
+                                                              src, weights, bias, dst, strides, dilation, pad_l, pad_r);
+        if (which == BACKWARD_DATA)
+            return dnnl_dilated_convolution_backward_data_desc_init(&u->conv, dnnl_convolution_direct, src, weights, dst,
+                                                                    strides, dilation, pad_l, pad_r);
+        return dnnl_dilated_convolution_backward_weights_desc_init(&u->conv, dnnl_convolution_direct, src, weights, bias,
+                                                                   dst, strides, dilation, pad_l, pad_r);
+    case LL_DNNL_DECONVOLUTION:
+        if (which == FORWARD)
+            return dnnl_dilated_deconvolution_forward_desc_init(&u->deconv, dnnl_forward_training, dnnl_deconvolution_direct,
+                                                                src, weights, bias, dst, strides, dilation, pad_l, pad_r);
+        if (which == BACKWARD_DATA)
+            return dnnl_dilated_deconvolution_backward_data_desc_init(&u->deconv, dnnl_deconvolution_direct, src, weights,
+                                                                      dst, strides, dilation, pad_l, pad_r);
+        return dnnl_dilated_deconvolution_backward_weights_desc_init(&u->deconv, dnnl_deconvolution_direct, src, weights,
+                                                                     bias, dst, strides, dilation, pad_l, pad_r);
+    case LL_DNNL_INNER_PRODUCT:
+        if (which == FORWARD)
+            return dnnl_inner_product_forward_desc_init(&u->ip, dnnl_forward_training, src, weights, bias, dst);
+        if (which == BACKWARD_DATA) return dnnl_inner_product_backward_data_desc_init(&u->ip, src, weights, dst);
+        return dnnl_inner_product_backward_weights_desc_init(&u->ip, src, weights, bias, dst);
+    default:
+        return dnnl_unimplemented;
+    }
+}
+
+/* A reorder between two layouts, or NULL when they are the same. */
+static dnnl_status_t reorder_between(dnnl_primitive_t *r, const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to) {
+    *r = NULL;
+    if (dnnl_memory_desc_equal(from, to)) return dnnl_success;
+    dnnl_primitive_desc_t pd;
+    dnnl_status_t s = dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, NULL);
+    if (s != dnnl_success) return s;
+    s = dnnl_primitive_create(r, pd);
+    dnnl_primitive_desc_destroy(pd);
+    return s;
+}
+
+static void *aligned(size_t size) { return aligned_alloc(64, (size + 63) / 64 * 64); }
+
+ll_dnnl_grad *ll_dnnl_grad_create(const ll_dnnl_desc *d, char *error, size_t error_size) {
+    if (ensure_engine(error, error_size)) return NULL;
+    if (d->kind == LL_DNNL_MAX_POOL || d->kind == LL_DNNL_AVG_POOL) {
+        fail(error, error_size, "pooling gradients (not made here)", dnnl_unimplemented);
+        return NULL;
+    }
+    ll_dnnl_grad *g = calloc(1, sizeof *g);
+    if (!g) { fail(error, error_size, "allocating", dnnl_out_of_memory); return NULL; }
+    int saved_threads = limit_threads(d->threads);
+    g->kind = d->kind;
+    g->has_bias = d->has_bias;
+    op_desc u;
+    dnnl_memory_desc_t any_weights;
+    CHECK(layout_md(&g->src_md, &d->src), "describing the input");
+    CHECK(layout_md(&g->dst_md, &d->dst), "describing the output");
+    CHECK(layout_md(&g->user_weights_md, &d->weights), "describing the kernel");
+    /* `any`: given the caller's plain layout, oneDNN would fall back to a slow reference kernel. */
+    CHECK(dnnl_memory_desc_init_by_tag(&any_weights, d->weights.ndims, d->weights.dims, dnnl_f32, dnnl_format_tag_any),
+          "describing the kernel's layout");
+    dnnl_dims_t bias_dims = {d->dst.dims[1]};
+    if (d->has_bias) CHECK(dnnl_memory_desc_init_by_tag(&g->bias_md, 1, bias_dims, dnnl_f32, dnnl_a), "describing the bias");
+    const dnnl_memory_desc_t *bias = d->has_bias ? &g->bias_md : NULL;
+    CHECK(describe(&u, d, FORWARD, &g->src_md, &any_weights, bias, &g->dst_md), "describing the forward pass");
+    CHECK(dnnl_primitive_desc_create(&g->hint, &u, NULL, engine, NULL), "choosing a forward kernel");
+    CHECK(describe(&u, d, BACKWARD_DATA, &g->src_md, &any_weights, NULL, &g->dst_md), "describing the input's gradient");
+    CHECK(dnnl_primitive_desc_create(&g->data_pd, &u, NULL, engine, g->hint), "choosing a backward-data kernel");
+    CHECK(describe(&u, d, BACKWARD_WEIGHTS, &g->src_md, &any_weights, bias, &g->dst_md), "describing the kernel's gradient");
+    CHECK(dnnl_primitive_desc_create(&g->weights_pd, &u, NULL, engine, g->hint), "choosing a backward-weights kernel");
+    CHECK(dnnl_primitive_create(&g->data, g->data_pd), "creating the backward-data primitive");
+    CHECK(dnnl_primitive_create(&g->weights, g->weights_pd), "creating the backward-weights primitive");
+    g->data_weights_md = *dnnl_primitive_desc_query_md(g->data_pd, dnnl_query_weights_md, 0);
+    g->diff_weights_md = *dnnl_primitive_desc_query_md(g->weights_pd, dnnl_query_diff_weights_md, 0);
+    CHECK(reorder_between(&g->to_data_layout, &g->user_weights_md, &g->data_weights_md), "planning the kernel's reorder");
+    CHECK(reorder_between(&g->to_user_layout, &g->diff_weights_md, &g->user_weights_md), "planning the gradient's reorder");
+    if (g->to_data_layout && !(g->data_weights = aligned(dnnl_memory_desc_get_size(&g->data_weights_md)))) goto no_memory;
+    if (g->to_user_layout && !(g->diff_weights = aligned(dnnl_memory_desc_get_size(&g->diff_weights_md)))) goto no_memory;
+    omp_set_num_threads(saved_threads);
+    return g;
+no_memory:
+    fail(error, error_size, "allocating", dnnl_out_of_memory);
+failed:
+    ll_dnnl_grad_destroy(g);
+    omp_set_num_threads(saved_threads);
+    return NULL;
+}
+
+void ll_dnnl_grad_destroy(ll_dnnl_grad *g) {
+    if (!g) return;
+    dnnl_primitive_t prims[4] = {g->data, g->weights, g->to_data_layout, g->to_user_layout};
+    for (int i = 0; i < 4; i++) if (prims[i]) dnnl_primitive_destroy(prims[i]);
+    if (g->hint) dnnl_primitive_desc_destroy(g->hint);
+    if (g->data_pd) dnnl_primitive_desc_destroy(g->data_pd);
+    if (g->weights_pd) dnnl_primitive_desc_destroy(g->weights_pd);
+    free(g->data_weights);
+    free(g->diff_weights);
+    free(g);
+}
+
+/* Runs a primitive on up to 4 (role, layout, data) arguments, made into memory objects for the call. */
+static int execute(dnnl_primitive_t p, int n, const int *roles, const dnnl_memory_desc_t *const *mds, void *const *data,
+                   int threads, char *error, size_t error_size) {
+    dnnl_memory_t memories[4] = {NULL, NULL, NULL, NULL};
+    dnnl_exec_arg_t args[4];
+    for (int i = 0; i < n; i++) {
+        CHECK(wrap(&memories[i], mds[i], data[i]), "wrapping an argument");
+        args[i] = (dnnl_exec_arg_t){roles[i], memories[i]};
+    }
+    sigset_t saved_mask;
+    shield(&saved_mask);
+    int saved_threads = limit_threads(threads);
+    dnnl_status_t status = dnnl_primitive_execute(p, stream, n, args);
+    if (status == dnnl_success) status = dnnl_stream_wait(stream);
+    omp_set_num_threads(saved_threads);
+    unshield(&saved_mask, threads != 1);
+    CHECK(status, "running a backward primitive");
+    for (int i = 0; i < n; i++) dnnl_memory_destroy(memories[i]);
+    return 0;
+failed:
+    for (int i = 0; i < 4; i++) if (memories[i]) dnnl_memory_destroy(memories[i]);
+    return -1;
+}
+
+int ll_dnnl_backward_data(ll_dnnl_grad *g, const float *weights, const float *diff_dst, float *diff_src,
+                          char *error, size_t error_size) {
+    void *kernel = (void *)weights;
+    if (g->to_data_layout) {
+        const int roles[2] = {DNNL_ARG_FROM, DNNL_ARG_TO};
+        const dnnl_memory_desc_t *mds[2] = {&g->user_weights_md, &g->data_weights_md};
+        void *data[2] = {(void *)weights, g->data_weights};
+        if (execute(g->to_data_layout, 2, roles, mds, data, 0, error, error_size)) return -1;
+        kernel = g->data_weights;
+    }
+    const int roles[3] = {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC};
+    const dnnl_memory_desc_t *mds[3] = {&g->dst_md, &g->data_weights_md, &g->src_md};
+    void *data[3] = {(void *)diff_dst, kernel, diff_src};
+    return execute(g->data, 3, roles, mds, data, 0, error, error_size);
+}
+
+int ll_dnnl_backward_weights(ll_dnnl_grad *g, const float *src, const float *diff_dst, float *diff_weights,
+                             float *diff_bias, char *error, size_t error_size) {
+    void *out = g->to_user_layout ? g->diff_weights : (void *)diff_weights;
+    const int roles[4] = {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS};
+    const dnnl_memory_desc_t *mds[4] = {&g->src_md, &g->dst_md, &g->diff_weights_md, &g->bias_md};
+    void *data[4] = {(void *)src, (void *)diff_dst, out, diff_bias};
+    if (execute(g->weights, g->has_bias ? 4 : 3, roles, mds, data, 0, error, error_size)) return -1;
+    if (!g->to_user_layout) return 0;
+    const int back_roles[2] = {DNNL_ARG_FROM, DNNL_ARG_TO};
+    const dnnl_memory_desc_t *back_mds[2] = {&g->diff_weights_md, &g->user_weights_md};
+    void *back[2] = {g->diff_weights, diff_weights};
+    return execute(g->to_user_layout, 2, back_roles, back_mds, back, 0, error, error_size);
+}
+
+const char *ll_dnnl_grad_implementation(const ll_dnnl_grad *g, int weights) {
+    const char *name = NULL;
+    dnnl_primitive_desc_t pd = weights ? g->weights_pd : g->data_pd;
+    if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &name) != dnnl_success || !name) return "unknown";
+    return name;
+}

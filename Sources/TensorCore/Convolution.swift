@@ -236,124 +236,189 @@ public enum Im2Col {
     }
 }
 
-extension Tensor {
-    /// Convolution (cross-correlation, no kernel flip) of a channels-last batch
-    /// (B, n…, C) with a kernel (k…, C/groups, F): output (B, o…, F). Input channel
-    /// block g feeds filter block g. On oneDNN, with the bias and (`relu`) max(·, 0)
-    /// fused into the kernel's epilogue.
-    public func convolved(with kernel: Tensor, _ g: ConvGeometry, groups: Int = 1, bias: Tensor? = nil,
-                          relu: Bool = false) throws -> Tensor {
+/// One oneDNN operation over a channels-last batch, as a layer describes it: its kind,
+/// its geometry (for a deconvolution, `geometry.input` is its input and
+/// `geometry.output` the larger output), output channels, and the kernel's layout.
+/// The forward pass and the gradients are made from the same description.
+public struct ConvOperation: Sendable {
+    var kind: DNNL.Kind
+    public var geometry: ConvGeometry
+    var outChannels: Int
+    var kernelLayout: DNNL.Layout?
+    var kernelShape: [Int]
+
+    /// Conv*D: a kernel (k…, C/groups, F); input channel block g feeds filter block g.
+    public static func convolution(_ g: ConvGeometry, kernel: [Int], groups: Int = 1) throws -> ConvOperation {
         let rank = g.rank
-        guard groups > 0, g.channels % groups == 0, kernel.rank == rank + 2, Array(kernel.shape.prefix(rank)) == g.kernel,
-              kernel.shape[rank] * groups == g.channels, kernel.shape[rank + 1] % groups == 0 else {
-            throw LabError("convolution: kernel \(Tensor.describe(kernel.shape)) does not fit \(g.channels) channels in \(groups) group(s)")
+        guard groups > 0, g.channels % groups == 0, kernel.count == rank + 2, Array(kernel.prefix(rank)) == g.kernel,
+              kernel[rank] * groups == g.channels, kernel[rank + 1] % groups == 0 else {
+            throw LabError("convolution: kernel \(Tensor.describe(kernel)) does not fit \(g.channels) channels in \(groups) group(s)")
         }
-        let filters = kernel.shape[rank + 1], fg = filters / groups, cg = g.channels / groups
-        // Keras's (k…, C/groups, F): output channel f = group·fg + o lies at stride 1.
+        let filters = kernel[rank + 1], fg = filters / groups, cg = g.channels / groups
+        // Keras's (k…, C/groups, F) as oneDNN's ([G,] O, I, k…): output channel f = group·fg + o lies at stride 1.
         let layout = groups == 1
-            ? DNNL.Layout.of(storage: kernel.shape, order: [rank + 1, rank] + Array(0..<rank))
+            ? DNNL.Layout.of(storage: kernel, order: [rank + 1, rank] + Array(0..<rank))
             : DNNL.Layout(dims: [groups, fg, cg] + g.kernel,
-                          strides: [fg, 1, filters] + DNNL.Layout.of(storage: kernel.shape, order: Array(0..<rank)).strides)
-        return try oneDNN(.convolution, g, outChannels: filters, kernel: (kernel, layout), bias: bias, relu: relu)
+                          strides: [fg, 1, filters] + DNNL.Layout.of(storage: kernel, order: Array(0..<rank)).strides)
+        return ConvOperation(kind: .convolution, geometry: g, outChannels: filters, kernelLayout: layout, kernelShape: kernel)
     }
 
-    /// Depthwise convolution of a channels-last batch (B, n…, C) with a kernel (k…, C, dm):
-    /// output channel c·dm + m sums x[…, c]·w[a, c, m] over the window — a grouped
-    /// convolution with one input channel per group.
-    public func depthwiseConvolved(with kernel: Tensor, _ g: ConvGeometry, bias: Tensor? = nil, relu: Bool = false) throws -> Tensor {
+    /// DepthwiseConv*D: a kernel (k…, C, dm); output channel c·dm + m sums x[…, c]·w[a, c, m]
+    /// over the window — a grouped convolution with one input channel per group.
+    public static func depthwise(_ g: ConvGeometry, kernel: [Int]) throws -> ConvOperation {
         let rank = g.rank, c = g.channels
-        guard kernel.rank == rank + 2, Array(kernel.shape.prefix(rank + 1)) == g.kernel + [c] else {
-            throw LabError("depthwise convolution: kernel \(Tensor.describe(kernel.shape)) does not fit \(c) channels")
+        guard kernel.count == rank + 2, Array(kernel.prefix(rank + 1)) == g.kernel + [c] else {
+            throw LabError("depthwise convolution: kernel \(Tensor.describe(kernel)) does not fit \(c) channels")
         }
-        let dm = kernel.shape[rank + 1]
+        let dm = kernel[rank + 1]
         let layout = DNNL.Layout(dims: [c, dm, 1] + g.kernel,
-                                 strides: [dm, 1, c * dm] + DNNL.Layout.of(storage: kernel.shape, order: Array(0..<rank)).strides)
-        return try oneDNN(.convolution, g, outChannels: c * dm, kernel: (kernel, layout), bias: bias, relu: relu)
+                                 strides: [dm, 1, c * dm] + DNNL.Layout.of(storage: kernel, order: Array(0..<rank)).strides)
+        return ConvOperation(kind: .convolution, geometry: g, outChannels: c * dm, kernelLayout: layout, kernelShape: kernel)
     }
 
-    /// Transposed convolution of a channels-last batch (B, n…, C) with a Keras
-    /// transposed kernel (k…, F, C): every input position spreads x·Wᵀ over its window
-    /// (oneDNN's deconvolution). `g` describes it as the convolution it is the adjoint
-    /// of, seen from the output side: its `input` is the output's spatial size (F
-    /// channels), its `output` is n, and its `padBefore` is how many leading output
-    /// positions are cropped away.
-    public func transposeConvolved(with kernel: Tensor, _ g: ConvGeometry, bias: Tensor? = nil, relu: Bool = false) throws -> Tensor {
+    /// Conv*DTranspose: a Keras transposed kernel (k…, F, C); every input position spreads
+    /// x·Wᵀ over its window (oneDNN's deconvolution). `g` describes it as the convolution
+    /// it is the adjoint of, seen from the output side: its `input` is the output's
+    /// spatial size (F channels), its `output` the input's, its `padBefore` how many
+    /// leading output positions are cropped away; `inChannels` is C.
+    public static func transposed(_ g: ConvGeometry, kernel: [Int], inChannels: Int) throws -> ConvOperation {
         let rank = g.rank
-        guard shape.count == rank + 2, let inChannels = shape.last, kernel.shape == g.kernel + [g.channels, inChannels] else {
-            throw LabError("transposed convolution: kernel \(Tensor.describe(kernel.shape)) does not fit")
+        guard kernel == g.kernel + [g.channels, inChannels] else {
+            throw LabError("transposed convolution: kernel \(Tensor.describe(kernel)) does not fit")
         }
-        let layout = DNNL.Layout.of(storage: kernel.shape, order: [rank, rank + 1] + Array(0..<rank))
         let forward = try ConvGeometry(batch: g.batch, input: g.output, channels: inChannels, kernel: g.kernel, strides: g.strides,
                                        dilation: g.dilation, padBefore: g.padBefore, output: g.input)
-        return try oneDNN(.deconvolution, forward, outChannels: g.channels, kernel: (kernel, layout), bias: bias, relu: relu)
+        return ConvOperation(kind: .deconvolution, geometry: forward, outChannels: g.channels,
+                             kernelLayout: DNNL.Layout.of(storage: kernel, order: [rank, rank + 1] + Array(0..<rank)), kernelShape: kernel)
     }
 
-    /// Pools a channels-last batch (B, n…, C) over the windows of `g` (`g.kernel` is the
-    /// pool size; dilation is ignored). Cells in the padding never count: max ignores
-    /// them and average divides by the number of real cells (oneDNN's
-    /// `pooling_avg_exclude_padding`), as Keras does; so does a NaN, which wins a max.
-    public func pooled(_ g: ConvGeometry, mode: PoolMode) throws -> Tensor {
-        if mode == .max, containsNaN { return try pooledKeepingNaN(g, mode: mode) }
-        return try oneDNN(mode == .max ? .maxPool : .averagePool, g, outChannels: g.channels, kernel: nil, bias: nil, relu: false)
+    /// Max or average pooling over `g.kernel` windows. Cells in the padding never count:
+    /// max ignores them and average divides by the number of real cells (oneDNN's
+    /// `pooling_avg_exclude_padding`), as Keras does.
+    public static func pooling(_ g: ConvGeometry, mode: PoolMode) -> ConvOperation {
+        ConvOperation(kind: mode == .max ? .maxPool : .averagePool, geometry: g, outChannels: g.channels, kernelLayout: nil, kernelShape: [])
     }
 
-    /// Samples per oneDNN call: about 2³¹ multiply-adds (tens of milliseconds), so that
-    /// Ctrl-C is looked at between calls of a large batch.
-    public static func samplesPerCall(batch: Int, macsPerSample: Int) -> Int {
-        max(1, min(batch, (1 << 31) / max(1, macsPerSample)))
+    var inSample: Int { geometry.input.reduce(1, *) * geometry.channels }
+    var outSample: Int { geometry.output.reduce(1, *) * outChannels }
+    var outputShape: [Int] { [geometry.batch] + geometry.output + [outChannels] }
+    var pooling: Bool { kind == .maxPool || kind == .averagePool }
+
+    /// Multiply-adds per sample (for pooling, the cells read).
+    var macsPerSample: Int {
+        (kernelShape.isEmpty ? geometry.kernelCount * geometry.channels : kernelShape.reduce(1, *))
+            * max(geometry.output.reduce(1, *), geometry.input.reduce(1, *))
     }
 
-    /// Runs one oneDNN operation of `g`'s geometry (for a deconvolution, `g.input` is its
-    /// input and `g.output` the larger output) over the batch, a few samples per call.
-    func oneDNN(_ kind: DNNL.Kind, _ g: ConvGeometry, outChannels: Int, kernel: (Tensor, DNNL.Layout)?, bias: Tensor?,
-                relu: Bool) throws -> Tensor {
-        guard shape == [g.batch] + g.input + [g.channels] else {
-            throw LabError("\(kind): input \(Tensor.describe(shape)) does not match the geometry \(Tensor.describe([g.batch] + g.input + [g.channels]))")
-        }
-        if let bias, bias.count != outChannels {
-            throw LabError("\(kind): bias \(Tensor.describe(bias.shape)) does not fit \(outChannels) output channels")
-        }
-        let rank = g.rank
-        let outputShape = [g.batch] + g.output + [outChannels]
-        let inSample = g.input.reduce(1, *) * g.channels, outSample = g.output.reduce(1, *) * outChannels
-        guard g.batch > 0, outSample > 0 else { return Tensor(unchecked: outputShape, []) }
+    /// oneDNN's description for `samples` samples.
+    func key(samples: Int, bias: Bool, relu: Bool) -> DNNL.Key {
+        let g = geometry
         // Padding after each axis that gives oneDNN the output size Keras computes.
-        let padAfter = (0..<rank).map { i in
+        let padAfter = (0..<g.rank).map { i in
             kind == .deconvolution
                 ? DNNL.padAfter(input: g.output[i], output: g.input[i], kernel: g.kernel[i], stride: g.strides[i],
                                 dilation: g.dilation[i], before: g.padBefore[i])
                 : DNNL.padAfter(input: g.input[i], output: g.output[i], kernel: g.kernel[i], stride: g.strides[i],
-                                dilation: kind == .convolution ? g.dilation[i] : 1, before: g.padBefore[i])
+                                dilation: pooling ? 1 : g.dilation[i], before: g.padBefore[i])
         }
-        let pooling = kind == .maxPool || kind == .averagePool
-        let macs = (kernel.map { $0.0.count } ?? g.kernelCount * g.channels) * max(g.output.reduce(1, *), g.input.reduce(1, *))
-        let chunk = Tensor.samplesPerCall(batch: g.batch, macsPerSample: macs)
-        func key(_ samples: Int) -> DNNL.Key {
-            DNNL.Key(kind: kind, src: .channelsLast(batch: samples, spatial: g.input, channels: g.channels), weights: kernel?.1,
-                     dst: .channelsLast(batch: samples, spatial: g.output, channels: outChannels),
-                     strides: g.strides, dilation: pooling ? Array(repeating: 1, count: rank) : g.dilation,
-                     window: pooling ? g.kernel : [], padBefore: g.padBefore, padAfter: padAfter, bias: bias != nil, relu: relu,
-                     threads: samples * macs < DNNL.oneThreadMACs ? 1 : 0)
+        return DNNL.Key(kind: kind, src: .channelsLast(batch: samples, spatial: g.input, channels: g.channels), weights: kernelLayout,
+                        dst: .channelsLast(batch: samples, spatial: g.output, channels: outChannels),
+                        strides: g.strides, dilation: pooling ? Array(repeating: 1, count: g.rank) : g.dilation,
+                        window: pooling ? g.kernel : [], padBefore: g.padBefore, padAfter: padAfter, bias: bias, relu: relu,
+                        threads: samples * macsPerSample < DNNL.oneThreadMACs ? 1 : 0)
+    }
+
+    /// Samples per oneDNN call: about 2³¹ multiply-adds (tens of milliseconds), so that
+    /// Ctrl-C is looked at between calls of a large batch.
+    public var samplesPerCall: Int { max(1, min(geometry.batch, (1 << 31) / max(1, macsPerSample))) }
+
+    func check(input x: Tensor, kernel: Tensor?, bias: Tensor?) throws {
+        guard x.shape == [geometry.batch] + geometry.input + [geometry.channels] else {
+            throw LabError("\(kind): input \(Tensor.describe(x.shape)) does not match the geometry \(Tensor.describe([geometry.batch] + geometry.input + [geometry.channels]))")
         }
+        if let kernel, kernel.shape != kernelShape {
+            throw LabError("\(kind): kernel \(Tensor.describe(kernel.shape)) is not the \(Tensor.describe(kernelShape)) it was described with")
+        }
+        if let bias, bias.count != outChannels {
+            throw LabError("\(kind): bias \(Tensor.describe(bias.shape)) does not fit \(outChannels) output channels")
+        }
+    }
+
+    /// The forward pass over the batch, a few samples per call; the bias and (`relu`)
+    /// max(·, 0) fused into the kernel's epilogue.
+    public func run(_ x: Tensor, kernel: Tensor?, bias: Tensor?, relu: Bool = false) throws -> Tensor {
+        try check(input: x, kernel: kernel, bias: bias)
+        guard geometry.batch > 0, outSample > 0 else { return Tensor(unchecked: outputShape, []) }
+        let inSample = inSample, outSample = outSample, batch = geometry.batch, chunk = samplesPerCall
         // Not initialised: oneDNN writes every output value.
-        var out = [Float](unsafeUninitializedCapacity: g.batch * outSample) { _, count in count = g.batch * outSample }
-        let kernelValues = kernel?.0.scalars
-        try scalars.withUnsafeBufferPointer { xb in
+        var out = [Float](unsafeUninitializedCapacity: batch * outSample) { _, count in count = batch * outSample }
+        let kernelValues = kernel?.scalars
+        try x.scalars.withUnsafeBufferPointer { xb in
             try (bias?.scalars ?? []).withUnsafeBufferPointer { bb in
                 try out.withUnsafeMutableBufferPointer { yb in
-                    guard let x = xb.baseAddress, let y = yb.baseAddress else { return }
+                    guard let xp = xb.baseAddress, let yp = yb.baseAddress else { return }
                     var first = 0
-                    while first < g.batch {
+                    while first < batch {
                         try Interrupt.check()
-                        let samples = min(chunk, g.batch - first)
-                        try DNNL.run(key(samples), src: x + first * inSample, kernel: kernelValues,
-                                     bias: bias == nil ? nil : bb.baseAddress, dst: y + first * outSample)
+                        let samples = min(chunk, batch - first)
+                        try DNNL.run(key(samples: samples, bias: bias != nil, relu: relu), src: xp + first * inSample, kernel: kernelValues,
+                                     bias: bias == nil ? nil : bb.baseAddress, dst: yp + first * outSample)
                         first += samples
                     }
                 }
             }
         }
         return Tensor(unchecked: outputShape, out)
+    }
+
+    /// The gradients of `run` (without relu) for ∂L/∂output `dy`: ∂L/∂input, ∂L/∂kernel (in
+    /// the kernel's own shape) and, with a bias, ∂L/∂bias — on oneDNN's backward-data and
+    /// backward-weights primitives.
+    public func gradients(_ x: Tensor, kernel: Tensor, hasBias: Bool, outputGradient dy: Tensor) throws
+        -> (input: Tensor, kernel: Tensor, bias: Tensor?) {
+        try check(input: x, kernel: kernel, bias: nil)
+        guard dy.shape == outputShape else {
+            throw LabError("\(kind): the output's gradient \(Tensor.describe(dy.shape)) does not match the output \(Tensor.describe(outputShape))")
+        }
+        let key = key(samples: geometry.batch, bias: hasBias, relu: false)
+        var dx = [Float](repeating: 0, count: x.count), dw = [Float](repeating: 0, count: kernel.count)
+        var db = [Float](repeating: 0, count: hasBias ? outChannels : 0)
+        if geometry.batch > 0 {
+            try DNNL.backward(key, src: x.scalars, kernel: kernel.scalars, diffDst: dy.scalars, diffSrc: &dx, diffKernel: &dw,
+                              diffBias: &db)
+        }
+        return (Tensor(unchecked: x.shape, dx), Tensor(unchecked: kernel.shape, dw),
+                hasBias ? Tensor(unchecked: [outChannels], db) : nil)
+    }
+}
+
+extension Tensor {
+    /// Convolution (cross-correlation, no kernel flip) of a channels-last batch
+    /// (B, n…, C) with a kernel (k…, C/groups, F): output (B, o…, F).
+    public func convolved(with kernel: Tensor, _ g: ConvGeometry, groups: Int = 1, bias: Tensor? = nil,
+                          relu: Bool = false) throws -> Tensor {
+        try ConvOperation.convolution(g, kernel: kernel.shape, groups: groups).run(self, kernel: kernel, bias: bias, relu: relu)
+    }
+
+    /// Depthwise convolution with a kernel (k…, C, dm): output channels C·dm.
+    public func depthwiseConvolved(with kernel: Tensor, _ g: ConvGeometry, bias: Tensor? = nil, relu: Bool = false) throws -> Tensor {
+        try ConvOperation.depthwise(g, kernel: kernel.shape).run(self, kernel: kernel, bias: bias, relu: relu)
+    }
+
+    /// Transposed convolution with a Keras transposed kernel (k…, F, C); `g` as
+    /// `ConvOperation.transposed` takes it.
+    public func transposeConvolved(with kernel: Tensor, _ g: ConvGeometry, bias: Tensor? = nil, relu: Bool = false) throws -> Tensor {
+        guard rank == g.rank + 2, let c = shape.last else {
+            throw LabError("transposed convolution: input \(Tensor.describe(shape)) does not match the geometry")
+        }
+        return try ConvOperation.transposed(g, kernel: kernel.shape, inChannels: c).run(self, kernel: kernel, bias: bias, relu: relu)
+    }
+
+    /// Max or average pooling; a NaN wins a max, as in Keras (oneDNN's vector max lets it
+    /// lose to its neighbour, so a batch holding NaN runs the Swift loops).
+    public func pooled(_ g: ConvGeometry, mode: PoolMode) throws -> Tensor {
+        if mode == .max, containsNaN { return try pooledKeepingNaN(g, mode: mode) }
+        return try ConvOperation.pooling(g, mode: mode).run(self, kernel: nil, bias: nil)
     }
 
     /// A locally connected layer (unshared weights, Keras 2's implementation 1): a

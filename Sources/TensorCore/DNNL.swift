@@ -128,9 +128,34 @@ public enum DNNL {
         var bytes: Int { ll_dnnl_bytes(pointer) + kernel.count * 4 }
     }
 
+    /// The backward-data and backward-weights primitives of one operation.
+    final class Gradient: @unchecked Sendable {
+        let pointer: OpaquePointer
+        init(_ pointer: OpaquePointer) { self.pointer = pointer }
+        deinit { ll_dnnl_grad_destroy(pointer) }
+
+        /// The kernels oneDNN chose, for backward data and backward weights.
+        var implementations: (data: String, weights: String) {
+            (String(cString: ll_dnnl_grad_implementation(pointer, 0)), String(cString: ll_dnnl_grad_implementation(pointer, 1)))
+        }
+    }
+
     struct Cache {
         var operations: [Key: Operation] = [:]
+        /// Backward primitives, made at the first gradient asked for each description.
+        var gradients: [Key: Gradient] = [:]
         var clock = 0
+
+        mutating func gradient(_ key: Key, _ message: inout [CChar]) throws -> Gradient {
+            if let known = gradients[key] { return known }
+            var desc = key.c
+            guard let made = ll_dnnl_grad_create(&desc, &message, message.count) else { throw LabError(DNNL.error(message)) }
+            // Few models train at once: a handful of layers' gradients are kept.
+            if gradients.count >= 64 { gradients.removeAll() }
+            let gradient = Gradient(made)
+            gradients[key] = gradient
+            return gradient
+        }
 
         /// Keeps at most `capacity` operations and `maxBytes` of kernels, dropping the
         /// least recently used.
@@ -183,6 +208,44 @@ public enum DNNL {
             guard ll_dnnl_run(operation.pointer, src, bias, dst, &message, message.count) == 0 else {
                 throw LabError(error(message))
             }
+        }
+    }
+
+    /// Runs the backward primitives of the operation `key` describes (without relu):
+    /// ∂L/∂src, ∂L/∂kernel (in the kernel's layout of the key) and ∂L/∂bias (when the key
+    /// has a bias) from src, the kernel and ∂L/∂dst.
+    static func backward(_ key: Key, src: [Float], kernel: [Float], diffDst: [Float], diffSrc: inout [Float],
+                         diffKernel: inout [Float], diffBias: inout [Float]) throws {
+        try cache.withLock { cache in
+            var message = [CChar](repeating: 0, count: 256)
+            let gradient = try cache.gradient(key, &message)
+            let dataStatus = kernel.withUnsafeBufferPointer { w in
+                diffDst.withUnsafeBufferPointer { dy in
+                    diffSrc.withUnsafeMutableBufferPointer { dx in
+                        ll_dnnl_backward_data(gradient.pointer, w.baseAddress, dy.baseAddress, dx.baseAddress, &message, message.count)
+                    }
+                }
+            }
+            guard dataStatus == 0 else { throw LabError(error(message)) }
+            let weightsStatus = src.withUnsafeBufferPointer { x in
+                diffDst.withUnsafeBufferPointer { dy in
+                    diffKernel.withUnsafeMutableBufferPointer { dw in
+                        diffBias.withUnsafeMutableBufferPointer { db in
+                            ll_dnnl_backward_weights(gradient.pointer, x.baseAddress, dy.baseAddress, dw.baseAddress,
+                                                     key.bias ? db.baseAddress : nil, &message, message.count)
+                        }
+                    }
+                }
+            }
+            guard weightsStatus == 0 else { throw LabError(error(message)) }
+        }
+    }
+
+    /// The kernels oneDNN chose for the backward primitives of `key`.
+    static func backwardImplementations(_ key: Key) throws -> (data: String, weights: String) {
+        try cache.withLock { cache in
+            var message = [CChar](repeating: 0, count: 256)
+            return try cache.gradient(key, &message).implementations
         }
     }
 

@@ -164,12 +164,6 @@ extension Tensor {
         var out = [Float](unsafeUninitializedCapacity: m * n) { _, count in count = m * n }
         guard m > 0, n > 0 else { return Tensor(unchecked: Array(shape.dropLast()) + [n], out) }
         let block = max(1, min(m, (1 << 31) / max(1, n * k)))
-        func key(_ rows: Int) -> DNNL.Key {
-            DNNL.Key(kind: .innerProduct, src: DNNL.Layout(dims: [rows, k], strides: [k, 1]),
-                     weights: DNNL.Layout(dims: [n, k], strides: [1, n]), dst: DNNL.Layout(dims: [rows, n], strides: [n, 1]),
-                     strides: [], dilation: [], window: [], padBefore: [], padAfter: [], bias: bias != nil, relu: relu,
-                     threads: rows * n * k < DNNL.oneThreadMACs ? 1 : 0)
-        }
         try scalars.withUnsafeBufferPointer { x in
             try (bias?.scalars ?? []).withUnsafeBufferPointer { b in
                 try out.withUnsafeMutableBufferPointer { y in
@@ -177,7 +171,7 @@ extension Tensor {
                     var row = 0
                     while row < m {
                         let rows = min(block, m - row)
-                        try DNNL.run(key(rows), src: xp + row * k, kernel: kernel.scalars, bias: bias == nil ? nil : b.baseAddress,
+                        try DNNL.run(Tensor.innerProductKey(rows: rows, k: k, n: n, bias: bias != nil, relu: relu), src: xp + row * k, kernel: kernel.scalars, bias: bias == nil ? nil : b.baseAddress,
                                      dst: yp + row * n)
                         row += rows
                         if row < m { try Interrupt.check() }
@@ -186,5 +180,35 @@ extension Tensor {
             }
         }
         return Tensor(unchecked: Array(shape.dropLast()) + [n], out)
+    }
+
+    /// oneDNN's description of Dense's product for `rows` rows: the Keras kernel (k, n)
+    /// is oneDNN's (n, k) weights read with strides (1, n).
+    static func innerProductKey(rows: Int, k: Int, n: Int, bias: Bool, relu: Bool) -> DNNL.Key {
+        DNNL.Key(kind: .innerProduct, src: DNNL.Layout(dims: [rows, k], strides: [k, 1]),
+                 weights: DNNL.Layout(dims: [n, k], strides: [1, n]), dst: DNNL.Layout(dims: [rows, n], strides: [n, 1]),
+                 strides: [], dilation: [], window: [], padBefore: [], padAfter: [], bias: bias, relu: relu,
+                 threads: rows * n * k < DNNL.oneThreadMACs ? 1 : 0)
+    }
+
+    /// The gradients of `innerProduct` (without relu) for ∂L/∂output `dy` (m × n):
+    /// ∂L/∂x = dy · kernelᵀ, ∂L/∂kernel = xᵀ · dy and ∂L/∂bias = Σ rows of dy, on oneDNN's
+    /// backward primitives.
+    public func innerProductGradients(_ kernel: Tensor, hasBias: Bool, outputGradient dy: Tensor) throws
+        -> (input: Tensor, kernel: Tensor, bias: Tensor?) {
+        guard kernel.rank == 2, let k = shape.last, k == kernel.shape[0], k > 0 else {
+            throw LabError("cannot multiply \(Tensor.describe(shape)) by \(Tensor.describe(kernel.shape)): inner sizes differ")
+        }
+        let n = kernel.shape[1], m = count / k
+        guard dy.shape == Array(shape.dropLast()) + [n] else {
+            throw LabError("inner product: the output's gradient \(Tensor.describe(dy.shape)) does not match the output")
+        }
+        var dx = [Float](repeating: 0, count: count), dw = [Float](repeating: 0, count: kernel.count)
+        var db = [Float](repeating: 0, count: hasBias ? n : 0)
+        if m > 0 {
+            try DNNL.backward(Tensor.innerProductKey(rows: m, k: k, n: n, bias: hasBias, relu: false), src: scalars,
+                              kernel: kernel.scalars, diffDst: dy.scalars, diffSrc: &dx, diffKernel: &dw, diffBias: &db)
+        }
+        return (Tensor(unchecked: shape, dx), Tensor(unchecked: kernel.shape, dw), hasBias ? Tensor(unchecked: [n], db) : nil)
     }
 }
