@@ -90,7 +90,10 @@ public enum NPY {
         init(_ bytes: [UInt8], size: Int) throws {
             let end = try Layout.headerEnd(bytes, size: size)
             let headerStart = bytes[6] == 1 ? 10 : 12
-            guard let header = String(bytes: bytes[headerStart..<end], encoding: bytes[6] == 3 ? .utf8 : .isoLatin1) else {
+            // ASCII (what NumPy writes) reads the same in Latin-1 and UTF-8, without Foundation's slow path.
+            let text = bytes[headerStart..<end]
+            let ascii = text.allSatisfy { $0 < 0x80 } ? String(decoding: text, as: UTF8.self) : nil
+            guard let header = ascii ?? String(bytes: text, encoding: bytes[6] == 3 ? .utf8 : .isoLatin1) else {
                 throw LabError("the .npy header is not text")
             }
             let (descr, fortran, shape) = try parseHeader(header)
@@ -141,7 +144,7 @@ public enum NPY {
 
     static func parseHeader(_ header: String) throws -> (descr: String, fortran: Bool, shape: [Int]) {
         func value(of key: String) throws -> Substring {
-            guard let r = header.range(of: "'\(key)'") else { throw LabError("the .npy header has no '\(key)'") }
+            guard let r = header.firstRange(of: "'\(key)'") else { throw LabError("the .npy header has no '\(key)'") }
             var rest = header[r.upperBound...].drop { $0 == " " }
             guard rest.first == ":" else { throw LabError("malformed .npy header near '\(key)'") }
             rest = rest.dropFirst().drop { $0 == " " }
