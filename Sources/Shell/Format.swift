@@ -60,10 +60,10 @@ enum Format {
     /// the rest cut with a note if even one item per end is too many.
     static func preview(_ t: Tensor, edge: Int = 3, indent: String = "", maxLines: Int = previewLines) -> String {
         // The line count follows from the shape alone, so only the preview shown is formatted.
-        let outerEdge = stride(from: edge, to: 1, by: -1).first { lineCount(ofPreview: t.shape, outerEdge: $0) <= maxLines } ?? 1
-        let text = preview(t, edge: edge, outerEdge: outerEdge, indent: indent)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.count <= maxLines { return text }
+        if let fits = stride(from: edge, through: 1, by: -1).first(where: { lineCount(ofPreview: t.shape, outerEdge: $0) <= maxLines }) {
+            return preview(t, edge: edge, outerEdge: fits, indent: indent)
+        }
+        let lines = preview(t, edge: edge, outerEdge: 1, indent: indent).split(separator: "\n", omittingEmptySubsequences: false)
         return lines.prefix(max(1, maxLines - 1)).joined(separator: "\n")
             + "\n\(indent)… (\(lines.count - max(1, maxLines - 1)) more lines; 'weights PATH --output FILE.npy' or 'forward --output FILE.npy' writes every value)"
     }
