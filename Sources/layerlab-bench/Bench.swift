@@ -129,6 +129,7 @@ struct Bench: ParsableCommand {
     func timeCommand(_ line: String) throws -> [String: Any] {
         let output = DiscardingOutput()
         let session = try builtSession(output)
+        output.bytes = 0
         let t = try measure {
             guard session.run(line) else { throw ValidationError("the command failed: \(output.errors)") }
         }
