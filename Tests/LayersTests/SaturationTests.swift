@@ -24,3 +24,21 @@ import TensorCore
         #expect(saturatedFraction(edges, activation: "relu") == nil)
     }
 }
+
+/// L1/L2 penalties (an activity regularizer's pass over each printed forward's output):
+/// the vector sums agree with the plain definition, on lengths around the vector width,
+/// the piece and a split over the cores.
+@Suite struct PenaltySumTests {
+    @Test(arguments: [1, 7, 8, 9, 23, Parallel.piece + 3, 300_001])
+    func sumsMatchTheDefinition(_ count: Int) throws {
+        var g = RandomGenerator(seed: UInt64(count))
+        var values = [Float](repeating: 0, count: count)
+        g.fillNormal(&values, mean: -0.3, stddev: 2)
+        let x = try Tensor(shape: [count], scalars: values)
+        let abs1 = values.reduce(0.0) { $0 + Double(abs($1)) }, sq = values.reduce(0.0) { $0 + Double($1) * Double($1) }
+        let both = L1L2(className: "L1L2", l1: 0.01, l2: 0.002)
+        let expected = Double(Float(0.01) * Float(abs1) + Float(0.002) * Float(sq))
+        #expect(abs(both.penalty(x) - expected) <= 1e-6 * expected, "\(both.penalty(x)) against \(expected)")
+        #expect(L1L2(className: "L1", l1: 1, l2: 0).penalty(x) == Double(Float(abs1)))
+    }
+}
