@@ -73,15 +73,26 @@ struct Bench: ParsableCommand {
 
     /// Min and median of `runs` timed calls after `warmup` untimed ones, in milliseconds.
     func measure(_ body: () throws -> Void) rethrows -> (min: Double, median: Double) {
-        for _ in 0..<warmup { try body() }
-        var times: [Double] = []
+        try measure(1) { _ in try body() }[0]
+    }
+
+    /// `measure` for `count` bodies, `body(0)`, `body(1)`, … called in turn run after run,
+    /// so that each sees the same load on the machine (their ratio is then steadier than
+    /// from separate loops).
+    func measure(_ count: Int, _ body: (Int) throws -> Void) rethrows -> [(min: Double, median: Double)] {
+        for _ in 0..<warmup { for i in 0..<count { try body(i) } }
+        var times = [[Double]](repeating: [], count: count)
         for _ in 0..<max(1, runs) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            for i in 0..<count {
+                let start = DispatchTime.now().uptimeNanoseconds
+                try body(i)
+                times[i].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
         }
-        times.sort()
-        return (times[0], times[times.count / 2])
+        return times.map { t in
+            let sorted = t.sorted()
+            return (sorted[0], sorted[sorted.count / 2])
+        }
     }
 
     /// A session with the model built from `-c`.
@@ -123,16 +134,13 @@ struct Bench: ParsableCommand {
                 "rss_after_build_mb": rssBefore]
     }
 
-    /// The command as typed, through `Session.run`, its text rendered and thrown away;
-    /// then the bare `Model.forward` on the same batch (the file of `--input FILE`, else
-    /// a random batch of `--batch`) for the ratio.
+    /// The command as typed, through `Session.run`, its text rendered and thrown away,
+    /// in turn with the bare `Model.forward` on the same batch (the file of `--input FILE`,
+    /// else a random batch of `--batch`) for the ratio.
     func timeCommand(_ line: String) throws -> [String: Any] {
         let output = DiscardingOutput()
         let session = try builtSession(output)
         output.bytes = 0
-        let t = try measure {
-            guard session.run(line) else { throw ValidationError("the command failed: \(output.errors)") }
-        }
         let model = session.model
         let words = line.split(separator: " ")
         let feed: (name: String, x: Tensor)
@@ -141,7 +149,14 @@ struct Bench: ParsableCommand {
         } else {
             feed = try randomBatch(model)
         }
-        let bare = try measure { _ = try model.forward([feed.name: feed.x]) }
+        let times = try measure(2) { which in
+            if which == 1 {
+                _ = try model.forward([feed.name: feed.x])
+            } else if !session.run(line) {
+                throw ValidationError("the command failed: \(output.errors)")
+            }
+        }
+        let (t, bare) = (times[0], times[1])
         return ["command": line, "commands": commands, "batch": feed.x.shape.first ?? 1, "min_ms": t.min, "median_ms": t.median,
                 "bare_min_ms": bare.min, "bare_median_ms": bare.median, "ratio": t.min / bare.min,
                 "output_bytes_per_run": output.bytes / max(1, warmup + max(1, runs))]
