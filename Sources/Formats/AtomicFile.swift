@@ -163,8 +163,21 @@ public final class ReadableFile {
 
     deinit { Glibc.close(descriptor) }
 
-    /// Fills `buffer` from `offset` on: the kernel copies straight into it (no Data in between).
+    /// Fills `buffer` from `offset` on: the kernel copies straight into it (no Data in
+    /// between). A large read is split over the cores, since that copy is its whole cost.
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+        var failures = [LabError?](repeating: nil, count: Parallel.workers)
+        failures.withUnsafeMutableBufferPointer { failures in
+            Parallel.parts(buffer.count, minimum: 1 << 20) { part, range in
+                do { try readPart(UnsafeMutableRawBufferPointer(rebasing: buffer[range]), at: offset + range.lowerBound) } catch {
+                    failures[part] = error as? LabError ?? LabError("cannot read '\(path)': the file cannot be read")
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+    }
+
+    private func readPart(_ buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
         var done = 0
         while done < buffer.count, let base = buffer.baseAddress {
             let n = pread(descriptor, base + done, buffer.count - done, off_t(offset + done))
