@@ -14,12 +14,15 @@ public struct Statistics: Equatable, Sendable {
     public var nonFinite: Int
 
     public init(_ values: [Float]) {
-        let m = values.withUnsafeBufferPointer { values in
+        self.init(count: values.count, values.withUnsafeBufferPointer { values in
             Parallel.reduce(values.count, into: Moments()) { Moments(UnsafeBufferPointer(rebasing: values[$0])) }
                 combine: { $0.merge($1) }
-        }
+        })
+    }
+
+    init(count: Int, _ m: Moments) {
         let finite = m.n > 0
-        count = values.count
+        self.count = count
         mean = finite ? m.mean : .nan
         std = finite ? (m.m2 / Double(m.n)).squareRoot() : .nan
         min = finite ? m.lo : .nan
@@ -30,6 +33,47 @@ public struct Statistics: Equatable, Sendable {
 }
 
 extension Statistics {
+    /// The statistics and every `step`-th value from the first, in one pass: each piece's
+    /// values are taken while it is in cache (a printed `forward` keeps such a sample of
+    /// every layer's output for `hist`, beside its statistics).
+    public static func sampling(_ values: [Float], every step: Int) -> (statistics: Statistics, sample: [Float]) {
+        guard step > 1 else { return (Statistics(values), values) }
+        var m = Moments()
+        let sample = [Float](unsafeUninitializedCapacity: (values.count + step - 1) / step) { sample, initialized in
+            m = values.withUnsafeBufferPointer { values in
+                Parallel.reduce(values.count, into: Moments()) { range in
+                    let piece = Moments(UnsafeBufferPointer(rebasing: values[range]))
+                    copy(every: step, of: values, in: range, into: sample)
+                    return piece
+                } combine: { $0.merge($1) }
+            }
+            initialized = sample.count
+        }
+        return (Statistics(count: values.count, m), sample)
+    }
+
+    /// Every `step`-th value from the first, split over the cores (each value taken is a
+    /// cache line of its own).
+    public static func sample(_ values: [Float], every step: Int) -> [Float] {
+        guard step > 1 else { return values }
+        return values.withUnsafeBufferPointer { values in
+            [Float](unsafeUninitializedCapacity: (values.count + step - 1) / step) { sample, initialized in
+                Parallel.ranges(values.count, minimum: step << 14) { copy(every: step, of: values, in: $0, into: sample) }
+                initialized = sample.count
+            }
+        }
+    }
+
+    /// Copies the values at the multiples of `step` in `range` to `sample[index / step]`.
+    static func copy(every step: Int, of values: UnsafeBufferPointer<Float>, in range: Range<Int>,
+                     into sample: UnsafeMutableBufferPointer<Float>) {
+        var kept = (range.lowerBound + step - 1) / step
+        for i in stride(from: kept * step, to: range.upperBound, by: step) {
+            sample[kept] = values[i]
+            kept += 1
+        }
+    }
+
     /// How many of `values` pass `test`, which sees eight at a time (lanes past the end
     /// never count): one pass, split over the cores.
     public static func count(_ values: [Float], where test: (SIMD8<Float>) -> SIMDMask<SIMD8<Int32>>) -> Int {

@@ -88,6 +88,18 @@ import Testing
         expectMatches(step, "two levels")
     }
 
+    /// The sample taken in the statistics' pass (and by `sample` alone) is every step-th
+    /// value, and the statistics are the same as without it.
+    @Test(arguments: [(0, 3), (5, 1), (9, 2), (100, 7), (3 * Parallel.piece + 5, 55), (300_001, 3), (1_000_003, 11)])
+    func samplingKeepsEveryStepthValue(_ size: (count: Int, step: Int)) {
+        let v = normals(size.count, seed: UInt64(size.count) + 40)
+        let expected = stride(from: 0, to: size.count, by: size.step).map { v[$0] }
+        let (s, sample) = Statistics.sampling(v, every: size.step)
+        #expect(sample == expected, "\(size)")
+        #expect(Statistics.sample(v, every: size.step) == expected, "\(size)")
+        if size.count > 0 { #expect(s == Statistics(v), "\(size)") } else { #expect(s.count == 0 && s.mean.isNaN) }
+    }
+
     @Test func countsLanesThatPass() {
         for count in [0, 1, 7, 8, 9, 23, Parallel.piece + 1, 5 * Parallel.piece + 6] {
             var v = normals(count, seed: UInt64(count) + 20)

@@ -52,9 +52,9 @@ extension Commands {
         let outputs: [(name: String, value: Tensor)]
         do {
         outputs = try model.forward(feeds, training: training, random: &session.dataGenerator) { node, y in
-            let stats = Statistics(y.scalars)
+            let (stats, sample) = Session.observe(y)
             if stats.nonFinite > 0, firstNonFinite == nil { firstNonFinite = (node.name, stats.nonFinite, y.count) }
-            kept[node.name] = Session.keep(y)
+            kept[node.name] = sample
             if let p = try Model.activityPenalty(node, output: y) { activity.append(p) }
             if statsOnly {
                 let inputRow = rows.first { node.inbound.first == $0.name }
@@ -228,18 +228,15 @@ extension Session {
 
     /// What `hist LAYER/output` keeps of an output: every k-th value, at most `keptValues`.
     static func keep(_ t: Tensor) -> (shape: [Int], values: [Float], total: Int) {
-        let step = max(1, (t.count + keptValues - 1) / keptValues)
-        guard step > 1 else { return (t.shape, t.scalars, t.count) }
-        let kept = (t.count + step - 1) / step
-        let values = t.scalars.withUnsafeBufferPointer { all in
-            [Float](unsafeUninitializedCapacity: kept) { values, initialized in
-                // Each kept value is a cache line of its own: split over the cores.
-                Parallel.ranges(kept, minimum: 1 << 14) { part in
-                    for i in part { values[i] = all[i * step] }
-                }
-                initialized = kept
-            }
-        }
-        return (t.shape, values, t.count)
+        (t.shape, Statistics.sample(t.scalars, every: keepStep(t.count)), t.count)
     }
+
+    /// A layer's output: its statistics and what `hist` keeps of it, in one pass.
+    static func observe(_ t: Tensor) -> (statistics: Statistics, kept: (shape: [Int], values: [Float], total: Int)) {
+        let (statistics, sample) = Statistics.sampling(t.scalars, every: keepStep(t.count))
+        return (statistics, (t.shape, sample, t.count))
+    }
+
+    /// `keep` takes every `keepStep(count)`-th value.
+    static func keepStep(_ count: Int) -> Int { max(1, (count + keptValues - 1) / keptValues) }
 }
