@@ -5,15 +5,19 @@ models, inputs and machine in one run.
 For each forward case it prints Keras's time, LayerLab's time under each OpenBLAS
 setting, the ratio LayerLab ÷ Keras, LayerLab's GFLOP/s beside what raw cblas_sgemm
 reaches on the case's matrix shapes with the same setting, and LayerLab's peak memory
-beside the bound (weights + the two largest activations + 40 MB). Then time to first
-summary and initializer sampling against NumPy.
+beside the bound (weights + the two largest activations + 40 MB). Then the "one command"
+cases: a whole shell command, `forward --input x.npy` (the file read, the pass, every
+layer's statistics and preview printed), timed through the Session by `layerlab-bench
+--command` beside the bare pass on the same batch, against Keras on the same x.npy (jit
+forward on a device array, and `model.predict_on_batch(x)` on the NumPy array, what a
+Keras user runs). Then time to first summary and initializer sampling against NumPy.
 
 LayerLab runs under three OpenBLAS settings, each for its command alone:
   env      the environment as it stands
   native   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE (OpenBLAS picks its own kernel)
   ci       OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512 (what the CI/dev machines set)
 
-    .venv-keras/bin/python bench/suite.py [--quick] [--only mlp,cnn] [--no-build]
+    .venv-keras/bin/python bench/suite.py [--quick] [--only mlp,cnn,cmd] [--no-build]
 """
 import argparse
 import json
@@ -21,6 +25,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -98,6 +103,9 @@ CASES = [
     ("text b256", TEXT_LL, text_keras, (100,), 256, text_gemms, "gather"),
 ]
 
+# One whole command: `forward --input x.npy` on these forward cases (by name).
+COMMAND_CASES = ["MLP b1", "MLP b1024", "CNN b256", "conv-heavy b32"]
+
 
 def runs_for(batch, quick):
     n = 300 if batch == 1 else 100 if batch <= 64 else 30
@@ -117,23 +125,33 @@ def timed(call, warmup, runs):
     return min(times), statistics.median(times)
 
 
-def keras_forward(case, runs):
-    import jax
-    import keras
+def case_batch(case):
+    """The case's batch, the same values for Keras and (through x.npy) LayerLab."""
     import numpy as np
 
-    name, _, build, sample, batch, _, _ = case
-    model = build(keras)
+    name, _, _, sample, batch, _, _ = case
     rng = np.random.default_rng(0)
     if name.startswith("text"):
-        x = rng.integers(0, 20000, size=(batch,) + sample).astype(np.int32)
-    else:
-        x = rng.normal(size=(batch,) + sample).astype(np.float32)
+        return rng.integers(0, 20000, size=(batch,) + sample).astype(np.int32)
+    return rng.normal(size=(batch,) + sample).astype(np.float32)
+
+
+def keras_forward(case, runs, predict=False):
+    """Keras's jit-compiled forward on a device array; with `predict`, also
+    model.predict_on_batch on the NumPy array (both warmed up)."""
+    import jax
+    import keras
+
+    model = case[2](keras)
+    x = case_batch(case)
     tv = [v.value for v in model.trainable_variables]
     ntv = [v.value for v in model.non_trainable_variables]
     forward = jax.jit(lambda tv, ntv, x: model.stateless_call(tv, ntv, x)[0])
     xj = jax.device_put(x)
-    return timed(lambda: forward(tv, ntv, xj).block_until_ready(), 5, runs)
+    jit = timed(lambda: forward(tv, ntv, xj).block_until_ready(), 5, runs)
+    if not predict:
+        return jit
+    return jit, timed(lambda: model.predict_on_batch(x), 5, runs)
 
 
 def run_json(prefix, args):
@@ -144,6 +162,12 @@ def run_json(prefix, args):
 def layerlab_forward(case, prefix, runs):
     _, commands, _, _, batch, _, _ = case
     return run_json(prefix, [BENCH, "-c", commands, "--batch", str(batch), "--runs", str(runs), "--warmup", "5", "--json"])
+
+
+def layerlab_command(case, prefix, runs, path):
+    commands = case[1]
+    return run_json(prefix, [BENCH, "-c", commands, "--command", f"forward --input {path}", "--runs", str(runs),
+                             "--warmup", "5", "--json"])
 
 
 def sgemm_rate(case, prefix, runs):
@@ -196,7 +220,7 @@ def fmt(t):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="fewer runs per case")
-    p.add_argument("--only", help="comma-separated case prefixes (mlp, cnn, conv, text, summary, init)")
+    p.add_argument("--only", help="comma-separated case prefixes (mlp, cnn, conv, text, cmd, summary, init)")
     p.add_argument("--no-build", action="store_true", help="use the existing release builds")
     p.add_argument("--json", help="also write every figure to this file")
     args = p.parse_args()
@@ -224,7 +248,7 @@ def main():
     print("Times in ms as min / median. ratio = LayerLab min ÷ Keras min. %sgemm = LayerLab GFLOP/s ÷ raw cblas_sgemm "
           "GFLOP/s on the case's gemm shapes, same kernel.\n")
 
-    report = {"cores": cores, "env": env_now, "cases": [], "summary": None, "init": None}
+    report = {"cores": cores, "env": env_now, "cases": [], "commands": [], "summary": None, "init": None}
     header = f"{'case':16s} {'Keras jit':>19s} | " + " | ".join(
         f"{k + ' (' + cores[k] + ')':>58s}" for k, _, _ in SETTINGS)
     sub = f"{'':16s} {'min / median':>19s} | " + " | ".join(
@@ -256,6 +280,37 @@ def main():
                          f"{ref['gflops']:6.1f} {100 * entry['pct_sgemm']:3.0f}% {ours['max_rss_mb']:4.0f}/{bound:<5.0f}")
         report["cases"].append(row)
         print(f"{name:16s} {fmt(k):>19s} | " + " | ".join(cells), flush=True)
+
+    command_cases = [c for c in CASES if c[0] in COMMAND_CASES and wanted("cmd " + c[0])]
+    if command_cases:
+        print(f"\none whole command: layerlab-bench --command \"forward --input x.npy\" (read, run, every layer's "
+              f"statistics and preview printed, through the Session) beside the bare pass (Model.forward) on the same "
+              f"batch, against Keras on the same x.npy: jit forward on a device array and predict_on_batch on the NumPy "
+              f"array. min / median ms; cmd/bare = command min ÷ bare min; ratios to Keras use the minima.")
+        print(f"{'case':20s} {'Keras jit':>19s} {'predict_on_batch':>19s} | " + " | ".join(
+            f"{k + ' (' + cores[k] + ')':>52s}" for k, _, _ in SETTINGS))
+        print(f"{'':20s} {'min / median':>19s} {'min / median':>19s} | " + " | ".join(
+            f"{'command min / median':>21s} {'bare min':>9s} {'cmd/bare':>8s} {'÷jit':>5s} {'÷pred':>5s}" for _ in SETTINGS))
+    with tempfile.TemporaryDirectory() as folder:
+        for case in command_cases:
+            name = "cmd " + case[0]
+            path = os.path.join(folder, name.replace(" ", "_") + ".npy")
+            np.save(path, case_batch(case))
+            runs = runs_for(case[4], args.quick)
+            jit, predict = keras_forward(case, runs, predict=True)
+            row = {"case": name, "batch": case[4], "keras": jit, "keras_predict_on_batch": predict, "layerlab": {}}
+            cells = []
+            for key, _, prefix in SETTINGS:
+                ours = layerlab_command(case, prefix, runs, path)
+                entry = {"min_ms": ours["min_ms"], "median_ms": ours["median_ms"], "bare_min_ms": ours["bare_min_ms"],
+                         "bare_median_ms": ours["bare_median_ms"], "command_over_bare": ours["ratio"],
+                         "ratio": ours["min_ms"] / jit[0], "ratio_predict": ours["min_ms"] / predict[0],
+                         "core": ours["blas_core"]}
+                row["layerlab"][key] = entry
+                cells.append(f"{ours['min_ms']:9.3f} / {ours['median_ms']:9.3f} {ours['bare_min_ms']:9.3f} "
+                             f"{ours['ratio']:8.2f} {entry['ratio']:5.2f} {entry['ratio_predict']:5.2f}")
+            report["commands"].append(row)
+            print(f"{name:20s} {fmt(jit):>19s} {fmt(predict):>19s} | " + " | ".join(cells), flush=True)
 
     if wanted("summary"):
         s = first_summary(args.quick)

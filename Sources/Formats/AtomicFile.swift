@@ -1,6 +1,9 @@
 import Foundation
 import TensorCore
 import Text
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Every file LayerLab reads or writes for the user goes through here, so that each
 /// failure is one plain line naming the path as the user typed it and what is wrong:
@@ -9,6 +12,21 @@ import Text
 public enum FileAccess {
     /// The whole file at `path` (as typed: relative paths are relative to the current folder).
     public static func read(_ path: String, example: String = "model.keras") throws -> Data {
+        try checkReadable(path, example: example)
+        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw LabError("cannot read '\(path)': \(reason(error, writing: false))")
+        }
+    }
+
+    /// The file at `path` opened for reads into place (`NPY.read` reads its values straight
+    /// into a tensor's buffer); the same checks and messages as `read`.
+    public static func open(_ path: String, example: String = "model.keras") throws -> ReadableFile {
+        try checkReadable(path, example: example)
+        return try ReadableFile(path)
+    }
+
+    /// A file that exists, is not a folder and may be read.
+    static func checkReadable(_ path: String, example: String) throws {
         guard !path.isEmpty else { throw LabError("no file name given", suggestion: "for example \(example)") }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
@@ -21,9 +39,6 @@ public enum FileAccess {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw LabError("cannot read '\(path)': the file is not readable (permission denied)",
                            suggestion: "check its permissions (ls -l \(path))")
-        }
-        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw LabError("cannot read '\(path)': \(reason(error, writing: false))")
         }
     }
 
@@ -123,6 +138,63 @@ public enum FileAccess {
             return "did you mean '\(dir == "." && !path.hasPrefix("./") ? near : inside(dir, near))'?"
         }
         return path.hasPrefix("/") ? "check the name" : "relative names start from the folder LayerLab runs in (\(FileManager.default.currentDirectoryPath))"
+    }
+}
+
+/// An open file read at given offsets (POSIX `pread`), closed when it is released.
+public final class ReadableFile {
+    let descriptor: Int32
+    let path: String
+    /// Its length in bytes when it was opened.
+    public let size: Int
+
+    init(_ path: String) throws {
+        self.path = path
+        descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw LabError("cannot read '\(path)': \(FileAccess.posix(errno) ?? "the file cannot be read")") }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let reason = FileAccess.posix(errno) ?? "the file cannot be read"
+            Glibc.close(descriptor)
+            throw LabError("cannot read '\(path)': \(reason)")
+        }
+        size = Int(info.st_size)
+    }
+
+    deinit { Glibc.close(descriptor) }
+
+    /// Fills `buffer` from `offset` on: the kernel copies straight into it (no Data in
+    /// between). A large read is split over the cores, since that copy is its whole cost.
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+        var failures = [LabError?](repeating: nil, count: Parallel.workers)
+        failures.withUnsafeMutableBufferPointer { failures in
+            Parallel.parts(buffer.count, minimum: 1 << 20) { part, range in
+                do { try readPart(UnsafeMutableRawBufferPointer(rebasing: buffer[range]), at: offset + range.lowerBound) } catch {
+                    failures[part] = error as? LabError ?? LabError("cannot read '\(path)': the file cannot be read")
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+    }
+
+    private func readPart(_ buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+        var done = 0
+        while done < buffer.count, let base = buffer.baseAddress {
+            let n = pread(descriptor, base + done, buffer.count - done, off_t(offset + done))
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                throw LabError("cannot read '\(path)': " + (n == 0 ? "the file became shorter while it was read" : FileAccess.posix(errno) ?? "the file cannot be read"))
+            }
+            done += n
+        }
+    }
+
+    /// `count` bytes from `offset` on.
+    public func bytes(at offset: Int, count: Int) throws -> [UInt8] {
+        try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            try read(into: UnsafeMutableRawBufferPointer(buffer), at: offset)
+            initialized = count
+        }
     }
 }
 

@@ -11,59 +11,108 @@ public enum NPY {
 
     public static func read(contentsOf url: URL) throws -> Tensor { try read(path: url.path) }
 
-    /// The array in the file at `path` (as the user typed it; errors name it so).
+    /// The array in the file at `path` (as the user typed it; errors name it so). Little-endian
+    /// float32 values are read straight into the tensor's buffer, in one read; other element
+    /// types are converted from the file's bytes.
     public static func read(path: String) throws -> Tensor {
-        let data = try FileAccess.read(path, example: "x.npy")
-        do { return try decode(data) } catch let e as LabError { throw e.at((path as NSString).lastPathComponent) }
+        let file = try FileAccess.open(path, example: "x.npy")
+        func named<T>(_ body: () throws -> T) throws -> T {
+            do { return try body() } catch let e as LabError { throw e.at((path as NSString).lastPathComponent) }
+        }
+        let prefix = try file.bytes(at: 0, count: Swift.min(file.size, 12))
+        let end = try named { try Layout.headerEnd(prefix, size: file.size) }
+        let header = try file.bytes(at: 0, count: end)
+        let layout = try named { try Layout(header, size: file.size) }
+        guard layout.type.isFloat32 else {
+            let bytes = try file.bytes(at: 0, count: file.size)
+            return try named { try decode(bytes) }
+        }
+        var values = try [Float](unsafeUninitializedCapacity: layout.count) { buffer, initialized in
+            try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: layout.start)
+            initialized = layout.count
+        }
+        return try named { try layout.tensor(&values) }
     }
 
-    public static func decode(_ data: Data) throws -> Tensor {
-        let bytes = [UInt8](data)
-        guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
-            throw LabError("not a NumPy .npy file (the magic string \\x93NUMPY is missing)")
-        }
-        let major = bytes[6]
-        let headerLength: Int, headerStart: Int
-        switch major {
-        case 1:
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
-            headerStart = 10
-        case 2, 3:
-            guard bytes.count >= 12 else { throw LabError("truncated .npy header") }
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
-            headerStart = 12
-        default:
-            throw LabError(".npy format version \(major) is not supported (1, 2 and 3 are)")
-        }
-        guard headerStart + headerLength <= bytes.count else {
-            throw LabError("truncated .npy header: it claims \(headerLength) bytes, the file has \(bytes.count - headerStart)")
-        }
-        guard let header = String(bytes: bytes[headerStart..<headerStart + headerLength], encoding: major == 3 ? .utf8 : .isoLatin1) else {
-            throw LabError("the .npy header is not text")
-        }
-        let (descr, fortran, shape) = try parseHeader(header)
-        guard let count = Tensor.elementCount(shape) else { throw LabError("the shape \(Tensor.describe(shape)) is too large") }
-        let type = try ElementType(descr)
-        let payload = bytes.count - headerStart - headerLength
-        let (needed, overflow) = count.multipliedReportingOverflow(by: type.size)
-        guard !overflow, needed <= payload else {
-            throw LabError("the header promises \(Tensor.describe(shape)) \(descr) (\(needed) bytes) but only \(payload) bytes of data follow")
-        }
-        var values = [Float](repeating: 0, count: count)
-        let start = headerStart + headerLength
-        if type.kind == "f", type.size == 4, !type.bigEndian {
+    public static func decode(_ data: Data) throws -> Tensor { try decode([UInt8](data)) }
+
+    static func decode(_ bytes: [UInt8]) throws -> Tensor {
+        let layout = try Layout(bytes, size: bytes.count)
+        var values = [Float](repeating: 0, count: layout.count)
+        let start = layout.start
+        if layout.type.isFloat32 {
             // The common case, little-endian float32: one copy.
             values.withUnsafeMutableBytes { dst in
                 bytes.withUnsafeBytes { src in
-                    if let d = dst.baseAddress, let s = src.baseAddress { d.copyMemory(from: s + start, byteCount: count * 4) }
+                    if let d = dst.baseAddress, let s = src.baseAddress { d.copyMemory(from: s + start, byteCount: layout.count * 4) }
                 }
             }
         } else {
-            for i in 0..<count { values[i] = type.value(bytes, at: start + i * type.size) }
+            for i in 0..<layout.count { values[i] = layout.type.value(bytes, at: start + i * layout.type.size) }
         }
-        // (With no values there is nothing to reorder; and strides of such a shape may not fit an Int.)
-        if fortran, shape.count > 1, count > 0 { values = fortranToC(values, shape: shape) }
-        return try Tensor(shape: shape, scalars: values, dtype: type.isInteger ? .int32 : .float32)
+        return try layout.tensor(&values)
+    }
+
+    /// What a file's header says, checked against the file's size before anything is allocated.
+    struct Layout {
+        var type: ElementType
+        var fortran: Bool
+        var shape: [Int]
+        var count: Int
+        /// Where the values start.
+        var start: Int
+
+        /// Where the header ends, from the file's first 12 bytes (fewer in a shorter file).
+        static func headerEnd(_ bytes: [UInt8], size: Int) throws -> Int {
+            guard size >= 10, bytes.count >= 10, Array(bytes[0..<6]) == magic else {
+                throw LabError("not a NumPy .npy file (the magic string \\x93NUMPY is missing)")
+            }
+            let major = bytes[6]
+            let headerLength: Int, headerStart: Int
+            switch major {
+            case 1:
+                headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+                headerStart = 10
+            case 2, 3:
+                guard size >= 12, bytes.count >= 12 else { throw LabError("truncated .npy header") }
+                headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+                headerStart = 12
+            default:
+                throw LabError(".npy format version \(major) is not supported (1, 2 and 3 are)")
+            }
+            guard headerStart + headerLength <= size else {
+                throw LabError("truncated .npy header: it claims \(headerLength) bytes, the file has \(size - headerStart)")
+            }
+            return headerStart + headerLength
+        }
+
+        /// `bytes`: the file's first bytes, at least its whole header; `size`: the file's length.
+        init(_ bytes: [UInt8], size: Int) throws {
+            let end = try Layout.headerEnd(bytes, size: size)
+            let headerStart = bytes[6] == 1 ? 10 : 12
+            // ASCII (what NumPy writes) reads the same in Latin-1 and UTF-8, without Foundation's slow path.
+            let text = bytes[headerStart..<end]
+            let ascii = text.allSatisfy { $0 < 0x80 } ? String(decoding: text, as: UTF8.self) : nil
+            guard let header = ascii ?? String(bytes: text, encoding: bytes[6] == 3 ? .utf8 : .isoLatin1) else {
+                throw LabError("the .npy header is not text")
+            }
+            let (descr, fortran, shape) = try parseHeader(header)
+            guard let count = Tensor.elementCount(shape) else { throw LabError("the shape \(Tensor.describe(shape)) is too large") }
+            let type = try ElementType(descr)
+            let payload = size - end
+            let (needed, overflow) = count.multipliedReportingOverflow(by: type.size)
+            guard !overflow, needed <= payload else {
+                throw LabError("the header promises \(Tensor.describe(shape)) \(descr) (\(needed) bytes) but only \(payload) bytes of data follow")
+            }
+            (self.type, self.fortran, self.shape, self.count, start) = (type, fortran, shape, count, end)
+        }
+
+        /// The tensor of the values read in the file's order.
+        func tensor(_ values: inout [Float]) throws -> Tensor {
+            // (With no values there is nothing to reorder; and strides of such a shape may not fit an Int.)
+            if fortran, shape.count > 1, count > 0 { values = fortranToC(values, shape: shape) }
+            return try Tensor(shape: shape, scalars: values, dtype: type.isInteger ? .int32 : .float32)
+        }
     }
 
     public static func encode(_ t: Tensor) -> Data {
@@ -95,7 +144,7 @@ public enum NPY {
 
     static func parseHeader(_ header: String) throws -> (descr: String, fortran: Bool, shape: [Int]) {
         func value(of key: String) throws -> Substring {
-            guard let r = header.range(of: "'\(key)'") else { throw LabError("the .npy header has no '\(key)'") }
+            guard let r = header.firstRange(of: "'\(key)'") else { throw LabError("the .npy header has no '\(key)'") }
             var rest = header[r.upperBound...].drop { $0 == " " }
             guard rest.first == ":" else { throw LabError("malformed .npy header near '\(key)'") }
             rest = rest.dropFirst().drop { $0 == " " }
@@ -126,6 +175,8 @@ public enum NPY {
         var size: Int
         var bigEndian: Bool
         var isInteger: Bool { kind != "f" }
+        /// Little-endian float32: the bytes are the values.
+        var isFloat32: Bool { kind == "f" && size == 4 && !bigEndian }
 
         init(_ descr: String) throws {
             let chars = Array(descr)

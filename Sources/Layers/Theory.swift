@@ -26,13 +26,13 @@ extension Dense: PredictsOutputSpread {
 
 /// The fraction of outputs an activation has pushed into its flat ends, where gradients vanish.
 public func saturatedFraction(_ y: [Float], activation: String) -> Double? {
-    let test: (Float) -> Bool
+    let test: (SIMD8<Float>) -> SIMDMask<SIMD8<Int32>>
     switch activation {
-    case "sigmoid": test = { $0 < 0.01 || $0 > 0.99 }
-    case "tanh": test = { abs($0) > 0.99 }
-    case "hard_sigmoid": test = { $0 <= 0 || $0 >= 1 }
+    case "sigmoid": test = { $0 .< 0.01 .| $0 .> 0.99 }
+    case "tanh": test = { $0 .< -0.99 .| $0 .> 0.99 }    // |y| > 0.99
+    case "hard_sigmoid": test = { $0 .<= 0 .| $0 .>= 1 }
     default: return nil
     }
     guard !y.isEmpty else { return nil }
-    return Double(y.lazy.filter(test).count) / Double(y.count)
+    return Double(Statistics.count(y, where: test)) / Double(y.count)
 }

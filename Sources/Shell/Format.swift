@@ -59,14 +59,26 @@ enum Format {
     /// at most `maxLines` lines — fewer items on the outer axes when the array has many, and
     /// the rest cut with a note if even one item per end is too many.
     static func preview(_ t: Tensor, edge: Int = 3, indent: String = "", maxLines: Int = previewLines) -> String {
-        var text = ""
-        for e in stride(from: edge, through: 1, by: -1) {
-            text = preview(t, edge: edge, outerEdge: e, indent: indent)
-            if text.split(separator: "\n", omittingEmptySubsequences: false).count <= maxLines { return text }
+        // The line count follows from the shape alone, so only the preview shown is formatted.
+        if let fits = stride(from: edge, through: 1, by: -1).first(where: { lineCount(ofPreview: t.shape, outerEdge: $0) <= maxLines }) {
+            return preview(t, edge: edge, outerEdge: fits, indent: indent)
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = preview(t, edge: edge, outerEdge: 1, indent: indent).split(separator: "\n", omittingEmptySubsequences: false)
         return lines.prefix(max(1, maxLines - 1)).joined(separator: "\n")
             + "\n\(indent)… (\(lines.count - max(1, maxLines - 1)) more lines; 'weights PATH --output FILE.npy' or 'forward --output FILE.npy' writes every value)"
+    }
+
+    /// The lines of `preview(t, edge:, outerEdge:)` for a tensor of `shape`: one per row of
+    /// the last axis and per `...`, plus the blank lines NumPy puts between blocks.
+    static func lineCount(ofPreview shape: [Int], outerEdge: Int) -> Int {
+        guard shape.count > 1, !shape.contains(0) else { return 1 }
+        var lines = 1
+        for (axis, n) in shape.dropLast().enumerated().reversed() {
+            let shown = Swift.min(n, 2 * outerEdge)
+            let parts = n <= 2 * outerEdge ? n : shown + 1
+            lines = shown * lines + (parts - shown) + (parts - 1) * (shape.count - axis - 2)
+        }
+        return lines
     }
 
     private static func preview(_ t: Tensor, edge: Int, outerEdge: Int, indent: String) -> String {

@@ -50,3 +50,32 @@ public enum Parallel {
         }
     }
 }
+
+extension Parallel {
+    /// Values per piece of a `reduce`: 64 KB, a few microseconds of work, so looking at
+    /// Ctrl-C between pieces costs nothing and still stops a large pass at once.
+    public static let piece = 1 << 14
+
+    /// Reduces `0..<count` piece by piece, split over the cores (a part takes at least
+    /// `minimumPieces` pieces: waking a thread costs tens of microseconds). `body` gives
+    /// a piece's partial result; `combine` folds them in order. Between pieces Ctrl-C
+    /// is looked at: once it is pressed the rest is skipped (the command that asked then
+    /// throws `Interrupt.check()`).
+    public static func reduce<Partial>(_ count: Int, minimumPieces: Int = 4, into initial: Partial,
+                                       _ body: (Range<Int>) -> Partial,
+                                       combine: (inout Partial, Partial) -> Void) -> Partial {
+        let pieces = (count + piece - 1) / piece
+        var results = [Partial](repeating: initial, count: workers)
+        results.withUnsafeMutableBufferPointer { results in
+            parts(pieces, minimum: minimumPieces) { part, range in
+                var partial = initial
+                for k in range {
+                    if Interrupt.isRequested { break }
+                    combine(&partial, body(k * piece..<Swift.min(count, (k + 1) * piece)))
+                }
+                results[part] = partial
+            }
+        }
+        return results.reduce(into: initial, combine)
+    }
+}

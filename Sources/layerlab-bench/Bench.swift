@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Formats
 import Layers
 import Models
 import Shell
@@ -8,9 +9,12 @@ import TensorCore
 import Glibc
 #endif
 
-/// Times LayerLab for `make bench` (bench/suite.py). Three modes:
+/// Times LayerLab for `make bench` (bench/suite.py). Four modes:
 /// - a model built from shell commands (`-c`, the same ones a user types): warm forward
 ///   passes on one random batch, minimum / median wall time, GFLOP/s, peak memory;
+/// - `--command "forward --input x.npy"`: one whole shell command on that model, run
+///   through the `Session` as if typed (its text rendered), beside the bare pass on the
+///   same batch;
 /// - `--sgemm "M,N,K …"`: raw `cblas_sgemm` on the given shapes (the reference rate);
 /// - `--init NAME --shape A,B`: sampling one kernel with an initializer.
 @main
@@ -40,6 +44,9 @@ struct Bench: ParsableCommand {
     @Option(help: "The kernel shape for --initializer, e.g. 4096,4096.")
     var shape = "4096,4096"
 
+    @Option(help: "Time one whole shell command on the model instead (e.g. \"forward --input x.npy\"), beside the bare pass on the same batch.")
+    var command: String?
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -48,6 +55,8 @@ struct Bench: ParsableCommand {
         var result: [String: Any] = ["blas_core": BLAS.coreName, "blas_threads": BLAS.threadCount, "runs": runs]
         if let sgemm {
             result.merge(try timeSgemm(sgemm)) { $1 }
+        } else if let command {
+            result.merge(try timeCommand(command)) { $1 }
         } else if let initializer {
             result.merge(try timeInitializer(initializer)) { $1 }
         } else {
@@ -64,22 +73,37 @@ struct Bench: ParsableCommand {
 
     /// Min and median of `runs` timed calls after `warmup` untimed ones, in milliseconds.
     func measure(_ body: () throws -> Void) rethrows -> (min: Double, median: Double) {
-        for _ in 0..<warmup { try body() }
-        var times: [Double] = []
-        for _ in 0..<max(1, runs) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
-        times.sort()
-        return (times[0], times[times.count / 2])
+        try measure(1) { _ in try body() }[0]
     }
 
-    func timeModel() throws -> [String: Any] {
-        let output = BufferOutput()
+    /// `measure` for `count` bodies, `body(0)`, `body(1)`, … called in turn run after run,
+    /// so that each sees the same load on the machine (their ratio is then steadier than
+    /// from separate loops).
+    func measure(_ count: Int, _ body: (Int) throws -> Void) rethrows -> [(min: Double, median: Double)] {
+        for _ in 0..<warmup { for i in 0..<count { try body(i) } }
+        var times = [[Double]](repeating: [], count: count)
+        for _ in 0..<max(1, runs) {
+            for i in 0..<count {
+                let start = DispatchTime.now().uptimeNanoseconds
+                try body(i)
+                times[i].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+        }
+        return times.map { t in
+            let sorted = t.sorted()
+            return (sorted[0], sorted[sorted.count / 2])
+        }
+    }
+
+    /// A session with the model built from `-c`.
+    func builtSession(_ output: DiscardingOutput) throws -> Session {
         let session = Session(output: output, width: 100, seed: Session.defaultSeed)
         guard session.run(commands) else { throw ValidationError("the commands failed: \(output.errors)") }
-        let model = session.model
+        return session
+    }
+
+    /// One random batch of `--batch` samples for the model's first input.
+    func randomBatch(_ model: Model) throws -> (name: String, x: Tensor) {
         guard let input = model.inputs.first else { throw ValidationError("the commands define no input") }
         var x = try Tensor(zeros: [batch] + input.shape, dtype: input.dtype)
         var rng = RandomGenerator(seed: 1)
@@ -89,17 +113,53 @@ struct Bench: ParsableCommand {
         } else {
             rng.fillNormal(&x.scalars)
         }
+        return (input.name, x)
+    }
+
+    func timeModel() throws -> [String: Any] {
+        let session = try builtSession(DiscardingOutput())
+        let model = session.model
+        let (name, x) = try randomBatch(model)
+        guard let input = model.inputs.first else { throw ValidationError("the commands define no input") }
         let macs = model.nodes.reduce(0) { total, node in total + (model.inputShapes(of: node).map { node.layer.macs(for: $0) } ?? 0) }
         let weightBytes = model.nodes.reduce(0) { $0 + $1.layer.weights.reduce(0) { $0 + $1.count } } * 4
         let activations = ([input.shape] + model.nodes.compactMap { $0.outputShape?.sample })
             .map { $0.reduce(batch, *) * 4 }.sorted(by: >)
         let rssBefore = Self.maxRSSMegabytes()
-        let t = try measure { _ = try model.forward([input.name: x]) }
+        let t = try measure { _ = try model.forward([name: x]) }
         let gflops = 2 * Double(macs) * Double(batch) / (t.min / 1e3) / 1e9
         return ["commands": commands, "batch": batch, "min_ms": t.min, "median_ms": t.median, "macs_per_sample": macs,
                 "gflops": gflops, "weights_mb": Double(weightBytes) / 1e6,
                 "two_largest_activations_mb": Double(activations.prefix(2).reduce(0, +)) / 1e6,
                 "rss_after_build_mb": rssBefore]
+    }
+
+    /// The command as typed, through `Session.run`, its text rendered and thrown away,
+    /// in turn with the bare `Model.forward` on the same batch (the file of `--input FILE`,
+    /// else a random batch of `--batch`) for the ratio.
+    func timeCommand(_ line: String) throws -> [String: Any] {
+        let output = DiscardingOutput()
+        let session = try builtSession(output)
+        output.bytes = 0
+        let model = session.model
+        let words = line.split(separator: " ")
+        let feed: (name: String, x: Tensor)
+        if let i = words.firstIndex(of: "--input"), i + 1 < words.count, let name = model.inputs.first?.name {
+            feed = (name, try NPY.read(path: String(words[i + 1])))
+        } else {
+            feed = try randomBatch(model)
+        }
+        let times = try measure(2) { which in
+            if which == 1 {
+                _ = try model.forward([feed.name: feed.x])
+            } else if !session.run(line) {
+                throw ValidationError("the command failed: \(output.errors)")
+            }
+        }
+        let (t, bare) = (times[0], times[1])
+        return ["command": line, "commands": commands, "batch": feed.x.shape.first ?? 1, "min_ms": t.min, "median_ms": t.median,
+                "bare_min_ms": bare.min, "bare_median_ms": bare.median, "ratio": t.min / bare.min,
+                "output_bytes_per_run": output.bytes / max(1, warmup + max(1, runs))]
     }
 
     func timeSgemm(_ spec: String) throws -> [String: Any] {
@@ -140,6 +200,14 @@ struct Bench: ParsableCommand {
         let initializer = try InitializerType.make(.string(name), seeds: &seeds)
         let t = try measure { _ = try initializer.sample(dims) }
         return ["initializer": name, "shape": dims, "min_ms": t.min, "median_ms": t.median]
+    }
+
+    /// Counts what the command writes (so the text is still made) and keeps only errors.
+    final class DiscardingOutput: TextOutput {
+        var bytes = 0
+        var errors = ""
+        func write(_ s: String) { bytes += s.utf8.count }
+        func writeError(_ s: String) { errors += s }
     }
 
     /// The process's peak resident memory: VmHWM of /proc/self/status (getrusage's

@@ -37,7 +37,13 @@ extension Commands {
         }
         let statsOnly = inv.has("stats")
         let nameWidth = model.allNames.map(\.displayWidth).max() ?? 0
-        var rows = model.inputs.compactMap { i in feeds[i.name].map { StatsRow(name: i.name, shape: $0.shape, stats: Statistics($0.scalars), saturated: nil, predicted: nil) } }
+        // Only the --stats table shows the inputs' statistics (and its theory column reads them).
+        var rows: [StatsRow] = []
+        if statsOnly {
+            rows = model.inputs.compactMap { i in
+                feeds[i.name].map { StatsRow(name: i.name, shape: $0.shape, stats: Statistics($0.scalars), saturated: nil, predicted: nil) }
+            }
+        }
         var kept = feeds.mapValues(Session.keep)
         var activity: [Penalty] = []
         var firstNonFinite: (String, Int, Int)?
@@ -46,9 +52,9 @@ extension Commands {
         let outputs: [(name: String, value: Tensor)]
         do {
         outputs = try model.forward(feeds, training: training, random: &session.dataGenerator) { node, y in
-            let stats = Statistics(y.scalars)
+            let (stats, sample) = Session.observe(y)
             if stats.nonFinite > 0, firstNonFinite == nil { firstNonFinite = (node.name, stats.nonFinite, y.count) }
-            kept[node.name] = Session.keep(y)
+            kept[node.name] = sample
             if let p = try Model.activityPenalty(node, output: y) { activity.append(p) }
             if statsOnly {
                 let inputRow = rows.first { node.inbound.first == $0.name }
@@ -222,8 +228,15 @@ extension Session {
 
     /// What `hist LAYER/output` keeps of an output: every k-th value, at most `keptValues`.
     static func keep(_ t: Tensor) -> (shape: [Int], values: [Float], total: Int) {
-        let step = max(1, (t.count + keptValues - 1) / keptValues)
-        let values = step == 1 ? t.scalars : stride(from: 0, to: t.count, by: step).map { t.scalars[$0] }
-        return (t.shape, values, t.count)
+        (t.shape, Statistics.sample(t.scalars, every: keepStep(t.count)), t.count)
     }
+
+    /// A layer's output: its statistics and what `hist` keeps of it, in one pass.
+    static func observe(_ t: Tensor) -> (statistics: Statistics, kept: (shape: [Int], values: [Float], total: Int)) {
+        let (statistics, sample) = Statistics.sampling(t.scalars, every: keepStep(t.count))
+        return (statistics, (t.shape, sample, t.count))
+    }
+
+    /// `keep` takes every `keepStep(count)`-th value.
+    static func keepStep(_ count: Int) -> Int { max(1, (count + keptValues - 1) / keptValues) }
 }

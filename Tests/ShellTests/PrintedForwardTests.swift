@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Shell
+import TensorCore
+
+/// What a printed `forward` computes per layer beside the layer (issue 18).
+@Suite struct PrintedForwardTests {
+    /// `hist LAYER/output` keeps every k-th value, at most `keptValues`: the split gather
+    /// keeps exactly the values a plain stride does.
+    @Test(arguments: [0, 5, Session.keptValues, Session.keptValues + 1, 3 * Session.keptValues - 1, 1_234_567])
+    func keepTakesEveryKthValue(_ count: Int) throws {
+        let t = try Tensor(shape: [count], scalars: (0..<count).map { Float($0) })
+        let kept = Session.keep(t)
+        let step = max(1, (count + Session.keptValues - 1) / Session.keptValues)
+        #expect(kept.values == stride(from: 0, to: count, by: step).map { Float($0) })
+        #expect(kept.values.count <= Session.keptValues && kept.total == count && kept.shape == [count])
+    }
+
+    /// The line count computed from the shape is the rendered preview's, for every edge.
+    @Test func previewLineCountFollowsTheShape() throws {
+        let shapes: [[Int]] = [[], [1], [9], [1, 1], [2, 9], [6, 4], [7, 4], [3, 7, 2], [8, 1, 5], [2, 3, 4, 5], [7, 7, 7, 7], [3, 1, 8, 2, 2]]
+        for shape in shapes {
+            let t = try Tensor(zeros: shape, value: 1)
+            for edge in 1...3 {
+                let lines = Format.preview(t, edge: edge, maxLines: 100_000).split(separator: "\n", omittingEmptySubsequences: false).count
+                #expect(lines == Format.lineCount(ofPreview: shape, outerEdge: edge), "\(shape), edge \(edge)")
+            }
+        }
+        // The preview of a large output is cut to fit, as before.
+        let big = try Tensor(zeros: [256, 26, 26, 32], value: 0.5)
+        #expect(Format.preview(big).split(separator: "\n", omittingEmptySubsequences: false).count <= Format.previewLines)
+    }
+
+    /// A preview reads only the cells it shows: values anywhere else change nothing in it.
+    @Test func previewReadsOnlyTheShownCells() throws {
+        let shape = [8, 7, 7, 8]
+        let count = shape.reduce(1, *)
+        let plain = try Tensor(shape: shape, scalars: (0..<count).map { Float($0 % 7) / 4 })
+        let text = Format.preview(plain)
+        // Every cell that does not appear changed to a value that would show (and would
+        // switch the notation to scientific if it were read).
+        var marked = plain
+        let shownCells = Set(shownOffsets(shape, text: text, plain: plain))
+        for i in 0..<count where !shownCells.contains(i) { marked.scalars[i] = 98765.4 }
+        #expect(Format.preview(marked) == text)
+        #expect(shownCells.count < count / 10)
+    }
+
+    /// The offsets a preview shows: the cells whose change changes the preview.
+    func shownOffsets(_ shape: [Int], text: String, plain: Tensor) -> [Int] {
+        (0..<plain.count).filter { i in
+            var probe = plain
+            probe.scalars[i] = -1
+            return Format.preview(probe) != text
+        }
+    }
+
+    /// `--stats` still lists the input first (its statistics are computed only for the table).
+    @Test func statsTableStartsWithTheInput() {
+        let run = ShellRun("input 32\nadd dense 8 sigmoid\nforward --batch 64 --stats")
+        #expect(run.ok, "\(run.errors)")
+        let rows = run.text.split(separator: "\n").filter { $0.hasPrefix("│ ") && !$0.hasPrefix("│ Layer") }
+        #expect(rows.first?.hasPrefix("│ input") == true, "\(rows)")
+        #expect(rows.count == 2)
+    }
+}
