@@ -231,7 +231,8 @@ def main():
 
     if not args.no_build:
         for product in ("layerlab-bench", "layerlab"):
-            subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True,
+            subprocess.run(["swift", "build", "-c", "release", "-Xswiftc", "-target-cpu", "-Xswiftc", "native",
+                            "--product", product], cwd=ROOT, check=True,
                            stdout=subprocess.DEVNULL)
     import jax
     import keras

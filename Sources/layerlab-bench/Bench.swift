@@ -52,7 +52,8 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         Allocator.keepLargeBuffers()
-        var result: [String: Any] = ["blas_core": BLAS.coreName, "blas_threads": BLAS.threadCount, "runs": runs]
+        var result: [String: Any] = ["blas_core": BLAS.coreName, "blas_threads": BLAS.threadCount, "dnnl_isa": DNNL.isa,
+                                     "dnnl_threads": DNNL.threads, "runs": runs]
         if let sgemm {
             result.merge(try timeSgemm(sgemm)) { $1 }
         } else if let command {

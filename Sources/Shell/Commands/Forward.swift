@@ -123,7 +123,7 @@ extension Commands {
                     + "min \(Format.milliseconds(minimum)), median \(Format.milliseconds(median)), max \(Format.milliseconds(maximum)) per pass; "
                     + "\(Format.compact(flops / 1e9, 4)) GFLOP a pass (2 × \(Format.thousands(macs * batch)) MACs), "
                     + "\(Format.compact(rate, 3)) GFLOP/s at the min")
-        session.say(style.dim("OpenBLAS \(BLAS.coreName) kernels on \(BLAS.threadCount) core\(BLAS.threadCount == 1 ? "" : "s"); per-layer outputs are not computed while timing"))
+        session.say(style.dim("oneDNN \(DNNL.isa) kernels on \(DNNL.threads) thread\(DNNL.threads == 1 ? "" : "s") (OpenBLAS \(BLAS.coreName) for large Dense kernels); per-layer outputs are not computed while timing"))
         for (name, y) in outputs {
             session.say(style.bold("output") + " \(name) \(Tensor.describe(y.shape))")
             session.say(Format.preview(y))
