@@ -20,6 +20,21 @@ extension Model {
     /// in cache when the pooling after it reads it.
     public func forward(_ feeds: [String: Tensor], training: Bool, random: inout RandomGenerator,
                         observe: ((LayerNode, Tensor) throws -> Void)? = nil) throws -> [(name: String, value: Tensor)] {
+        try forward(feeds, training: training, random: &random, inChunks: observe == nil, observe: observe.map { o in { node, y, _ in try o(node, y) } })
+    }
+
+    /// `forward` in chunks of samples (in inference, for a large batch) with an observer
+    /// that sees every chunk of every layer's output: `observe(node, y, samples)`, where
+    /// `samples` are the rows of the batch `y` holds — all layers of a chunk, chunk after
+    /// chunk. The printed `forward` merges what it shows from the chunks, so it runs the
+    /// same pass as the bare one.
+    public func forward(_ feeds: [String: Tensor], training: Bool, random: inout RandomGenerator,
+                        observingChunks observe: @escaping (LayerNode, Tensor, Range<Int>) throws -> Void) throws -> [(name: String, value: Tensor)] {
+        try forward(feeds, training: training, random: &random, inChunks: true, observe: observe)
+    }
+
+    private func forward(_ feeds: [String: Tensor], training: Bool, random: inout RandomGenerator, inChunks: Bool,
+                         observe: ((LayerNode, Tensor, Range<Int>) throws -> Void)?) throws -> [(name: String, value: Tensor)] {
         guard !inputs.isEmpty else {
             throw LabError("the model has no input yet", suggestion: "define one with 'input 16' (the sizes of one sample)")
         }
@@ -44,16 +59,18 @@ extension Model {
             x.dtype = input.dtype
             values[input.name] = x
         }
-        if observe == nil, !training, let batch, let chunk = chunkSamples(batch: batch) {
+        let rows = batch ?? 0
+        if inChunks, !training, let chunk = chunkSamples(batch: rows) {
             var outputs: [(name: String, value: Tensor)] = []
-            for start in stride(from: 0, to: batch, by: chunk) {
-                let part = try values.mapValues { try $0.rows(start..<min(batch, start + chunk)) }
-                let results = try run(part, training: false, random: &random, observe: nil)
+            for start in stride(from: 0, to: rows, by: chunk) {
+                let samples = start..<min(rows, start + chunk)
+                let part = try values.mapValues { try $0.rows(samples) }
+                let results = try run(part, training: false, random: &random, observe: observe.map { o in { try o($0, $1, samples) } })
                 outputs = outputs.isEmpty ? results : try zip(outputs, results).map { ($0.name, try $0.value.appendingRows($1.value)) }
             }
             return outputs
         }
-        return try run(values, training: training, random: &random, observe: observe)
+        return try run(values, training: training, random: &random, observe: observe.map { o in { try o($0, $1, 0..<rows) } })
     }
 
     /// Samples per chunk for a batch (nil: one piece): equal chunks whose largest layer

@@ -59,11 +59,19 @@ enum Format {
     /// at most `maxLines` lines — fewer items on the outer axes when the array has many, and
     /// the rest cut with a note if even one item per end is too many.
     static func preview(_ t: Tensor, edge: Int = 3, indent: String = "", maxLines: Int = previewLines) -> String {
+        preview(edges: t, batch: t.shape.first ?? 0, edge: edge, indent: indent, maxLines: maxLines)
+    }
+
+    /// The preview of a batch of `batch` samples of which `edges` holds the first three and
+    /// the last three (every sample when there are at most six): all that a preview shows
+    /// of the first axis, and what a forward run in chunks keeps of each layer's output.
+    static func preview(edges t: Tensor, batch: Int, edge: Int = 3, indent: String = "", maxLines: Int = previewLines) -> String {
+        let shape = t.rank == 0 ? [] : [batch] + t.shape.dropFirst()
         // The line count follows from the shape alone, so only the preview shown is formatted.
-        if let fits = stride(from: edge, through: 1, by: -1).first(where: { lineCount(ofPreview: t.shape, outerEdge: $0) <= maxLines }) {
-            return preview(t, edge: edge, outerEdge: fits, indent: indent)
+        if let fits = stride(from: edge, through: 1, by: -1).first(where: { lineCount(ofPreview: shape, outerEdge: $0) <= maxLines }) {
+            return preview(t, shape: shape, edge: edge, outerEdge: fits, indent: indent)
         }
-        let lines = preview(t, edge: edge, outerEdge: 1, indent: indent).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = preview(t, shape: shape, edge: edge, outerEdge: 1, indent: indent).split(separator: "\n", omittingEmptySubsequences: false)
         return lines.prefix(max(1, maxLines - 1)).joined(separator: "\n")
             + "\n\(indent)… (\(lines.count - max(1, maxLines - 1)) more lines; 'weights PATH --output FILE.npy' or 'forward --output FILE.npy' writes every value)"
     }
@@ -81,21 +89,25 @@ enum Format {
         return lines
     }
 
-    private static func preview(_ t: Tensor, edge: Int, outerEdge: Int, indent: String) -> String {
+    /// `shape` is the whole batch's; `t` holds its first and last samples (see above).
+    private static func preview(_ t: Tensor, shape: [Int], edge: Int, outerEdge: Int, indent: String) -> String {
         guard t.rank > 0 else { return t.scalars.first.map { cell(Double($0), t.dtype) } ?? "[]" }
         guard t.count > 0 else { return "[]" }
         var strides = [Int](repeating: 1, count: t.rank)
         for i in stride(from: t.rank - 2, through: 0, by: -1) { strides[i] = strides[i + 1] * t.shape[i + 1] }
+        // Sample i of the batch is row i of `t`, or, among the last ones, row i − (batch − rows).
+        let missing = shape[0] - t.shape[0]
         func shown(_ n: Int, _ axis: Int) -> [Int?] {
             let edge = axis == t.rank - 1 ? edge : outerEdge
-            return n <= 2 * edge ? Array(0..<n) : Array(0..<edge) + [nil] + Array((n - edge)..<n)
+            let all = n <= 2 * edge ? Array(0..<n) : Array(0..<edge) + [nil] + Array((n - edge)..<n)
+            return axis > 0 || missing == 0 ? all : all.map { $0.map { $0 < 3 ? $0 : $0 - missing } }
         }
         // Find the visible cells first, then format them in one notation, as NumPy does:
         // fixed with 4 decimals, or scientific for all when the largest is ≥ 1e4 or below
         // 1e-3 — one tiny value (-6.659e-05) no longer widens every column.
         var offsets: [Int] = []
         func collect(_ axis: Int, _ offset: Int) {
-            for i in shown(t.shape[axis], axis) {
+            for i in shown(shape[axis], axis) {
                 guard let i else { continue }
                 let o = offset + i * strides[axis]
                 if axis == t.rank - 1 { offsets.append(o) } else { collect(axis + 1, o) }
@@ -109,14 +121,14 @@ enum Format {
         let width = cells.values.map(\.count).max() ?? 1
         func render(_ axis: Int, _ offset: Int, _ pad: String) -> String {
             if axis == t.rank - 1 {
-                let parts = shown(t.shape[axis], axis).map { i -> String in
+                let parts = shown(shape[axis], axis).map { i -> String in
                     guard let i, let c = cells[offset + i * strides[axis]] else { return "..." }
                     return String(repeating: " ", count: width - c.count) + c
                 }
                 return "[" + parts.joined(separator: " ") + "]"
             }
             let separator = "\n" + String(repeating: "\n", count: t.rank - axis - 2) + pad + " "
-            let parts = shown(t.shape[axis], axis).map { i -> String in
+            let parts = shown(shape[axis], axis).map { i -> String in
                 guard let i else { return "..." }
                 return render(axis + 1, offset + i * strides[axis], pad + " ")
             }

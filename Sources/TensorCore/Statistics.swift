@@ -33,17 +33,39 @@ public struct Statistics: Equatable, Sendable {
 }
 
 extension Statistics {
-    /// The statistics and every `step`-th value from the first, in one pass: each piece's
+    /// The statistics of both sets of values together (Chan's merge of their moments): a
+    /// forward run in chunks of samples merges each layer's statistics chunk by chunk.
+    public func merged(with other: Statistics) -> Statistics {
+        func moments(_ s: Statistics) -> Moments {
+            var m = Moments()
+            m.n = s.count - s.nonFinite
+            if m.n > 0 {
+                m.mean = s.mean
+                m.m2 = s.std * s.std * Double(m.n)
+                m.lo = s.min
+                m.hi = s.max
+            }
+            m.zeros = s.zeros
+            m.nonFinite = s.nonFinite
+            return m
+        }
+        var m = moments(self)
+        m.merge(moments(other))
+        return Statistics(count: count + other.count, m)
+    }
+
+    /// The statistics and every `step`-th value from index `first`, in one pass: each piece's
     /// values are taken while it is in cache (a printed `forward` keeps such a sample of
     /// every layer's output for `hist`, beside its statistics).
-    public static func sampling(_ values: [Float], every step: Int) -> (statistics: Statistics, sample: [Float]) {
-        guard step > 1 else { return (Statistics(values), values) }
+    public static func sampling(_ values: [Float], every step: Int, from first: Int = 0) -> (statistics: Statistics, sample: [Float]) {
+        guard step > 1 || first > 0 else { return (Statistics(values), values) }
         var m = Moments()
-        let sample = [Float](unsafeUninitializedCapacity: (values.count + step - 1) / step) { sample, initialized in
+        let kept = first < values.count ? (values.count - first + step - 1) / step : 0
+        let sample = [Float](unsafeUninitializedCapacity: kept) { sample, initialized in
             m = values.withUnsafeBufferPointer { values in
                 Parallel.reduce(values.count, into: Moments()) { range in
                     let piece = Moments(UnsafeBufferPointer(rebasing: values[range]))
-                    copy(every: step, of: values, in: range, into: sample)
+                    copy(every: step, from: first, of: values, in: range, into: sample)
                     return piece
                 } combine: { $0.merge($1) }
             }
@@ -64,11 +86,11 @@ extension Statistics {
         }
     }
 
-    /// Copies the values at the multiples of `step` in `range` to `sample[index / step]`.
-    static func copy(every step: Int, of values: UnsafeBufferPointer<Float>, in range: Range<Int>,
+    /// Copies the values at `first` + multiples of `step` in `range` to `sample[(index − first) / step]`.
+    static func copy(every step: Int, from first: Int = 0, of values: UnsafeBufferPointer<Float>, in range: Range<Int>,
                      into sample: UnsafeMutableBufferPointer<Float>) {
-        var kept = (range.lowerBound + step - 1) / step
-        for i in stride(from: kept * step, to: range.upperBound, by: step) {
+        var kept = range.lowerBound <= first ? 0 : (range.lowerBound - first + step - 1) / step
+        for i in stride(from: first + kept * step, to: range.upperBound, by: step) {
             sample[kept] = values[i]
             kept += 1
         }

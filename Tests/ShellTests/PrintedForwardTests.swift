@@ -64,4 +64,27 @@ import TensorCore
         #expect(rows.first?.hasPrefix("│ input") == true, "\(rows)")
         #expect(rows.count == 2)
     }
+
+    /// A batch large enough to run in chunks of samples (here 2 chunks of 4: a sample's
+    /// largest output is 1 MB) prints what the same batch run in one piece prints
+    /// (`--training`, with no dropout, runs in one piece): statistics merged chunk by
+    /// chunk, previews whose first and last rows come from different chunks, the
+    /// saturation column, the activity penalty of `losses`, and `hist`'s sample.
+    @Test func chunkedForwardPrintsWhatOnePiecePrints() throws {
+        let model = "input 64 64 3; add conv2d 64 3 padding=same activation=relu; add maxpooling2d 4; add flatten; "
+            + "add dense 10 tanh activity_regularizer=l2"
+        var printed: [String] = []
+        for (flags, mode) in [("", ""), ("--training", "training mode: dropout layers drop values (deterministic for the seed)\n")] {
+            for command in ["forward --batch 8 \(flags)", "forward --batch 8 --stats \(flags)"] {
+                let run = ShellRun(model)
+                #expect(run.run(command + "; losses; hist conv2d/output"), "\(run.errors)")
+                let text = run.text.components(separatedBy: "\n").drop { !$0.hasPrefix("input_layer") && !$0.hasPrefix("training mode") }
+                    .joined(separator: "\n")
+                printed.append(mode.isEmpty ? text : text.replacingOccurrences(of: mode, with: ""))
+            }
+        }
+        #expect(printed[0] == printed[2])
+        #expect(printed[1] == printed[3])
+        #expect(printed[0].contains("...") && printed[1].contains("saturated") && printed[0].contains("activity"))
+    }
 }

@@ -45,38 +45,63 @@ extension Commands {
             }
         }
         var kept = feeds.mapValues(Session.keep)
-        var activity: [Penalty] = []
-        var firstNonFinite: (String, Int, Int)?
         let training = inv.has("training")
         if training { session.say(session.style.dim("training mode: dropout layers drop values (deterministic for the seed)")) }
+        // What is shown of each layer's output, merged chunk by chunk: a large batch runs in
+        // chunks of samples, as the bare pass does, so printing costs what the pass costs.
+        let batch = feeds.values.first?.shape.first ?? 0
+        var seen: [String: Seen] = [:]
+        var order: [LayerNode] = []
         let outputs: [(name: String, value: Tensor)]
         do {
-        outputs = try model.forward(feeds, training: training, random: &session.dataGenerator) { node, y in
-            let (stats, sample) = Session.observe(y)
-            if stats.nonFinite > 0, firstNonFinite == nil { firstNonFinite = (node.name, stats.nonFinite, y.count) }
-            kept[node.name] = sample
-            if let p = try Model.activityPenalty(node, output: y) { activity.append(p) }
+            outputs = try model.forward(feeds, training: training, random: &session.dataGenerator) { node, y, samples in
+                // The sample `hist` reads: every k-th value of the whole batch's output.
+                let perSample = samples.isEmpty ? 0 : y.count / samples.count
+                let step = Session.keepStep(perSample * batch), offset = samples.lowerBound * perSample
+                let (stats, sample) = Statistics.sampling(y.scalars, every: step, from: (step - offset % step) % step)
+                let saturated = statsOnly ? Seen.activation(of: node).flatMap { saturatedFraction(y.scalars, activation: $0) } : nil
+                let penalty = try Model.activityPenalty(node, output: y)
+                let edges = try Seen.edges(of: y, samples: samples, batch: batch)
+                if var s = seen[node.name] {
+                    s.stats = s.stats.merged(with: stats)
+                    s.sample += sample
+                    s.edges = try s.edges.appendingRows(edges)
+                    s.saturated = s.saturated.map { $0 + (saturated ?? 0) * Double(y.count) }
+                    s.penalty = s.penalty.map { p in var p = p; p.value += (penalty?.value ?? 0) * Double(samples.count); return p }
+                    seen[node.name] = s
+                } else {
+                    order.append(node)
+                    seen[node.name] = Seen(shape: [batch] + y.shape.dropFirst(), stats: stats, sample: sample, edges: edges,
+                                           saturated: saturated.map { $0 * Double(y.count) },
+                                           penalty: penalty.map { p in var p = p; p.value *= Double(samples.count); return p })
+                }
+            }
+        } catch let e as LabError where inv.repeated["input"] == nil
+                    && model.inputs.contains(where: { $0.dtype == .float32 && model.idRange(for: $0.name) != nil }) {
+            throw e.suggesting("the input is float32, so forward drew N(0, 1) values; with 'input … dtype=int32' it draws ids below input_dim")
+        }
+        var activity: [Penalty] = []
+        var firstNonFinite: (String, Int, Int)?
+        for node in order {
+            guard let s = seen[node.name] else { continue }
+            let count = s.shape.reduce(1, *)
+            if s.stats.nonFinite > 0, firstNonFinite == nil { firstNonFinite = (node.name, s.stats.nonFinite, count) }
+            kept[node.name] = (s.shape, s.sample, count)
+            if var p = s.penalty { p.value /= Double(max(1, batch)); activity.append(p) }
             if statsOnly {
                 let inputRow = rows.first { node.inbound.first == $0.name }
-                let activation = (node.layer.config.first { $0.key == "activation" }?.value).flatMap { v -> String? in
-                    if case .string(let s) = v { return s } else { return nil }
-                }
                 var predicted: Double?
                 if let theory = node.layer as? PredictsOutputSpread, let inputRow, let shapes = model.inputShapes(of: node), let shape = shapes.first {
                     let m2 = inputRow.stats.std * inputRow.stats.std + inputRow.stats.mean * inputRow.stats.mean
                     predicted = theory.predictedOutputStd(inputSecondMoment: m2, inputShape: shape)
                 }
-                rows.append(StatsRow(name: node.name, shape: y.shape, stats: stats,
-                                     saturated: activation.flatMap { saturatedFraction(y.scalars, activation: $0) }, predicted: predicted))
+                rows.append(StatsRow(name: node.name, shape: s.shape, stats: s.stats,
+                                     saturated: s.saturated.map { $0 / Double(max(1, count)) }, predicted: predicted))
             } else {
                 session.say(style.name(node.name) + String(repeating: " ", count: nameWidth - node.name.displayWidth)
-                            + "  " + Tensor.describe(y.shape) + "  " + style.dim(Format.statistics(stats)))
-                session.say(indent(Format.preview(y), by: 2))
+                            + "  " + Tensor.describe(s.shape) + "  " + style.dim(Format.statistics(s.stats)))
+                session.say(indent(Format.preview(edges: s.edges, batch: batch), by: 2))
             }
-        }
-        } catch let e as LabError where inv.repeated["input"] == nil
-                    && model.inputs.contains(where: { $0.dtype == .float32 && model.idRange(for: $0.name) != nil }) {
-            throw e.suggesting("the input is float32, so forward drew N(0, 1) values; with 'input … dtype=int32' it draws ids below input_dim")
         }
         session.lastOutputs = kept
         if let (name, bad, total) = firstNonFinite {
@@ -144,6 +169,37 @@ extension Commands {
             throw LabError("the model has \(outputs.count) outputs (\(outputs.map(\.name).joined(separator: ", "))); give a folder: --output DIR/")
         }
         return [(target, (only.name, only.value))]
+    }
+
+    /// What the printed `forward` keeps of one layer's output, merged over the chunks of
+    /// samples it ran in: the whole batch's shape, statistics, the sample `hist` reads,
+    /// the first and last three samples (all a preview shows of the batch axis), the count
+    /// of saturated values and the activity penalty summed over the samples.
+    struct Seen {
+        var shape: [Int]
+        var stats: Statistics
+        var sample: [Float]
+        var edges: Tensor
+        var saturated: Double?
+        var penalty: Penalty?
+
+        /// The rows of `y` (samples `samples` of a batch of `batch`) that a preview shows.
+        static func edges(of y: Tensor, samples: Range<Int>, batch: Int) throws -> Tensor {
+            guard y.rank > 0, batch > 6 else { return y }
+            // The batch's rows in `samples`, as rows of `y` (empty where they do not meet).
+            func local(_ rows: Range<Int>) -> Range<Int> {
+                let lo = max(rows.lowerBound, samples.lowerBound), hi = min(rows.upperBound, samples.upperBound)
+                return lo < hi ? lo - samples.lowerBound..<hi - samples.lowerBound : 0..<0
+            }
+            return try y.rows(local(0..<3)).appendingRows(y.rows(local(batch - 3..<batch)))
+        }
+
+        /// The layer's activation by name (for the saturation column).
+        static func activation(of node: LayerNode) -> String? {
+            (node.layer.config.first { $0.key == "activation" }?.value).flatMap { v -> String? in
+                if case .string(let s) = v { return s } else { return nil }
+            }
+        }
     }
 
     struct StatsRow {
