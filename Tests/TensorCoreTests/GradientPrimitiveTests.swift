@@ -80,12 +80,17 @@ import Testing
         } == true)
     }
 
-    /// Given the caller's plain kernel layout, oneDNN's backward primitives fall back to a
-    /// slow reference kernel; with `any` (as made here) they get a JIT one.
-    @Test func backwardKernelsAreNotTheReference() throws {
+    /// Given the caller's plain kernel layout, oneDNN's primitives (the backward ones
+    /// above all) fall back to a slow reference kernel; with `any` (as made here) they
+    /// get a JIT one — forward (with the fused relu) and backward alike.
+    @Test func kernelsAreNotTheReference() throws {
         let g = try ConvGeometry(batch: 64, input: [13, 13], channels: 32, kernel: [3, 3], strides: [1, 1], dilation: [1, 1],
                                  padBefore: [0, 0], output: [11, 11])
         let op = try ConvOperation.convolution(g, kernel: [3, 3, 32, 64])
+        let forward = try DNNL.implementation(op.key(samples: 64, bias: true, relu: true))
+        #expect(!forward.hasPrefix("ref"), "\(forward)")
+        let dense = try DNNL.implementation(Tensor.innerProductKey(rows: 64, k: 784, n: 512, bias: true, relu: true))
+        #expect(!dense.hasPrefix("ref"), "\(dense)")
         let names = try DNNL.backwardImplementations(op.key(samples: 64, bias: true, relu: false))
         #expect(!names.data.hasPrefix("ref"), "\(names.data)")
         #expect(!names.weights.hasPrefix("ref"), "\(names.weights)")
