@@ -6,6 +6,13 @@ public protocol Regularizer: Sendable {
     func penalty(_ x: Tensor) throws -> Double
     /// The formula; with values, their numbers put in.
     func formula(for x: Tensor?) -> [String]
+    /// Whether the penalty of a batch is the sum of its samples' penalties (L1, L2), so a
+    /// forward run in chunks of samples can add up the chunks' penalties.
+    var addsUpOverSamples: Bool { get }
+}
+
+extension Regularizer {
+    public var addsUpOverSamples: Bool { false }
 }
 
 public struct RegularizerType: Registered {
@@ -60,6 +67,7 @@ private func factor(_ a: BoundArguments, _ key: String) throws -> Double {
 struct L1L2: Regularizer {
     var className: String
     var l1: Double, l2: Double
+    var addsUpOverSamples: Bool { true }
 
     var object: KerasObject {
         let config: [Keyword]

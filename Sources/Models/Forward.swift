@@ -28,9 +28,10 @@ extension Model {
     /// `samples` are the rows of the batch `y` holds — all layers of a chunk, chunk after
     /// chunk. The printed `forward` merges what it shows from the chunks, so it runs the
     /// same pass as the bare one.
-    public func forward(_ feeds: [String: Tensor], training: Bool, random: inout RandomGenerator,
+    /// With `inChunks` false, the batch is one piece (the observer then sees whole outputs).
+    public func forward(_ feeds: [String: Tensor], training: Bool, random: inout RandomGenerator, inChunks: Bool = true,
                         observingChunks observe: @escaping (LayerNode, Tensor, Range<Int>) throws -> Void) throws -> [(name: String, value: Tensor)] {
-        try forward(feeds, training: training, random: &random, inChunks: true, observe: observe)
+        try forward(feeds, training: training, random: &random, inChunks: inChunks, observe: observe)
     }
 
     private func forward(_ feeds: [String: Tensor], training: Bool, random: inout RandomGenerator, inChunks: Bool,

@@ -70,9 +70,12 @@ import TensorCore
     /// (`--training`, with no dropout, runs in one piece): statistics merged chunk by
     /// chunk, previews whose first and last rows come from different chunks, the
     /// saturation column, the activity penalty of `losses`, and `hist`'s sample.
-    @Test func chunkedForwardPrintsWhatOnePiecePrints() throws {
+    /// (OrthogonalRegularizer's activity penalty does not add up over samples: that batch
+    /// runs in one piece, and prints the same too.)
+    @Test(arguments: ["l2", "OrthogonalRegularizer(factor=0.01)"])
+    func chunkedForwardPrintsWhatOnePiecePrints(_ activity: String) throws {
         let model = "input 64 64 3; add conv2d 64 3 padding=same activation=relu; add maxpooling2d 4; add flatten; "
-            + "add dense 10 tanh activity_regularizer=l2"
+            + "add dense 10 tanh activity_regularizer=\(activity)"
         var printed: [String] = []
         for (flags, mode) in [("", ""), ("--training", "training mode: dropout layers drop values (deterministic for the seed)\n")] {
             for command in ["forward --batch 8 \(flags)", "forward --batch 8 --stats \(flags)"] {

@@ -54,7 +54,10 @@ extension Commands {
         var order: [LayerNode] = []
         let outputs: [(name: String, value: Tensor)]
         do {
-            outputs = try model.forward(feeds, training: training, random: &session.dataGenerator) { node, y, samples in
+            // An activity penalty that does not add up over samples (OrthogonalRegularizer's)
+            // needs the whole batch's output at once.
+            let inChunks = model.nodes.allSatisfy { $0.layer.activityRegularizer?.addsUpOverSamples ?? true }
+            outputs = try model.forward(feeds, training: training, random: &session.dataGenerator, inChunks: inChunks) { node, y, samples in
                 // The sample `hist` reads: every k-th value of the whole batch's output.
                 let perSample = samples.isEmpty ? 0 : y.count / samples.count
                 let step = Session.keepStep(perSample * batch), offset = samples.lowerBound * perSample
