@@ -18,13 +18,17 @@ public struct Registry<Entry: Registered>: Sendable {
     public let kind: String
     public let entries: [Entry]
     private let index: [String: Int]
+    /// false where Keras matches the class name alone, in any case (optimizers: `'adam'`,
+    /// `'RMSprop'`, while `'rm_sprop'` is unknown).
+    private let snakeNames: Bool
 
-    public init(kind: String, _ entries: [Entry]) {
+    public init(kind: String, _ entries: [Entry], snakeNames: Bool = true) {
         self.kind = kind
         self.entries = entries
+        self.snakeNames = snakeNames
         var index: [String: Int] = [:]
         for (i, e) in entries.enumerated() {
-            for name in [e.className, e.snakeName] + e.aliases { index[name.lowercased()] = i }
+            for name in [e.className] + (snakeNames ? [e.snakeName] : []) + e.aliases { index[name.lowercased()] = i }
         }
         self.index = index
     }
@@ -40,11 +44,11 @@ public struct Registry<Entry: Registered>: Sendable {
         return e
     }
 
-    /// The snake_case names, for help and completion.
-    public var names: [String] { entries.map(\.snakeName) }
+    /// The snake_case names (or the lower-cased class names), for help and completion.
+    public var names: [String] { entries.map { snakeNames ? $0.snakeName : $0.className.lowercased() } }
 
     /// Every accepted spelling (for suggestions).
-    public var spellings: [String] { entries.flatMap { [$0.snakeName, $0.className] + $0.aliases } }
+    public var spellings: [String] { entries.flatMap { [snakeNames ? $0.snakeName : $0.className.lowercased(), $0.className] + $0.aliases } }
 }
 
 /// Keras's `to_snake_case`: `Conv2DTranspose` → `conv2d_transpose`, `LeakyReLU` → `leaky_re_lu`.

@@ -877,6 +877,63 @@ def python_snippets():
         modules[m] = sorted(n for n in dir(mod) if not n.startswith("_"))
     save_json("python/modules.json", modules)
 
+# What a user types for compile(optimizer=…): the calls and names Keras accepts (with the
+# config Keras keeps) and those it refuses.
+OPTIMIZER_CASES = [
+    "'adam'", "'SGD'", "'RMSprop'", "'adamw'", "'nadam'", "'adamax'", "'adagrad'", "'adadelta'", "'lion'", "'ftrl'",
+    "SGD(learning_rate=0.1, momentum=0.9, nesterov=True)",
+    "Adam(learning_rate=0.01, amsgrad=True, clipnorm=1.0)",
+    "AdamW(weight_decay=0.01, beta_2=0.99)",
+    "RMSprop(rho=0.8, momentum=0.5, centered=True, global_clipnorm=2.0)",
+    "Adagrad(initial_accumulator_value=0.2, clipvalue=0.5)",
+    "Ftrl(learning_rate_power=-0.25, l1_regularization_strength=0.01)",
+    "Lion(beta_1=0.95, use_ema=True, ema_momentum=0.9)",
+    "Adam(0.003)",
+    "SGD(learning_rate=ExponentialDecay(0.1, 1000, 0.96))",
+    "Adam(learning_rate=CosineDecay(0.01, 500, alpha=0.1))",
+    "SGD(learning_rate=PiecewiseConstantDecay([100, 200], [0.1, 0.05, 0.01]))",
+    "RMSprop(learning_rate=PolynomialDecay(0.1, 100))",
+    "Adam(learning_rate=InverseTimeDecay(0.1, 10, 0.5, staircase=True))",
+]
+OPTIMIZER_ERRORS = ["'rms_prop'", "'lamb'", "SGD(learning_rate=1)", "SGD(momentum=0)", "Adam(clipnorm=1.0, clipvalue=0.5)",
+                    "SGD(momentum=1.5)", "Adam(beta_3=0.5)"]
+
+
+def optimizers():
+    """optimizers.get() of each case: class and get_config() (schedules nested as Keras
+    serialises them), and which cases Keras refuses."""
+    names = {n: getattr(keras.optimizers.schedules, n) for n in
+             ("ExponentialDecay", "CosineDecay", "PiecewiseConstantDecay", "PolynomialDecay", "InverseTimeDecay")}
+    names.update({n: getattr(keras.optimizers, n) for n in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Ftrl", "Lion")})
+
+    def get(typed):
+        return keras.optimizers.get(eval(typed, names))
+
+    def plain(v):
+        if isinstance(v, dict) and "class_name" in v:
+            return {"class_name": v["class_name"], "config": {k: plain(x) for k, x in v["config"].items()}}
+        if isinstance(v, (list, tuple)):
+            return [plain(x) for x in v]
+        if isinstance(v, (np.floating, np.integer)):
+            return v.item()
+        return v
+    cases = []
+    for typed in OPTIMIZER_CASES:
+        opt = get(typed)
+        config = keras.optimizers.serialize(opt)["config"]
+        cases.append({"typed": typed.strip("'"), "class": type(opt).__name__,
+                      "config": [[k, plain(v)] for k, v in config.items()]})
+    errors = []
+    for typed in OPTIMIZER_ERRORS:
+        try:
+            get(typed)
+        except (ValueError, TypeError) as e:
+            errors.append({"typed": typed.strip("'"), "keras_error": str(e).splitlines()[0][:200]})
+        else:
+            raise SystemExit(f"Keras accepted {typed}")
+    save_json("optimizers/cases.json", {"cases": cases, "errors": errors})
+
+
 
 if __name__ == "__main__":
     print("keras", keras.__version__, "backend", keras.backend.backend(), file=sys.stderr)
@@ -887,6 +944,9 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["layers"]:
         # Only the cases of LAYER_CASES.
         layer_cases()
+        sys.exit(0)
+    if sys.argv[1:] == ["optimizers"]:
+        optimizers()
         sys.exit(0)
     activations()
     dense_models()
@@ -906,6 +966,7 @@ if __name__ == "__main__":
     conv_reference_examples()
     layer_cases()
     cnn_model()
+    optimizers()
     python_snippets()
     save_json("version.json", {"keras": keras.__version__, "backend": keras.backend.backend()})
     print("wrote", OUT, file=sys.stderr)
