@@ -71,12 +71,16 @@ public protocol Layer: Sendable {
     func parameterNote(for inputs: [Shape]) -> String?
     /// The input holds integer ids below this bound (Embedding's input_dim); nil: any values.
     var idBound: Int? { get }
+    /// Whether a sample's output can depend on other samples of the batch in inference
+    /// (a Lambda such as `x - mean(x, axis=0)`): then the model never runs in chunks of samples.
+    var mixesSamples: Bool { get }
 }
 
 extension Layer {
     public var className: String { Self.className }
     public var activityRegularizer: (any Regularizer)? { nil }
     public var idBound: Int? { nil }
+    public var mixesSamples: Bool { false }
     public func weightSpecs(for inputs: [Shape]) throws -> [WeightSpec] { [] }
     public func macs(for inputs: [Shape]) -> Int { 0 }
     public func explanation(for inputs: [Shape]) -> [String] { [] }

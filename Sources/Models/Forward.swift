@@ -75,8 +75,9 @@ extension Model {
     }
 
     /// Samples per chunk for a batch (nil: one piece): equal chunks whose largest layer
-    /// output stays under about 6 MB.
+    /// output stays under about 6 MB; one piece when a layer mixes samples (a Lambda).
     func chunkSamples(batch: Int) -> Int? {
+        guard !nodes.contains(where: { $0.layer.mixesSamples }) else { return nil }
         let largest = nodes.compactMap { $0.outputShape?.sample?.reduce(1, *) }.max() ?? 0
         let most = max(1, Model.chunkBytes / max(1, 4 * largest))
         guard batch > most else { return nil }

@@ -90,4 +90,19 @@ import TensorCore
         #expect(printed[1] == printed[3])
         #expect(printed[0].contains("...") && printed[1].contains("saturated") && printed[0].contains("activity"))
     }
+
+    /// A Lambda may mix the samples of a batch (`x - mean(x, axis=0)`): such a model runs
+    /// in one piece, so a batch large enough for chunks gives the numbers of the whole batch.
+    @Test func aLambdaThatMixesSamplesRunsInOnePiece() throws {
+        let model = "input 64 64 16; add lambda \"x - mean(x, axis=0)\""
+        var printed: [String] = []
+        for flags in ["", "--training"] {
+            let run = ShellRun(model)
+            #expect(run.run("forward --batch 64 --stats \(flags)"), "\(run.errors)")
+            printed.append(run.text.components(separatedBy: "\n").filter { $0.contains("lambda") && $0.contains("│") }.joined())
+        }
+        #expect(!printed[0].isEmpty && printed[0] == printed[1], "\(printed)")
+        // The mean over the whole batch is removed: what is left has mean 0 (to rounding).
+        #expect(printed[0].contains(" 0 ") || printed[0].contains("e-"), "\(printed[0])")
+    }
 }

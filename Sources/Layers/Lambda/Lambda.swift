@@ -4,6 +4,9 @@ import TensorCore
 /// Python code: `add lambda "x * 2 + 1"`. The expression can read only its input `x`,
 /// numbers, the layer's `arguments` and a fixed list of functions (docs/lambda.md).
 public struct Lambda: UnaryLayer, DeclaredLayer {
+    /// An expression may reduce over or index the batch axis (`x - mean(x, axis=0)`, `x[0]`).
+    public var mixesSamples: Bool { true }
+
     public static let className = "Lambda"
     public var name = ""
     public var trainable = true
