@@ -105,4 +105,16 @@ import TensorCore
         // The mean over the whole batch is removed: what is left has mean 0 (to rounding).
         #expect(printed[0].contains(" 0 ") || printed[0].contains("e-"), "\(printed[0])")
     }
+
+    /// An output without a batch axis (a Lambda reducing over it) is shown with its own
+    /// shape and values, not as rows of the batch.
+    @Test func anOutputWithoutABatchAxisIsShownAsItIs() throws {
+        for (expression, shape) in [("sum(x, axis=0)", "(4,)"), ("sum(x)", "()"), ("x[0]", "(4,)")] {
+            let run = ShellRun("input 4; add lambda \"\(expression)\"")
+            #expect(run.run("forward --batch 8"), "\(run.errors)")
+            let line = run.text.components(separatedBy: "\n").first { $0.hasPrefix("lambda ") && $0.contains("mean") } ?? ""
+            #expect(line.contains("  \(shape)  "), "\(expression): \(line)")
+            #expect(run.text.contains("output lambda \(shape)"), "\(expression)")
+        }
+    }
 }

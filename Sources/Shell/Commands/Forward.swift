@@ -58,13 +58,16 @@ extension Commands {
             // needs the whole batch's output at once.
             let inChunks = model.nodes.allSatisfy { $0.layer.activityRegularizer?.addsUpOverSamples ?? true }
             outputs = try model.forward(feeds, training: training, random: &session.dataGenerator, inChunks: inChunks) { node, y, samples in
+                // One piece (the whole batch) may hold outputs without a batch axis (a Lambda's
+                // sum(x, axis=0)); chunks are of batch-major outputs only.
+                let whole = samples.count == batch
                 // The sample `hist` reads: every k-th value of the whole batch's output.
                 let perSample = samples.isEmpty ? 0 : y.count / samples.count
-                let step = Session.keepStep(perSample * batch), offset = samples.lowerBound * perSample
-                let (stats, sample) = Statistics.sampling(y.scalars, every: step, from: (step - offset % step) % step)
+                let step = Session.keepStep(whole ? y.count : perSample * batch), offset = samples.lowerBound * perSample
+                let (stats, sample) = Statistics.sampling(y.scalars, every: step, from: whole ? 0 : (step - offset % step) % step)
                 let saturated = statsOnly ? Seen.activation(of: node).flatMap { saturatedFraction(y.scalars, activation: $0) } : nil
                 let penalty = try Model.activityPenalty(node, output: y)
-                let edges = try Seen.edges(of: y, samples: samples, batch: batch)
+                let edges = whole ? y : try Seen.edges(of: y, samples: samples, batch: batch)
                 if var s = seen[node.name] {
                     s.stats = s.stats.merged(with: stats)
                     s.sample += sample
@@ -74,7 +77,7 @@ extension Commands {
                     seen[node.name] = s
                 } else {
                     order.append(node)
-                    seen[node.name] = Seen(shape: [batch] + y.shape.dropFirst(), stats: stats, sample: sample, edges: edges,
+                    seen[node.name] = Seen(shape: whole ? y.shape : [batch] + y.shape.dropFirst(), stats: stats, sample: sample, edges: edges,
                                            saturated: saturated.map { $0 * Double(y.count) },
                                            penalty: penalty.map { p in var p = p; p.value *= Double(samples.count); return p })
                 }
@@ -103,7 +106,7 @@ extension Commands {
             } else {
                 session.say(style.name(node.name) + String(repeating: " ", count: nameWidth - node.name.displayWidth)
                             + "  " + Tensor.describe(s.shape) + "  " + style.dim(Format.statistics(s.stats)))
-                session.say(indent(Format.preview(edges: s.edges, batch: batch), by: 2))
+                session.say(indent(Format.preview(edges: s.edges, batch: s.shape.first ?? 0), by: 2))
             }
         }
         session.lastOutputs = kept
