@@ -915,7 +915,6 @@ LOSS_CASES = [
 
 
 def loss_data(kind, shape_true, shape_pred, local):
-    n = int(np.prod(shape_pred))
     c = shape_pred[-1]
     def softmax(z):
         e = np.exp(z - z.max(axis=-1, keepdims=True))
