@@ -192,7 +192,8 @@ public struct Loss: Sendable, Equatable {
             total += v
             for (i, gi) in zip(range, g) { gradient[i] = Float(gi / divisor) }
         }
-        let value = reduction == "sum" ? Float(total) : Float(total) / Float(rows)
+        // Keras divides with divide_no_nan: an empty batch gives 0.
+        let value = reduction == "sum" || rows == 0 ? Float(total) : Float(total) / Float(rows)
         return (Double(value), try Tensor(shape: yPred.shape, scalars: gradient))
     }
 

@@ -110,6 +110,12 @@ import TestSupport
         #expect(throws: LabError.self) { try sparse.evaluate(yTrue: try Tensor(zeros: [4, 3]), yPred: p) }
     }
 
+    @Test func anEmptyBatchGivesZero() throws {
+        let (v, g) = try LossType.make(.string("mse")).evaluate(yTrue: try Tensor(zeros: [0, 3]), yPred: try Tensor(zeros: [0, 3]))
+        #expect(v == 0 && !v.isNaN)
+        #expect(g.shape == [0, 3])
+    }
+
     @Test func outOfRangeSparseLabelIsAnError() throws {
         let loss = try LossType.make(.string("sparse_categorical_crossentropy"))
         let p = try Tensor(shape: [2, 3], scalars: [0.2, 0.3, 0.5, 0.1, 0.1, 0.8])
