@@ -82,3 +82,8 @@ public func buildLayer(command: String, seed: UInt64 = 1) throws -> any Layer {
     var seeds = SeedSource(seed: seed)
     return try LayerType.registry.get(type).build(Arguments(Array(values.dropFirst()), keywords), seeds: &seeds).layer
 }
+
+/// A value as the user types it (`Huber(delta=2.0)`, `'mse'`), with the shell's own parser.
+public func parseValue(_ text: String) throws -> Value {
+    try CommandParser.parseValue(text)
+}

@@ -935,11 +935,118 @@ def optimizers():
 
 
 
+# (what the user types, the Python that builds the same loss object, data kind, y_true shape, y_pred shape)
+LOSS_CASES = [
+    ("mse", "MeanSquaredError()", "regression", [4, 3], [4, 3]),
+    ("MeanSquaredError(reduction='sum')", "MeanSquaredError(reduction='sum')", "regression", [4, 3], [4, 3]),
+    ("MSE", "MeanSquaredError()", "regression", [5], [5, 1]),
+    ("mean_squared_error", "MeanSquaredError()", "regression", [2, 3, 4], [2, 3, 4]),
+    ("mae", "MeanAbsoluteError()", "regression", [4, 3], [4, 3]),
+    ("MeanAbsoluteError", "MeanAbsoluteError()", "regression", [5, 1], [5]),
+    ("bce", "BinaryCrossentropy()", "binary", [4, 3], [4, 3]),
+    ("BinaryCrossentropy(from_logits=True)", "BinaryCrossentropy(from_logits=True)", "binary_logits", [4, 3], [4, 3]),
+    ("BinaryCrossentropy(label_smoothing=0.2)", "BinaryCrossentropy(label_smoothing=0.2)", "binary", [4, 3], [4, 3]),
+    ("binary_crossentropy", "BinaryCrossentropy()", "binary_clip", [4, 3], [4, 3]),
+    ("BCE", "BinaryCrossentropy()", "binary", [6], [6, 1]),
+    ("categorical_crossentropy", "CategoricalCrossentropy()", "onehot", [4, 3], [4, 3]),
+    ("CategoricalCrossentropy(from_logits=True, label_smoothing=0.1)", "CategoricalCrossentropy(from_logits=True, label_smoothing=0.1)", "onehot_logits", [4, 3], [4, 3]),
+    ("CategoricalCrossentropy(label_smoothing=0.1)", "CategoricalCrossentropy(label_smoothing=0.1)", "onehot", [4, 5], [4, 5]),
+    ("CategoricalCrossentropy", "CategoricalCrossentropy()", "onehot_clip", [4, 3], [4, 3]),
+    ("categorical_crossentropy", "CategoricalCrossentropy()", "onehot", [2, 3, 4], [2, 3, 4]),
+    ("CategoricalCrossentropy(reduction='sum')", "CategoricalCrossentropy(reduction='sum')", "onehot", [4, 3], [4, 3]),
+    ("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy()", "sparse", [4], [4, 3]),
+    ("SparseCategoricalCrossentropy(from_logits=True)", "SparseCategoricalCrossentropy(from_logits=True)", "sparse_logits", [4, 1], [4, 3]),
+    ("SparseCategoricalCrossentropy", "SparseCategoricalCrossentropy()", "sparse_clip", [4], [4, 3]),
+    ("huber", "Huber()", "regression", [4, 3], [4, 3]),
+    ("Huber(delta=2.0)", "Huber(delta=2.0)", "regression", [4, 3], [4, 3]),
+    ("mape", "MeanAbsolutePercentageError()", "regression", [4, 3], [4, 3]),
+    ("msle", "MeanSquaredLogarithmicError()", "positive", [4, 3], [4, 3]),
+    ("log_cosh", "LogCosh()", "regression", [4, 3], [4, 3]),
+    ("hinge", "Hinge()", "binary_logits", [4, 3], [4, 3]),
+    ("squared_hinge", "SquaredHinge()", "signs", [4, 3], [4, 3]),
+    ("categorical_hinge", "CategoricalHinge()", "onehot", [4, 3], [4, 3]),
+    ("kld", "KLDivergence()", "probs", [4, 3], [4, 3]),
+    ("poisson", "Poisson()", "positive", [4, 3], [4, 3]),
+    ("cosine_similarity", "CosineSimilarity()", "regression", [4, 3], [4, 3]),
+]
+
+
+def loss_data(kind, shape_true, shape_pred, local):
+    c = shape_pred[-1]
+    def softmax(z):
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+    if kind == "regression":
+        return local.normal(size=shape_true), local.normal(size=shape_pred)
+    if kind == "positive":
+        return local.uniform(0.1, 3, size=shape_true), local.uniform(0.1, 3, size=shape_pred)
+    if kind in ("binary", "binary_clip", "binary_logits", "signs"):
+        t = local.integers(0, 2, size=shape_true).astype(np.float32)
+        if kind == "signs":
+            t = 2 * t - 1
+        if kind == "binary_logits" or kind == "signs":
+            return t, local.normal(size=shape_pred) * 2
+        p = local.uniform(0.05, 0.95, size=shape_pred)
+        if kind == "binary_clip":
+            p.reshape(-1)[[0, 4, 7]] = [0.0, 1.0, 1e-9]
+        return t, p
+    if kind in ("onehot", "onehot_logits", "onehot_clip"):
+        labels = local.integers(0, c, size=shape_pred[:-1])
+        t = np.eye(c)[labels]
+        if kind == "onehot_logits":
+            return t, local.normal(size=shape_pred) * 2
+        p = softmax(local.normal(size=shape_pred))
+        if kind == "onehot_clip":
+            p[0] = [1.0, 0.0, 0.0]
+            p[1] = [0.0, 0.5, 0.5]
+            p[1, labels[1]] = 0.0
+            p[1] /= p[1].sum()
+        return t, p
+    if kind in ("sparse", "sparse_logits", "sparse_clip"):
+        t = local.integers(0, c, size=shape_true).astype(np.float32)
+        if kind == "sparse_logits":
+            return t, local.normal(size=shape_pred) * 2
+        p = softmax(local.normal(size=shape_pred))
+        if kind == "sparse_clip":
+            p[0] = [1.0, 0.0, 0.0]
+            p[1] = [0.0, 0.5, 0.5]
+        return t, p
+    if kind == "probs":
+        return softmax(local.normal(size=shape_true)), softmax(local.normal(size=shape_pred))
+    raise ValueError(kind)
+
+
+def losses():
+    """Every loss's value and jax.grad with respect to y_pred, and its config
+    (Tests/Fixtures/keras/losses/cases.json only)."""
+    import jax
+    local = np.random.default_rng(20261207)
+    cases = []
+    for text, python, kind, shape_true, shape_pred in LOSS_CASES:
+        loss = eval("keras.losses." + python)
+        t, p = loss_data(kind, shape_true, shape_pred, local)
+        t = np.asarray(t, dtype=np.float32)
+        p = np.asarray(p, dtype=np.float32)
+        value = float(loss(t, p))
+        grad = np.asarray(jax.grad(lambda q: loss(t, q))(p), dtype=np.float32)
+        cases.append({"text": text, "python": "keras.losses." + python,
+                      "y_true": [float(v) for v in t.reshape(-1)], "y_true_shape": list(shape_true),
+                      "y_pred": [float(v) for v in p.reshape(-1)], "y_pred_shape": list(shape_pred),
+                      "value": value, "gradient": [float(v) for v in grad.reshape(-1)],
+                      "class_name": type(loss).__name__,
+                      "config": [[k, v] for k, v in loss.get_config().items()]})
+    save_json("losses/cases.json", cases)
+
+
 if __name__ == "__main__":
     print("keras", keras.__version__, "backend", keras.backend.backend(), file=sys.stderr)
     if sys.argv[1:] == ["python"]:
         # Only the Keras-Python fixtures (they need a built LayerLab for the `keras` generator).
         python_snippets()
+        sys.exit(0)
+    if sys.argv[1:] == ["losses"]:
+        # Only the losses' values, gradients and configs.
+        losses()
         sys.exit(0)
     if sys.argv[1:] == ["layers"]:
         # Only the cases of LAYER_CASES.
@@ -965,6 +1072,7 @@ if __name__ == "__main__":
     conv_layers()
     conv_reference_examples()
     layer_cases()
+    losses()
     cnn_model()
     optimizers()
     python_snippets()
