@@ -48,6 +48,8 @@ public struct Model: Sendable {
     /// `Sequential` or `Functional` when made by Keras Python (`Sequential()`, `Model(…)`);
     /// nil for a model built with commands, which is still open to functional calls.
     public var kerasClass: String?
+    /// What `compile` chose for training (optimizer, loss, metrics); nil before it.
+    public var compilation: Compilation?
 
     public init(seed: UInt64) {
         self.seed = seed

@@ -20,6 +20,7 @@ extension Commands {
             return
         }
         var text = renderSummary(ModelSummary(session.model), width: session.width, style: session.style)
+        if let compiled = session.model.compilation { text += "\n" + session.style.bold(" Compiled: ") + compiled.description }
         let extra = try session.regularizationSummary()
         if !extra.isEmpty { text += "\n" + extra.joined(separator: "\n") }
         if inv.has("memory") {

@@ -1,0 +1,57 @@
+import Layers
+import Models
+import TensorCore
+
+extension Commands {
+    static let compile = Command(
+        name: "compile", usage: "compile [optimizer=OPT] [loss=LOSS] [metrics=NAME | [NAME, …]]",
+        summary: "choose the optimizer, loss and metrics training will use, with Keras's names and objects (model.compile)",
+        examples: ["compile optimizer=sgd loss=mse",
+                   "compile optimizer=Adam(learning_rate=0.01) loss=sparse_categorical_crossentropy metrics=accuracy",
+                   "compile optimizer=SGD(learning_rate=0.1, momentum=0.9) loss=CategoricalCrossentropy(label_smoothing=0.1)",
+                   "compile optimizer=RMSprop(learning_rate=ExponentialDecay(0.01, 1000, 0.9)) loss=BinaryCrossentropy(from_logits=True)"],
+        details: "As in Keras, the optimizer defaults to 'rmsprop' and the loss may be left out. Optimizers, losses and "
+            + "learning-rate schedules take Keras's arguments and defaults and are refused where Keras refuses them. "
+            + "The choice is kept with the model ('summary' shows it; 'undo' takes it back); gradients and fit, "
+            + "which use it, are not in LayerLab yet."
+    ) { inv, session in
+        // Keras's positional order: compile(optimizer, loss, loss_weights, metrics, …).
+        guard inv.values.count <= 2 else {
+            throw LabError("compile takes optimizer and loss by position, the rest by name", suggestion: "usage: \(inv.command.usage)")
+        }
+        var given: [String: Value] = [:]
+        for (key, value) in zip(["optimizer", "loss"], inv.values) { given[key] = value }
+        for keyword in inv.keywords {
+            guard ["optimizer", "loss", "metrics"].contains(keyword.key) else {
+                throw LabError.unknown("compile argument", keyword.key, among: ["optimizer", "loss", "metrics"])
+            }
+            guard given[keyword.key] == nil else { throw LabError("compile got two values for \(keyword.key)") }
+            given[keyword.key] = keyword.value
+        }
+        let optimizer = try OptimizerType.make(given["optimizer"] ?? .string("rmsprop"))
+        let lossValue = given["loss"] ?? .null
+        let loss = lossValue == .null ? nil : try LossType.make(lossValue)
+        let metrics = try metricNames(given["metrics"] ?? .null)
+        let compilation = Compilation(optimizer: optimizer, loss: loss, lossText: lossValue.python, metrics: metrics)
+        try session.change { $0.compilation = compilation }
+        session.say("compiled: " + compilation.description)
+    }
+
+    /// The metrics Keras's compile takes by name: accuracy in its forms, and the losses' names.
+    static func metricNames(_ value: Value) throws -> [String] {
+        let items: [Value]
+        switch value {
+        case .null: return []
+        case .list(let l), .tuple(let l): items = l
+        default: items = [value]
+        }
+        let accuracies = ["accuracy", "acc", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy"]
+        return try items.map { item in
+            guard case .string(let name) = item else {
+                throw LabError("metrics are names such as 'accuracy' or 'mae', got \(item.python)")
+            }
+            if accuracies.contains(name) || LossType.registry.lookup(name) != nil { return name }
+            throw LabError.unknown("metric", name, among: accuracies + LossType.registry.names)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Testing
+import TestSupport
+@testable import Shell
+
+/// `compile`: Keras's model.compile arguments kept with the model (issue 19's first step).
+@Suite struct CompileTests {
+    static let model = "input 4; add dense 3 softmax"
+
+    @Test func compileKeepsTheChoiceAndSummaryShowsIt() throws {
+        let run = ShellRun(Self.model)
+        #expect(run.run("compile optimizer=Adam(learning_rate=0.01) loss=sparse_categorical_crossentropy metrics=accuracy"), "\(run.errors)")
+        let compiled = try #require(run.session.model.compilation)
+        #expect(compiled.optimizer.className == "Adam" && compiled.optimizer["learning_rate"] == .double(Double(Float(0.01))))
+        #expect(compiled.loss?.className == "SparseCategoricalCrossentropy" && compiled.metrics == ["accuracy"])
+        #expect(run.text.contains("compiled: optimizer=Adam(learning_rate=0.01) loss='sparse_categorical_crossentropy' metrics=['accuracy']"))
+        run.run("summary")
+        #expect(run.text.contains(" Compiled: optimizer=Adam(learning_rate=0.01)"))
+    }
+
+    @Test func kerasDefaultsAndPositions() throws {
+        let run = ShellRun(Self.model + "; compile")
+        #expect(run.session.model.compilation?.optimizer.className == "RMSprop")
+        #expect(run.session.model.compilation?.loss == nil)
+        #expect(run.run("compile sgd CategoricalCrossentropy(label_smoothing=0.1) metrics=[mae, 'acc']"), "\(run.errors)")
+        #expect(run.session.model.compilation?.optimizer.className == "SGD")
+        #expect(run.session.model.compilation?.loss?.labelSmoothing == 0.1)
+        #expect(run.session.model.compilation?.metrics == ["mae", "acc"])
+    }
+
+    @Test func undoTakesItBack() throws {
+        let run = ShellRun(Self.model + "; compile optimizer=sgd loss=mse; compile optimizer=adam loss=mae")
+        #expect(run.session.model.compilation?.optimizer.className == "Adam")
+        run.run("undo")
+        #expect(run.session.model.compilation?.optimizer.className == "SGD")
+        run.run("undo")
+        #expect(run.session.model.compilation == nil)
+    }
+
+    /// One line each, the nearest name where there is one, and the model unchanged.
+    @Test(arguments: [
+        ("compile optimizer=adma", "did you mean 'adam'?"),
+        ("compile loss=huber_loss", "did you mean 'huber'?"),
+        ("compile metrics=acuracy", "did you mean 'accuracy'?"),
+        ("compile optimiser=adam", "did you mean 'optimizer'?"),
+        ("compile optimizer=SGD(learning_rate=1)", "write 1.0"),
+        ("compile optimizer=Adam(clipnorm=1.0, clipvalue=0.5)", "only one of clipnorm, clipvalue and global_clipnorm"),
+    ])
+    func badArgumentsAreOneLineAndChangeNothing(_ line: String, _ expected: String) throws {
+        let run = ShellRun(Self.model + "; compile optimizer=sgd loss=mse")
+        let before = run.session.model.compilation
+        #expect(!run.run(line))
+        #expect(run.errors.contains(expected), "\(run.errors)")
+        #expect(run.errors.split(separator: "\n").count == 1, "\(run.errors)")
+        #expect(run.session.model.compilation == before)
+    }
+}
