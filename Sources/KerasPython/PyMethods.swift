@@ -5,10 +5,10 @@ import TensorCore
 import Text
 
 extension PyEvaluator {
-    static let modelAttributes = ["add", "summary", "get_weights", "predict", "save", "layers", "inputs", "outputs", "input",
+    static let modelAttributes = ["add", "summary", "get_weights", "predict", "save", "compile", "layers", "inputs", "outputs", "input",
                                   "output", "input_shape", "output_shape", "name", "count_params", "get_layer"]
     /// Real Keras model methods LayerLab does not have: they are named in the error.
-    static let trainingMethods = ["compile", "fit", "evaluate", "train_on_batch", "test_on_batch", "predict_on_batch",
+    static let trainingMethods = ["fit", "evaluate", "train_on_batch", "test_on_batch", "predict_on_batch",
                                   "save_weights", "load_weights", "to_json", "get_config", "set_weights",
                                   "pop", "build", "call", "fit_generator", "export", "quantize", "optimizer", "loss"]
     static let layerAttributes = ["get_weights", "count_params", "name", "output", "input", "weights", "kernel", "bias",
@@ -49,7 +49,7 @@ extension PyEvaluator {
             case "add":
                 guard m.kerasClass != "Functional" else { throw LabError("'Functional' object has no attribute 'add'") }
                 return .method(base, name)
-            case "summary", "get_weights", "predict", "count_params", "get_layer", "save": return .method(base, name)
+            case "summary", "get_weights", "predict", "count_params", "get_layer", "save", "compile": return .method(base, name)
             default:
                 if Self.trainingMethods.contains(name) { throw Self.missingMethod(name) }
                 throw LabError("'\(cls)' object has no attribute '\(name)'",
@@ -115,7 +115,7 @@ extension PyEvaluator {
     /// A Keras model method LayerLab lacks: what it has instead.
     static func missingMethod(_ name: String) -> LabError {
         switch name {
-        case "compile", "fit", "evaluate", "train_on_batch", "test_on_batch", "fit_generator", "optimizer", "loss":
+        case "fit", "evaluate", "train_on_batch", "test_on_batch", "fit_generator", "optimizer", "loss":
             return LabError("LayerLab does not have model.\(name): it does not train models yet",
                             suggestion: "it builds and inspects them: model.predict(x) and 'forward' run the model, model.save('m.keras') saves it")
         case "save_weights", "load_weights":
@@ -216,6 +216,24 @@ extension PyEvaluator {
                 if case .int(let i)? = a["index"] { return try subscriptValue(.list(try modelLayers()), .int(i)) }
                 throw LabError("get_layer() needs name= or index=")
             case "predict": return try predict(args, kwargs, owner: "predict")
+            case "compile":
+                // Keras 3: compile(optimizer='rmsprop', loss=None, loss_weights=None, metrics=None, …), as the
+                // `compile` command takes it; kept with the model (undo, journal).
+                let a = try bind("compile", [("optimizer", .string("rmsprop")), ("loss", PyObject.none), ("loss_weights", PyObject.none),
+                                             ("metrics", PyObject.none), ("weighted_metrics", PyObject.none), ("run_eagerly", .bool(false)),
+                                             ("steps_per_execution", .int(1)), ("jit_compile", .string("auto")),
+                                             ("auto_scale_loss", .bool(true))], args, kwargs)
+                for key in ["loss_weights", "weighted_metrics"] {
+                    if case PyObject.none? = a[key] { continue }
+                    throw LabError("LayerLab's model.compile does not take \(key)= yet", suggestion: "leave it out")
+                }
+                let compilation = try Compilation.make(optimizer: value(a["optimizer"] ?? .none, for: "optimizer"),
+                                                       loss: value(a["loss"] ?? .none, for: "loss"),
+                                                       metrics: value(a["metrics"] ?? .none, for: "metrics"))
+                model.compilation = compilation
+                changed = true
+                session.note("compiled: " + compilation.description)
+                return .none
             case "save":
                 // Keras 3: save(filepath, overwrite=True, zipped=None); LayerLab writes what the `save` command writes.
                 let a = try bind("save", [("filepath", nil), ("overwrite", .bool(true)), ("zipped", PyObject.none)], args, kwargs)

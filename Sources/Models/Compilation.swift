@@ -1,4 +1,5 @@
 import Layers
+import TensorCore
 
 /// What `compile` set (Keras's model.compile): kept with the model, so `undo`, `history`
 /// and the journal cover it like any other change.
@@ -21,5 +22,32 @@ public struct Compilation: Sendable, Equatable {
     public var description: String {
         "optimizer=\(optimizer.python) loss=\(lossText)"
             + (metrics.isEmpty ? "" : " metrics=[" + metrics.map { "'\($0)'" }.joined(separator: ", ") + "]")
+    }
+}
+
+extension Compilation {
+    /// What `compile` and Python's `model.compile` take: the optimizer (default Keras's
+    /// 'rmsprop'), the loss (None allowed) and metrics, each checked as Keras checks it.
+    public static func make(optimizer: Value, loss: Value, metrics: Value) throws -> Compilation {
+        Compilation(optimizer: try OptimizerType.make(optimizer == .null ? .string("rmsprop") : optimizer),
+                    loss: loss == .null ? nil : try LossType.make(loss), lossText: loss.python, metrics: try metricNames(metrics))
+    }
+
+    /// The metrics compile takes by name: accuracy in its forms, and the losses' names.
+    static func metricNames(_ value: Value) throws -> [String] {
+        let items: [Value]
+        switch value {
+        case .null: return []
+        case .list(let l), .tuple(let l): items = l
+        default: items = [value]
+        }
+        let accuracies = ["accuracy", "acc", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy"]
+        return try items.map { item in
+            guard case .string(let name) = item else {
+                throw LabError("metrics are names such as 'accuracy' or 'mae', got \(item.python)")
+            }
+            if accuracies.contains(name) || LossType.registry.lookup(name) != nil { return name }
+            throw LabError.unknown("metric", name, among: accuracies + LossType.registry.names)
+        }
     }
 }

@@ -53,4 +53,22 @@ import TestSupport
         #expect(run.errors.split(separator: "\n").count == 1, "\(run.errors)")
         #expect(run.session.model.compilation == before)
     }
+
+    /// Python's model.compile takes the same path: the same checks, kept with the model, one undo step.
+    @Test func pythonCompileIsTheCommand() throws {
+        let run = ShellRun("""
+        from keras.models import Sequential
+        from keras.layers import Dense
+        model = Sequential()
+        model.add(Dense(10, activation='softmax', input_shape=(4,)))
+        model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+        """)
+        #expect(run.ok, "\(run.errors)")
+        #expect(run.session.model.compilation?.optimizer.className == "Adam")
+        #expect(run.session.model.compilation?.loss?.className == "SparseCategoricalCrossentropy")
+        #expect(!run.run("model.compile(optimizer='adma')"))
+        #expect(run.errors.contains("did you mean 'adam'?"))
+        run.run("undo")
+        #expect(run.session.model.compilation == nil)
+    }
 }

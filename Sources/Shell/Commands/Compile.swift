@@ -28,30 +28,9 @@ extension Commands {
             guard given[keyword.key] == nil else { throw LabError("compile got two values for \(keyword.key)") }
             given[keyword.key] = keyword.value
         }
-        let optimizer = try OptimizerType.make(given["optimizer"] ?? .string("rmsprop"))
-        let lossValue = given["loss"] ?? .null
-        let loss = lossValue == .null ? nil : try LossType.make(lossValue)
-        let metrics = try metricNames(given["metrics"] ?? .null)
-        let compilation = Compilation(optimizer: optimizer, loss: loss, lossText: lossValue.python, metrics: metrics)
+        let compilation = try Compilation.make(optimizer: given["optimizer"] ?? .null, loss: given["loss"] ?? .null,
+                                               metrics: given["metrics"] ?? .null)
         try session.change { $0.compilation = compilation }
         session.say("compiled: " + compilation.description)
-    }
-
-    /// The metrics Keras's compile takes by name: accuracy in its forms, and the losses' names.
-    static func metricNames(_ value: Value) throws -> [String] {
-        let items: [Value]
-        switch value {
-        case .null: return []
-        case .list(let l), .tuple(let l): items = l
-        default: items = [value]
-        }
-        let accuracies = ["accuracy", "acc", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy"]
-        return try items.map { item in
-            guard case .string(let name) = item else {
-                throw LabError("metrics are names such as 'accuracy' or 'mae', got \(item.python)")
-            }
-            if accuracies.contains(name) || LossType.registry.lookup(name) != nil { return name }
-            throw LabError.unknown("metric", name, among: accuracies + LossType.registry.names)
-        }
     }
 }
