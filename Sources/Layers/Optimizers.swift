@@ -28,6 +28,31 @@ public struct Optimizer: Sendable, Equatable {
         return className + "(" + changed.map { "\($0.key)=\(shown($0.value))" }.joined(separator: ", ") + ")"
     }
 
+    /// The values the optimizer keeps per trainable value (keras-training.md §1): SGD's
+    /// momentum when μ ≠ 0; Adam's, AdamW's, Adamax's, Nadam's, Adadelta's and Ftrl's two
+    /// (Adam's third with amsgrad); RMSprop's velocity, momentum when μ > 0, the average
+    /// gradient when centered; Adagrad's and Lion's one; plus the EMA's average and the
+    /// gradient accumulator when those are on.
+    public var slotsPerWeight: Int {
+        func on(_ key: String) -> Bool {
+            switch self[key] {
+            case .bool(let b): return b
+            case .double(let d): return d != 0
+            case .int(let i): return i != 0
+            default: return false
+            }
+        }
+        var slots: Int
+        switch className {
+        case "SGD": slots = on("momentum") ? 1 : 0
+        case "Adam", "AdamW": slots = on("amsgrad") ? 3 : 2
+        case "RMSprop": slots = 1 + (on("momentum") ? 1 : 0) + (on("centered") ? 1 : 0)
+        case "Adagrad", "Lion": slots = 1
+        default: slots = 2
+        }
+        return slots + (on("use_ema") ? 1 : 0) + (on("gradient_accumulation_steps") ? 1 : 0)
+    }
+
     /// A default as written (0.01) against the value kept (float32's 0.009999999776482582).
     static func same(_ a: Value, _ b: Value) -> Bool {
         if case .double(let x) = a, case .double(let y) = b { return Float(x) == Float(y) }

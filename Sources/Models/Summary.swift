@@ -76,6 +76,8 @@ public struct MemoryEstimate: Sendable {
     public var forwardBackwardBytes: Int
     /// No optimizer exists until the model is compiled (training has not landed): 0.
     public var optimizerBytes: Int
+    /// The compiled optimizer, whose state `optimizerBytes` counts (nil: not compiled).
+    public var optimizer: Optimizer?
     public var totalBytes: Int { inputBytes + parameterBytes + forwardBackwardBytes + optimizerBytes }
 
     public static let bytesPerElement = 4
@@ -98,6 +100,7 @@ public struct MemoryEstimate: Sendable {
         parameterBytes = model.parameterCount * Self.bytesPerElement
         forwardBytes = rows.filter { !$0.isInput }.reduce(0) { $0 + ($1.outputBytes ?? 0) }
         forwardBackwardBytes = rows.reduce(0) { $0 + ($1.backwardBytes ?? 0) }
-        optimizerBytes = 0
+        optimizer = model.compilation?.optimizer
+        optimizerBytes = (model.compilation.map { $0.optimizer.slotsPerWeight } ?? 0) * model.trainableParameterCount * Self.bytesPerElement
     }
 }

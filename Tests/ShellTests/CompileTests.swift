@@ -1,3 +1,4 @@
+import Layers
 import Testing
 import TestSupport
 @testable import Shell
@@ -70,5 +71,19 @@ import TestSupport
         #expect(run.errors.contains("did you mean 'adam'?"))
         run.run("undo")
         #expect(run.session.model.compilation == nil)
+    }
+
+    /// `summary --memory` counts the compiled optimizer's state: its slots (keras-training.md §1) per trainable value.
+    @Test func memoryCountsTheOptimizerState() throws {
+        let slots: [(String, Int)] = [("SGD()", 0), ("SGD(momentum=0.9)", 1), ("Adam()", 2), ("Adam(amsgrad=True)", 3),
+                                      ("AdamW()", 2), ("RMSprop()", 1), ("RMSprop(momentum=0.5, centered=True)", 3),
+                                      ("Adagrad()", 1), ("Adadelta()", 2), ("Adamax()", 2), ("Nadam()", 2), ("Lion()", 1),
+                                      ("Ftrl()", 2), ("Lion(use_ema=True)", 2), ("SGD(gradient_accumulation_steps=4)", 1)]
+        for (typed, count) in slots {
+            #expect(try OptimizerType.make(OptimizerTests.typed(typed)).slotsPerWeight == count, "\(typed)")
+        }
+        let run = ShellRun("input 784; add dense 512 relu; add dense 10; compile optimizer=adam loss=mse; summary --memory")
+        // 407,050 trainable values × 2 slots × 4 bytes = 3,256,400 bytes.
+        #expect(run.text.contains(" Optimizer state: 3.11 MB  Adam keeps 2 values per trainable parameter"), "\(run.text)")
     }
 }

@@ -50,7 +50,9 @@ extension Commands {
             line("Params size", m.parameterBytes, ""),
             line("Forward pass size", m.forwardBytes, "every layer's output"),
             line("Forward/backward pass size (est.)", m.forwardBackwardBytes, "outputs kept for backprop + their gradients, as torchinfo counts"),
-            line("Optimizer state", m.optimizerBytes, "not compiled: no optimizer until training lands"),
+            line("Optimizer state", m.optimizerBytes, m.optimizer.map { o in
+                "\(o.className) keeps \(o.slotsPerWeight) value\(o.slotsPerWeight == 1 ? "" : "s") per trainable parameter"
+            } ?? "not compiled: 'compile optimizer=…' chooses the optimizer"),
             line("Estimated total size", m.totalBytes, "input + params + forward/backward + optimizer"),
         ].joined(separator: "\n")
     }
