@@ -2,8 +2,9 @@ import CDNNL
 import Synchronization
 
 /// oneDNN (Debian's libdnnl 2.6, the CPU kernel library TensorFlow and PyTorch use) runs
-/// every convolution, transposed convolution and pooling window. This is the only code
-/// that talks to it, through the small C face in `Sources/CDNNL`.
+/// every convolution, transposed convolution and pooling window, Dense's inner product,
+/// and their gradients. This is the only code that talks to it, through the small C face
+/// in `Sources/CDNNL`.
 ///
 /// - **Layouts are described, not converted.** A tensor is handed to oneDNN as its
 ///   dimensions in oneDNN's logical order (N, C, spatial…; kernels [G,] O, I, spatial…)
@@ -13,7 +14,7 @@ import Synchronization
 ///   it: `format_tag::any`).
 /// - **Made once, kept.** Creating a primitive JIT-compiles its kernel (tens of ms), so
 ///   operations are kept in a cache keyed by everything that shapes them (kind, layouts,
-///   window, padding, bias, fused relu), least recently used dropped first. An operation
+///   window, padding, bias, fused relu, threads), least recently used dropped first. An operation
 ///   remembers the kernel array it reordered and holds on to it: while it is held, a
 ///   write to the layer's kernel copies the array first (copy-on-write), so the same
 ///   storage address means the same values, and a changed kernel is reordered again.
