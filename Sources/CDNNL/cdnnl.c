@@ -79,6 +79,77 @@ static dnnl_status_t layout_md(dnnl_memory_desc_t *md, const ll_dnnl_layout *l) 
     return dnnl_memory_desc_init_by_strides(md, l->ndims, l->dims, dnnl_f32, l->strides);
 }
 
+typedef union {
+    dnnl_convolution_desc_t conv;
+    dnnl_deconvolution_desc_t deconv;
+    dnnl_inner_product_desc_t ip;
+    dnnl_pooling_v2_desc_t pool;
+} op_desc;
+
+/* The forward pass for inference (what ll_dnnl_create makes) or as the hint of the
+   backward passes (training), and the two backward passes. */
+typedef enum { INFERENCE, FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS } pass;
+
+static dnnl_status_t describe(op_desc *u, const ll_dnnl_desc *d, pass which, const dnnl_memory_desc_t *src,
+                              const dnnl_memory_desc_t *weights, const dnnl_memory_desc_t *bias,
+                              const dnnl_memory_desc_t *dst) {
+    dnnl_dims_t strides, dilation, kernel, pad_l, pad_r, no_dilation = {0, 0, 0};
+    for (int i = 0; i < d->spatial; i++) {
+        strides[i] = d->strides[i];
+        dilation[i] = d->dilation[i] - 1;   /* oneDNN counts the cells between taps */
+        kernel[i] = d->kernel[i];
+        pad_l[i] = d->pad_before[i];
+        pad_r[i] = d->pad_after[i];
+    }
+    switch (d->kind) {
+    case LL_DNNL_MAX_POOL:
+    case LL_DNNL_AVG_POOL:
+        /* Forward only: pooling gradients are not made here. */
+        if (which != INFERENCE) return dnnl_unimplemented;
+        return dnnl_pooling_v2_forward_desc_init(&u->pool, dnnl_forward_inference,
+                                                 d->kind == LL_DNNL_MAX_POOL ? dnnl_pooling_max : dnnl_pooling_avg_exclude_padding,
+                                                 src, dst, strides, kernel, no_dilation, pad_l, pad_r);
+    case LL_DNNL_CONVOLUTION:
+        if (which <= FORWARD)
+            return dnnl_dilated_convolution_forward_desc_init(&u->conv, which == FORWARD ? dnnl_forward_training : dnnl_forward_inference, dnnl_convolution_direct,
+                                                              src, weights, bias, dst, strides, dilation, pad_l, pad_r);
+        if (which == BACKWARD_DATA)
+            return dnnl_dilated_convolution_backward_data_desc_init(&u->conv, dnnl_convolution_direct, src, weights, dst,
+                                                                    strides, dilation, pad_l, pad_r);
+        return dnnl_dilated_convolution_backward_weights_desc_init(&u->conv, dnnl_convolution_direct, src, weights, bias,
+                                                                   dst, strides, dilation, pad_l, pad_r);
+    case LL_DNNL_DECONVOLUTION:
+        if (which <= FORWARD)
+            return dnnl_dilated_deconvolution_forward_desc_init(&u->deconv, which == FORWARD ? dnnl_forward_training : dnnl_forward_inference, dnnl_deconvolution_direct,
+                                                                src, weights, bias, dst, strides, dilation, pad_l, pad_r);
+        if (which == BACKWARD_DATA)
+            return dnnl_dilated_deconvolution_backward_data_desc_init(&u->deconv, dnnl_deconvolution_direct, src, weights,
+                                                                      dst, strides, dilation, pad_l, pad_r);
+        return dnnl_dilated_deconvolution_backward_weights_desc_init(&u->deconv, dnnl_deconvolution_direct, src, weights,
+                                                                     bias, dst, strides, dilation, pad_l, pad_r);
+    case LL_DNNL_INNER_PRODUCT:
+        if (which <= FORWARD)
+            return dnnl_inner_product_forward_desc_init(&u->ip, which == FORWARD ? dnnl_forward_training : dnnl_forward_inference,
+                                                        src, weights, bias, dst);
+        if (which == BACKWARD_DATA) return dnnl_inner_product_backward_data_desc_init(&u->ip, src, weights, dst);
+        return dnnl_inner_product_backward_weights_desc_init(&u->ip, src, weights, bias, dst);
+    default:
+        return dnnl_unimplemented;
+    }
+}
+
+/* A reorder between two layouts, or NULL when they are the same. */
+static dnnl_status_t reorder_between(dnnl_primitive_t *r, const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to) {
+    *r = NULL;
+    if (dnnl_memory_desc_equal(from, to)) return dnnl_success;
+    dnnl_primitive_desc_t pd;
+    dnnl_status_t s = dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, NULL);
+    if (s != dnnl_success) return s;
+    s = dnnl_primitive_create(r, pd);
+    dnnl_primitive_desc_destroy(pd);
+    return s;
+}
+
 ll_dnnl_op *ll_dnnl_create(const ll_dnnl_desc *d, char *error, size_t error_size) {
     if (ensure_engine(error, error_size)) return NULL;
     ll_dnnl_op *op = calloc(1, sizeof *op);
@@ -89,14 +160,6 @@ ll_dnnl_op *ll_dnnl_create(const ll_dnnl_desc *d, char *error, size_t error_size
     op->has_bias = d->has_bias;
     dnnl_primitive_attr_t attr = NULL;
     dnnl_post_ops_t post_ops = NULL;
-    dnnl_dims_t strides, dilation, kernel, pad_l, pad_r;
-    for (int i = 0; i < d->spatial; i++) {
-        strides[i] = d->strides[i];
-        dilation[i] = d->dilation[i] - 1;   /* oneDNN counts the cells between taps */
-        kernel[i] = d->kernel[i];
-        pad_l[i] = d->pad_before[i];
-        pad_r[i] = d->pad_after[i];
-    }
     CHECK(layout_md(&op->src_md, &d->src), "describing the input");
     CHECK(layout_md(&op->dst_md, &d->dst), "describing the output");
     CHECK(dnnl_primitive_attr_create(&attr), "creating attributes");
@@ -105,50 +168,24 @@ ll_dnnl_op *ll_dnnl_create(const ll_dnnl_desc *d, char *error, size_t error_size
         CHECK(dnnl_post_ops_append_eltwise(post_ops, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f), "adding relu");
         CHECK(dnnl_primitive_attr_set_post_ops(attr, post_ops), "setting post-ops");
     }
-    if (d->kind != LL_DNNL_MAX_POOL && d->kind != LL_DNNL_AVG_POOL) {
-        dnnl_memory_desc_t any_weights;
+    int weighted = d->kind != LL_DNNL_MAX_POOL && d->kind != LL_DNNL_AVG_POOL;
+    dnnl_memory_desc_t any_weights;
+    const dnnl_memory_desc_t *bias = NULL;
+    if (weighted) {
         CHECK(layout_md(&op->user_weights_md, &d->weights), "describing the kernel");
         CHECK(dnnl_memory_desc_init_by_tag(&any_weights, d->weights.ndims, d->weights.dims, dnnl_f32, dnnl_format_tag_any),
               "describing the kernel's layout");
         dnnl_dims_t bias_dims = {d->dst.dims[1]};
         if (d->has_bias) CHECK(dnnl_memory_desc_init_by_tag(&op->bias_md, 1, bias_dims, dnnl_f32, dnnl_a), "describing the bias");
-        const dnnl_memory_desc_t *bias = d->has_bias ? &op->bias_md : NULL;
-        if (d->kind == LL_DNNL_CONVOLUTION) {
-            dnnl_convolution_desc_t desc;
-            CHECK(dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct,
-                      &op->src_md, &any_weights, bias, &op->dst_md, strides, dilation, pad_l, pad_r),
-                  "describing the convolution");
-            CHECK(dnnl_primitive_desc_create(&op->pd, &desc, attr, engine, NULL), "choosing a convolution kernel");
-        } else if (d->kind == LL_DNNL_INNER_PRODUCT) {
-            dnnl_inner_product_desc_t desc;
-            CHECK(dnnl_inner_product_forward_desc_init(&desc, dnnl_forward_inference, &op->src_md, &any_weights, bias, &op->dst_md),
-                  "describing the inner product");
-            CHECK(dnnl_primitive_desc_create(&op->pd, &desc, attr, engine, NULL), "choosing an inner-product kernel");
-        } else {
-            dnnl_deconvolution_desc_t desc;
-            CHECK(dnnl_dilated_deconvolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_deconvolution_direct,
-                      &op->src_md, &any_weights, bias, &op->dst_md, strides, dilation, pad_l, pad_r),
-                  "describing the transposed convolution");
-            CHECK(dnnl_primitive_desc_create(&op->pd, &desc, attr, engine, NULL), "choosing a transposed-convolution kernel");
-        }
+        bias = d->has_bias ? &op->bias_md : NULL;
+    }
+    op_desc u;
+    CHECK(describe(&u, d, INFERENCE, &op->src_md, weighted ? &any_weights : NULL, bias, &op->dst_md), "describing the operation");
+    CHECK(dnnl_primitive_desc_create(&op->pd, &u, attr, engine, NULL), "choosing a kernel");
+    if (weighted) {
         op->weights_md = *dnnl_primitive_desc_query_md(op->pd, dnnl_query_weights_md, 0);
         op->weights_size = dnnl_memory_desc_get_size(&op->weights_md);
-        if (!dnnl_memory_desc_equal(&op->weights_md, &op->user_weights_md)) {
-            dnnl_primitive_desc_t reorder_pd;
-            CHECK(dnnl_reorder_primitive_desc_create(&reorder_pd, &op->user_weights_md, engine, &op->weights_md, engine, NULL),
-                  "planning the kernel's reorder");
-            dnnl_status_t s = dnnl_primitive_create(&op->reorder, reorder_pd);
-            dnnl_primitive_desc_destroy(reorder_pd);
-            CHECK(s, "creating the kernel's reorder");
-        }
-    } else {
-        dnnl_pooling_v2_desc_t desc;
-        dnnl_dims_t no_dilation = {0, 0, 0};
-        dnnl_alg_kind_t alg = d->kind == LL_DNNL_MAX_POOL ? dnnl_pooling_max : dnnl_pooling_avg_exclude_padding;
-        CHECK(dnnl_pooling_v2_forward_desc_init(&desc, dnnl_forward_inference, alg, &op->src_md, &op->dst_md,
-                  strides, kernel, no_dilation, pad_l, pad_r),
-              "describing the pooling");
-        CHECK(dnnl_primitive_desc_create(&op->pd, &desc, attr, engine, NULL), "choosing a pooling kernel");
+        CHECK(reorder_between(&op->reorder, &op->user_weights_md, &op->weights_md), "planning the kernel's reorder");
     }
     CHECK(dnnl_primitive_create(&op->primitive, op->pd), "creating the primitive");
     if (post_ops) dnnl_post_ops_destroy(post_ops);
@@ -278,65 +315,6 @@ struct ll_dnnl_grad {
     dnnl_primitive_t to_data_layout, to_user_layout;   /* NULL where the layouts agree */
     void *data_weights, *diff_weights;                 /* buffers in those layouts */
 };
-
-typedef union {
-    dnnl_convolution_desc_t conv;
-    dnnl_deconvolution_desc_t deconv;
-    dnnl_inner_product_desc_t ip;
-} op_desc;
-
-typedef enum { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS } pass;
-
-static dnnl_status_t describe(op_desc *u, const ll_dnnl_desc *d, pass which, const dnnl_memory_desc_t *src,
-                              const dnnl_memory_desc_t *weights, const dnnl_memory_desc_t *bias,
-                              const dnnl_memory_desc_t *dst) {
-    dnnl_dims_t strides, dilation, pad_l, pad_r;
-    for (int i = 0; i < d->spatial; i++) {
-        strides[i] = d->strides[i];
-        dilation[i] = d->dilation[i] - 1;
-        pad_l[i] = d->pad_before[i];
-        pad_r[i] = d->pad_after[i];
-    }
-    switch (d->kind) {
-    case LL_DNNL_CONVOLUTION:
-        if (which == FORWARD)
-            return dnnl_dilated_convolution_forward_desc_init(&u->conv, dnnl_forward_training, dnnl_convolution_direct,
-                                                              src, weights, bias, dst, strides, dilation, pad_l, pad_r);
-        if (which == BACKWARD_DATA)
-            return dnnl_dilated_convolution_backward_data_desc_init(&u->conv, dnnl_convolution_direct, src, weights, dst,
-                                                                    strides, dilation, pad_l, pad_r);
-        return dnnl_dilated_convolution_backward_weights_desc_init(&u->conv, dnnl_convolution_direct, src, weights, bias,
-                                                                   dst, strides, dilation, pad_l, pad_r);
-    case LL_DNNL_DECONVOLUTION:
-        if (which == FORWARD)
-            return dnnl_dilated_deconvolution_forward_desc_init(&u->deconv, dnnl_forward_training, dnnl_deconvolution_direct,
-                                                                src, weights, bias, dst, strides, dilation, pad_l, pad_r);
-        if (which == BACKWARD_DATA)
-            return dnnl_dilated_deconvolution_backward_data_desc_init(&u->deconv, dnnl_deconvolution_direct, src, weights,
-                                                                      dst, strides, dilation, pad_l, pad_r);
-        return dnnl_dilated_deconvolution_backward_weights_desc_init(&u->deconv, dnnl_deconvolution_direct, src, weights,
-                                                                     bias, dst, strides, dilation, pad_l, pad_r);
-    case LL_DNNL_INNER_PRODUCT:
-        if (which == FORWARD)
-            return dnnl_inner_product_forward_desc_init(&u->ip, dnnl_forward_training, src, weights, bias, dst);
-        if (which == BACKWARD_DATA) return dnnl_inner_product_backward_data_desc_init(&u->ip, src, weights, dst);
-        return dnnl_inner_product_backward_weights_desc_init(&u->ip, src, weights, bias, dst);
-    default:
-        return dnnl_unimplemented;
-    }
-}
-
-/* A reorder between two layouts, or NULL when they are the same. */
-static dnnl_status_t reorder_between(dnnl_primitive_t *r, const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to) {
-    *r = NULL;
-    if (dnnl_memory_desc_equal(from, to)) return dnnl_success;
-    dnnl_primitive_desc_t pd;
-    dnnl_status_t s = dnnl_reorder_primitive_desc_create(&pd, from, engine, to, engine, NULL);
-    if (s != dnnl_success) return s;
-    s = dnnl_primitive_create(r, pd);
-    dnnl_primitive_desc_destroy(pd);
-    return s;
-}
 
 static void *aligned(size_t size) { return aligned_alloc(64, (size + 63) / 64 * 64); }
 
