@@ -167,3 +167,61 @@ public struct Activation: Registered {
 @inline(__always) func hardSigmoid(_ x: Float) -> Float {
     min(max(x / 6 + 0.5, 0), 1)
 }
+
+// MARK: - Derivatives
+
+extension Activation {
+    /// ∂L/∂z for ∂L/∂y `g`, where y = activation(z): the derivative jax.grad takes of Keras's
+    /// definition (at a kink, the side JAX picks: relu′(0) = 0, leaky_relu′(0) = 1, relu6′ and
+    /// hard_sigmoid′ 0 at both corners). `z` may be the output itself for relu (y > 0 ⇔ z > 0).
+    public func gradient(_ g: Tensor, pre z: Tensor, output y: Tensor) -> Tensor {
+        if isLinear { return g }
+        var out = g
+        switch className {
+        case "softmax", "log_softmax":
+            let n = y.shape.last ?? 1
+            guard n > 0 else { return g }
+            let log = className == "log_softmax"
+            out.scalars.withUnsafeMutableBufferPointer { d in
+                y.scalars.withUnsafeBufferPointer { yb in
+                    for start in stride(from: 0, to: d.count, by: n) {
+                        // softmax: y·(g − Σ g·y); log_softmax: g − softmax·Σ g.
+                        var s: Float = 0
+                        for i in start..<start + n { s += log ? d[i] : d[i] * yb[i] }
+                        for i in start..<start + n { d[i] = log ? d[i] - expf(yb[i]) * s : yb[i] * (d[i] - s) }
+                    }
+                }
+            }
+        default:
+            let f = Activation.derivatives[className] ?? { _, _ in 1 }
+            out.scalars.withUnsafeMutableBufferPointer { d in
+                z.scalars.withUnsafeBufferPointer { zb in
+                    y.scalars.withUnsafeBufferPointer { yb in
+                        for i in d.indices { d[i] *= f(zb[i], yb[i]) }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// dy/dz from z and y = f(z), for the elementwise activations.
+    static let derivatives: [String: @Sendable (Float, Float) -> Float] = [
+        "relu": { z, _ in z > 0 ? 1 : 0 },
+        "relu6": { z, _ in z > 0 && z < 6 ? 1 : 0 },
+        "leaky_relu": { z, _ in z >= 0 ? 1 : 0.2 },
+        "elu": { z, _ in z > 0 ? 1 : expf(z) },
+        "selu": { z, _ in z > 0 ? seluScale : seluScale * seluAlpha * expf(z) },
+        "softplus": { z, _ in sigmoid(z) },
+        "softsign": { z, _ in let d = 1 + abs(z); return 1 / (d * d) },
+        "tanh": { _, y in 1 - y * y },
+        "sigmoid": { _, y in y * (1 - y) },
+        "hard_sigmoid": { z, _ in z > -3 && z < 3 ? 1 / 6 : 0 },
+        "exponential": { _, y in y },
+        "gelu": { z, _ in 0.5 * (1 + erff(z / Float(2).squareRoot())) + z * expf(-0.5 * z * z) / Float(2 * Float.pi).squareRoot() },
+        "silu": { z, _ in let s = sigmoid(z); return s + z * s * (1 - s) },
+        "hard_silu": { z, _ in hardSigmoid(z) + (z > -3 && z < 3 ? z / 6 : 0) },
+        "mish": { z, _ in let t = tanhf(softplus(z)); return t + z * (1 - t * t) * sigmoid(z) },
+        "log_sigmoid": { z, _ in sigmoid(-z) },
+    ]
+}

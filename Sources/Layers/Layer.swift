@@ -142,3 +142,51 @@ extension Shape {
         return parts.count <= 1 ? (parts.first ?? "1") : parts.joined(separator: " · ") + " = " + product
     }
 }
+
+// MARK: - Gradients
+
+/// What a layer's backward pass gives for ∂L/∂output: ∂L/∂input for each input (nil for
+/// an input that takes none, as integer ids) and ∂L/∂weight for each weight, in the
+/// weights' order.
+public struct LayerGradients: Sendable {
+    public var inputs: [Tensor?]
+    public var weights: [Tensor]
+    public init(inputs: [Tensor?], weights: [Tensor] = []) {
+        self.inputs = inputs
+        self.weights = weights
+    }
+}
+
+/// The backward pass of one call: ∂L/∂output in, the layer's gradients out. It holds what
+/// the call kept for it (the inputs, a pre-activation, a dropout mask).
+public typealias Pullback = (Tensor) throws -> LayerGradients
+
+/// A layer with a backward pass. `differentiableCall` runs the layer as `call` does and
+/// returns its pullback; a random layer draws from `random` as its `call` would.
+public protocol DifferentiableLayer: Layer {
+    func differentiableCall(_ inputs: [Tensor], training: Bool, random: inout RandomGenerator) throws -> (output: Tensor, pullback: Pullback)
+}
+
+/// A one-input layer with a backward pass: the pullback gives ∂L/∂x and the weights' gradients.
+public protocol DifferentiableUnaryLayer: DifferentiableLayer, UnaryLayer {
+    func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor]))
+}
+
+extension DifferentiableUnaryLayer {
+    public func differentiableCall(_ inputs: [Tensor], training: Bool, random: inout RandomGenerator) throws -> (output: Tensor, pullback: Pullback) {
+        guard inputs.count == 1, let x = inputs.first else { throw LabError("\(name) (\(className)) takes one input, got \(inputs.count)") }
+        let (y, back) = try differentiableCall(x, training: training, random: &random)
+        return (y, { g in let (dx, dw) = try back(g); return LayerGradients(inputs: [dx], weights: dw) })
+    }
+}
+
+extension Tensor {
+    /// `self` (∂L/∂output) checked against the output it is the gradient of.
+    public func checkedGradient(of output: Tensor, _ owner: String) throws -> Tensor {
+        guard shape == output.shape else {
+            throw LabError("\(owner): the output's gradient \(Tensor.describe(shape)) does not match the output \(Tensor.describe(output.shape))")
+        }
+        return self
+    }
+}

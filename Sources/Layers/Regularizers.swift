@@ -4,6 +4,8 @@ import TensorCore
 public protocol Regularizer: Sendable {
     var object: KerasObject { get }
     func penalty(_ x: Tensor) throws -> Double
+    /// ∂penalty/∂x, as jax.grad takes it of Keras's formula (|x|′ = sign(x), 0 at 0).
+    func gradient(_ x: Tensor) throws -> Tensor
     /// The formula; with values, their numbers put in.
     func formula(for x: Tensor?) -> [String]
     /// Whether the penalty of a batch is the sum of its samples' penalties (L1, L2), so a
@@ -109,6 +111,11 @@ struct L1L2: Regularizer {
         return (sums[0], sums[1])
     }
 
+    func gradient(_ x: Tensor) -> Tensor {
+        let l1 = Float(l1), l2 = Float(l2)
+        return x.map { v in l1 * (v > 0 ? 1 : v < 0 ? -1 : 0) + 2 * l2 * v }
+    }
+
     func formula(for x: Tensor?) -> [String] {
         var terms: [String] = []
         if className != "L2" { terms.append("l1 · Σ|w|") }
@@ -133,23 +140,55 @@ struct OrthogonalRegularizer: Regularizer {
                     config: [Keyword("factor", .double(factor)), Keyword("mode", .string(mode))])
     }
 
-    func penalty(_ x: Tensor) throws -> Double {
+    /// The unit vectors (rows, or columns) of a 2-D weight, their lengths, and the layout.
+    private func unitVectors(_ x: Tensor) throws -> (vectors: [[Double]], norms: [Double]) {
         guard x.rank == 2 else {
             throw LabError("OrthogonalRegularizer works on 2-D weights only, got shape \(Tensor.describe(x.shape))")
         }
         let (r, c) = (x.shape[0], x.shape[1])
-        // Vectors to compare: rows, or columns.
         let count = mode == "rows" ? r : c, length = mode == "rows" ? c : r
-        guard count > 1 else { return 0 }
         var vectors = [[Double]](repeating: [Double](repeating: 0, count: length), count: count)
         for i in 0..<r { for j in 0..<c { let v = Double(x.scalars[i * c + j]); if mode == "rows" { vectors[i][j] = v } else { vectors[j][i] = v } } }
+        var norms = [Double](repeating: 0, count: count)
         for k in vectors.indices {
-            let norm = max(vectors[k].reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
-            vectors[k] = vectors[k].map { $0 / norm }
+            norms[k] = max(vectors[k].reduce(0) { $0 + $1 * $1 }.squareRoot(), 1e-12)
+            vectors[k] = vectors[k].map { $0 / norms[k] }
         }
+        return (vectors, norms)
+    }
+
+    private func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+
+    func penalty(_ x: Tensor) throws -> Double {
+        let (vectors, _) = try unitVectors(x), count = vectors.count
+        guard count > 1 else { return 0 }
         var sum = 0.0
-        for a in 0..<count { for b in 0..<count where a != b { sum += abs(zip(vectors[a], vectors[b]).reduce(0) { $0 + $1.0 * $1.1 }) } }
+        for a in 0..<count { for b in 0..<count where a != b { sum += abs(dot(vectors[a], vectors[b])) } }
         return factor * 0.5 * sum / (Double(count) * Double(count - 1) / 2)
+    }
+
+    /// With P = V̂V̂ᵀ: ∂/∂v̂ₐ = c · 2 Σ_b≠a sign(Pₐ_b) v̂_b (c = factor · ½ / pairs), then through the
+    /// normalisation v̂ = v/‖v‖: ∂v = (∂v̂ − v̂ (v̂ · ∂v̂)) / ‖v‖.
+    func gradient(_ x: Tensor) throws -> Tensor {
+        let (vectors, norms) = try unitVectors(x), count = vectors.count
+        var out = try Tensor(zeros: x.shape)
+        guard count > 1 else { return out }
+        let c = factor * 0.5 / (Double(count) * Double(count - 1) / 2)
+        let cols = x.shape[1]
+        for a in 0..<count {
+            var d = [Double](repeating: 0, count: vectors[a].count)
+            for b in 0..<count where b != a {
+                let p = dot(vectors[a], vectors[b])
+                let s = p > 0 ? 1.0 : p < 0 ? -1.0 : 0
+                for j in d.indices { d[j] += 2 * c * s * vectors[b][j] }
+            }
+            let along = dot(vectors[a], d)
+            for j in d.indices {
+                let v = Float((d[j] - vectors[a][j] * along) / norms[a])
+                if mode == "rows" { out.scalars[a * cols + j] = v } else { out.scalars[j * cols + a] = v }
+            }
+        }
+        return out
     }
 
     func formula(for x: Tensor?) -> [String] {

@@ -36,6 +36,23 @@ extension Model {
 
     private func forward(_ feeds: [String: Tensor], training: Bool, random: inout RandomGenerator, inChunks: Bool,
                          observe: ((LayerNode, Tensor, Range<Int>) throws -> Void)?) throws -> [(name: String, value: Tensor)] {
+        let (values, rows) = try checkedFeeds(feeds)
+        if inChunks, !training, let chunk = chunkSamples(batch: rows) {
+            var outputs: [(name: String, value: Tensor)] = []
+            for start in stride(from: 0, to: rows, by: chunk) {
+                let samples = start..<min(rows, start + chunk)
+                let part = try values.mapValues { try $0.rows(samples) }
+                let results = try run(part, training: false, random: &random, observe: observe.map { o in { try o($0, $1, samples) } })
+                outputs = outputs.isEmpty ? results : try zip(outputs, results).map { ($0.name, try $0.value.appendingRows($1.value)) }
+            }
+            return outputs
+        }
+        return try run(values, training: training, random: &random, observe: observe.map { o in { try o($0, $1, 0..<rows) } })
+    }
+
+    /// The batch for every input, checked against the input's shape and dtype (integer ids
+    /// must be whole numbers), and the batch size they share.
+    func checkedFeeds(_ feeds: [String: Tensor]) throws -> (values: [String: Tensor], rows: Int) {
         guard !inputs.isEmpty else {
             throw LabError("the model has no input yet", suggestion: "define one with 'input 16' (the sizes of one sample)")
         }
@@ -60,18 +77,7 @@ extension Model {
             x.dtype = input.dtype
             values[input.name] = x
         }
-        let rows = batch ?? 0
-        if inChunks, !training, let chunk = chunkSamples(batch: rows) {
-            var outputs: [(name: String, value: Tensor)] = []
-            for start in stride(from: 0, to: rows, by: chunk) {
-                let samples = start..<min(rows, start + chunk)
-                let part = try values.mapValues { try $0.rows(samples) }
-                let results = try run(part, training: false, random: &random, observe: observe.map { o in { try o($0, $1, samples) } })
-                outputs = outputs.isEmpty ? results : try zip(outputs, results).map { ($0.name, try $0.value.appendingRows($1.value)) }
-            }
-            return outputs
-        }
-        return try run(values, training: training, random: &random, observe: observe.map { o in { try o($0, $1, 0..<rows) } })
+        return (values, batch ?? 0)
     }
 
     /// Samples per chunk for a batch (nil: one piece): equal chunks whose largest layer

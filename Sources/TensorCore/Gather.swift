@@ -28,6 +28,28 @@ extension Tensor {
         return Tensor(unchecked: ids.shape + [columns], out)
     }
 
+    /// The adjoint of `gatherRows`: a table of `rows` rows where each row is the sum of the
+    /// rows of `self` (shape `ids.shape + [columns]`) whose id picked it; repeated ids add up.
+    /// The ids were checked by the gather.
+    public func scatterAddedRows(_ ids: Tensor, rows: Int) throws -> Tensor {
+        let columns = shape.last ?? 0
+        guard shape == ids.shape + [columns] else {
+            throw LabError("scatter: gradient \(Tensor.describe(shape)) does not fit ids \(Tensor.describe(ids.shape))")
+        }
+        var table = [Float](repeating: 0, count: rows * columns)
+        table.withUnsafeMutableBufferPointer { t in
+            scalars.withUnsafeBufferPointer { g in
+                guard let tp = t.baseAddress, let gp = g.baseAddress else { return }
+                for (i, id) in ids.scalars.enumerated() {
+                    let r = Int(id.rounded(.towardZero))
+                    guard r >= 0, r < rows else { continue }
+                    for j in 0..<columns { tp[r * columns + j] += gp[i * columns + j] }
+                }
+            }
+        }
+        return Tensor(unchecked: [rows, columns], table)
+    }
+
     /// The multi-index of the element at flat offset `i`.
     public func position(of i: Int) -> [Int] {
         var rest = i

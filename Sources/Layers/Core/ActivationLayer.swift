@@ -2,7 +2,7 @@ import TensorCore
 
 /// Keras's `Activation` layer: applies an activation function, shape unchanged.
 /// (The Swift name avoids the `Activation` function type it wraps.)
-public struct ActivationLayer: UnaryLayer, DeclaredLayer {
+public struct ActivationLayer: DifferentiableUnaryLayer, DeclaredLayer {
     public static let className = "Activation"
     public var name = ""
     public var trainable = true
@@ -33,5 +33,13 @@ public struct ActivationLayer: UnaryLayer, DeclaredLayer {
         return ["output = \(activation.name)(x), applied \(how)",
                 "output shape = input shape: \(input) → \(input)",
                 "no weights: params = 0"]
+    }
+}
+
+extension ActivationLayer {
+    public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        let y = try call(x, training: training), activation = activation, name = name
+        return (y, { g in (activation.gradient(try g.checkedGradient(of: y, name), pre: x, output: y), []) })
     }
 }

@@ -1,7 +1,7 @@
 import TensorCore
 
 /// `Dense(units)`: output = activation(x · kernel + bias), on the last axis.
-public struct Dense: UnaryLayer, DeclaredLayer {
+public struct Dense: DifferentiableUnaryLayer, DeclaredLayer {
     public static let className = "Dense"
     public var name = ""
     public var trainable = true
@@ -116,5 +116,30 @@ public struct Dense: UnaryLayer, DeclaredLayer {
             }
         }
         return try Tensor(shape: Array(x.shape.dropLast()) + [n], scalars: out)
+    }
+
+    /// The training pass keeps x and the pre-activation z (for relu, y itself: y > 0 ⇔ z > 0).
+    /// Backward: ∂z = activation′ · ∂y, then ∂x = ∂z · kernelᵀ, ∂kernel = xᵀ · ∂z, ∂bias = Σ ∂z
+    /// on oneDNN's backward primitives (the rows are all positions of the batch).
+    public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        guard let kernel = weights.first else { throw LabError("\(name): weights are not built yet") }
+        let hasBias = useBias && weights.count > 1
+        let z: Tensor, y: Tensor
+        if activation.isLinear || activation.className == "relu" {
+            z = try call(x, training: training)
+            y = z
+        } else {
+            var linear = self
+            linear.activation = .unset
+            z = try linear.call(x, training: training)
+            y = activation(z)
+        }
+        let activation = self.activation, name = self.name
+        return (y, { g in
+            let dz = activation.gradient(try g.checkedGradient(of: y, name), pre: z, output: y)
+            let (dx, dw, db) = try x.innerProductGradients(kernel, hasBias: hasBias, outputGradient: dz)
+            return (dx, [dw] + (db.map { [$0] } ?? []))
+        })
     }
 }

@@ -2,7 +2,7 @@ import TensorCore
 
 /// `Dropout(rate)`: the identity at inference; in training each value is kept with
 /// probability 1 − rate and scaled by 1/(1 − rate), or set to 0.
-public struct Dropout: UnaryLayer, RandomLayer, DeclaredLayer {
+public struct Dropout: DifferentiableUnaryLayer, RandomLayer, DeclaredLayer {
     public static let className = "Dropout"
     public var name = ""
     public var trainable = true
@@ -72,7 +72,13 @@ public struct Dropout: UnaryLayer, RandomLayer, DeclaredLayer {
     /// every call); otherwise from `random`, the session's stream.
     public func call(_ inputs: [Tensor], training: Bool, random: inout RandomGenerator) throws -> Tensor {
         guard inputs.count == 1, let x = inputs.first else { throw LabError("\(name) (Dropout) takes one input, got \(inputs.count)") }
-        guard training, rate > 0 else { return x }
+        guard let keep = try mask(for: x, training: training, random: &random) else { return x }
+        return try Tensor.combine(x, keep) { v, k in k == 0 ? 0 : v * k }
+    }
+
+    /// The training mask: 1/(1 − rate) where a value is kept, 0 where dropped (nil: nothing is dropped).
+    func mask(for x: Tensor, training: Bool, random: inout RandomGenerator) throws -> Tensor? {
+        guard training, rate > 0 else { return nil }
         let shape = try maskShape(x.shape.map(Optional.init)).enumerated().map { $1 ?? x.shape[$0] }
         var keep = try Tensor(zeros: shape)
         var own = seed.map { RandomGenerator(seed: UInt64($0)) }
@@ -81,7 +87,15 @@ public struct Dropout: UnaryLayer, RandomLayer, DeclaredLayer {
             let u = own?.nextUniform() ?? random.nextUniform()
             keep.scalars[i] = Double(u) < 1 - rate ? scale : 0
         }
-        return try Tensor.combine(x, keep) { v, k in k == 0 ? 0 : v * k }
+        return keep
+    }
+
+    /// Backward: ∂x = ∂y · mask, the same mask (summed over the axes it is shared along).
+    public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        guard let keep = try mask(for: x, training: training, random: &random) else { return (x, { g in (g, []) }) }
+        let y = try Tensor.combine(x, keep) { v, k in k == 0 ? 0 : v * k }, name = name
+        return (y, { g in (try Tensor.combine(try g.checkedGradient(of: y, name), keep) { d, k in d * k }, []) })
     }
 
     public func explanation(for inputs: [Shape]) -> [String] {

@@ -2,7 +2,7 @@ import TensorCore
 
 /// `Flatten()`: (batch, d1, d2, …) → (batch, d1·d2·…). With channels_first the
 /// channel axis is moved last before flattening, as Keras does.
-public struct Flatten: UnaryLayer, DeclaredLayer {
+public struct Flatten: DifferentiableUnaryLayer, DeclaredLayer {
     public static let className = "Flatten"
     public var name = ""
     public var trainable = true
@@ -40,5 +40,19 @@ public struct Flatten: UnaryLayer, DeclaredLayer {
         if channelsFirst, input.rank > 2 { lines.append("channels_first: the channel axis (axis 1) is moved last before flattening, so the order matches channels_last") }
         lines.append("values keep their row-major order; no weights: params = 0")
         return lines
+    }
+}
+
+extension Flatten {
+    /// Backward: the gradient takes the input's shape again (channels moved back first).
+    public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        let y = try call(x, training: training), name = name, moved = channelsFirst && x.rank > 2
+        return (y, { g in
+            let g = try g.checkedGradient(of: y, name)
+            guard moved else { return (try g.reshaped(x.shape), []) }
+            let last = [x.shape[0]] + Array(x.shape.dropFirst(2)) + [x.shape[1]]
+            return (try g.reshaped(last).transposed([0, x.rank - 1] + Array(1..<(x.rank - 1))), [])
+        })
     }
 }

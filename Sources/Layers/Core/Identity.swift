@@ -2,7 +2,7 @@ import TensorCore
 
 /// Keras's `Identity` layer: output = input, no arguments beyond the common ones, no
 /// weights. (The Swift name avoids the `Identity` initializer.)
-public struct IdentityLayer: UnaryLayer, DeclaredLayer {
+public struct IdentityLayer: DifferentiableUnaryLayer, DeclaredLayer {
     public static let className = "Identity"
     public var name = ""
     public var trainable = true
@@ -23,5 +23,12 @@ public struct IdentityLayer: UnaryLayer, DeclaredLayer {
 
     public func explanation(for input: Shape) -> [String] {
         ["output = x, unchanged", "output shape = input shape: \(input) → \(input)", "no weights: params = 0"]
+    }
+}
+
+extension IdentityLayer {
+    public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        (x, { g in (try g.checkedGradient(of: x, name), []) })
     }
 }

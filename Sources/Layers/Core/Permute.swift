@@ -2,7 +2,7 @@ import TensorCore
 
 /// `Permute(dims)`: reorders the axes after the batch axis. Keras counts them from 1:
 /// `Permute((2, 1))` swaps the two axes of each sample.
-public struct Permute: UnaryLayer, DeclaredLayer {
+public struct Permute: DifferentiableUnaryLayer, DeclaredLayer {
     public static let className = "Permute"
     public var name = ""
     public var trainable = true
@@ -48,5 +48,17 @@ public struct Permute: UnaryLayer, DeclaredLayer {
         }
         return ["dims \(dimsText) counts axes from 1; the batch axis 0 stays first"] + moves
             + ["output shape: \(input) → \(out)", "no weights: params = 0"]
+    }
+}
+
+extension Permute {
+    /// Backward: the inverse permutation.
+    public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        let y = try call(x, training: training), name = name
+        let order = [0] + dims
+        var inverse = order
+        for (i, axis) in order.enumerated() { inverse[axis] = i }
+        return (y, { g in (try g.checkedGradient(of: y, name).transposed(inverse), []) })
     }
 }

@@ -1,7 +1,7 @@
 import TensorCore
 
 /// `RepeatVector(n)`: (batch, features) → (batch, n, features), each vector repeated n times.
-public struct RepeatVector: UnaryLayer, DeclaredLayer {
+public struct RepeatVector: DifferentiableUnaryLayer, DeclaredLayer {
     public static let className = "RepeatVector"
     public var name = ""
     public var trainable = true
@@ -33,5 +33,14 @@ public struct RepeatVector: UnaryLayer, DeclaredLayer {
         guard let input = inputs.first, let out = try? outputShape(for: input) else { return [] }
         return ["each sample's vector of \(input.dims[1].map(String.init) ?? "None") values is repeated n = \(n) times along a new axis 1",
                 "output shape: (batch, n, features): \(input) → \(out)", "no weights: params = 0"]
+    }
+}
+
+extension RepeatVector {
+    /// Backward: the n copies' gradients add up.
+    public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        let y = try call(x, training: training), name = name
+        return (y, { g in (try g.checkedGradient(of: y, name).reduced(.sum, axes: [1], keepdims: false), []) })
     }
 }

@@ -2,7 +2,7 @@ import TensorCore
 
 /// `Reshape(target_shape)`: the values of each sample in a new shape (batch axis kept);
 /// one size may be -1, inferred from the others.
-public struct Reshape: UnaryLayer, DeclaredLayer {
+public struct Reshape: DifferentiableUnaryLayer, DeclaredLayer {
     public static let className = "Reshape"
     public var name = ""
     public var trainable = true
@@ -71,5 +71,13 @@ public struct Reshape: UnaryLayer, DeclaredLayer {
         }
         lines += ["output shape: (batch,) + target_shape: \(input) → \(out)", "no weights: params = 0"]
         return lines
+    }
+}
+
+extension Reshape {
+    public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        let y = try call(x, training: training), name = name
+        return (y, { g in (try g.checkedGradient(of: y, name).reshaped(x.shape), []) })
     }
 }

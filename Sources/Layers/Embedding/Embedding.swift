@@ -2,7 +2,7 @@ import TensorCore
 
 /// `Embedding(input_dim, output_dim)`: each integer id in [0, input_dim) picks a row
 /// of the `embeddings` table (input_dim, output_dim); shape (…) → (…, output_dim).
-public struct Embedding: UnaryLayer, DeclaredLayer {
+public struct Embedding: DifferentiableUnaryLayer, DeclaredLayer {
     public static let className = "Embedding"
     public var name = ""
     public var trainable = true
@@ -54,5 +54,15 @@ public struct Embedding: UnaryLayer, DeclaredLayer {
         ]
         if maskZero { lines.append("mask_zero=True: id 0 is padding (Keras masks it in later layers; LayerLab keeps the setting but does not mask)") }
         return lines
+    }
+}
+
+extension Embedding {
+    /// Backward: each id's row of the table gets the gradient of every position that read
+    /// it (repeated ids add up); the ids themselves take no gradient.
+    public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        let y = try call(x, training: training), name = name, rows = inputDim
+        return (y, { g in (nil, [try g.checkedGradient(of: y, name).scatterAddedRows(x, rows: rows)]) })
     }
 }
