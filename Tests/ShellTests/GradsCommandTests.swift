@@ -16,7 +16,7 @@ import TestSupport
         let run = ShellRun(Self.deepSigmoid)
         #expect(run.run("grads --batch 128 --stats"), "\(run.errors)")
         #expect(run.text.contains("loss ") && run.text.contains("= mse "))
-        #expect(run.text.contains("dense/kernel") && run.text.contains("‖g‖/‖w‖") && run.text.contains("theory std"))
+        #expect(run.text.contains("dense/kernel") && run.text.contains("‖g‖/‖w‖") && run.text.contains("theory rms"))
         // The gradient reaching the first layer's output is smaller than the one reaching the
         // last hidden layer's, and the theory column has a number for every hidden layer.
         func row(_ name: String) -> [String] {

@@ -94,25 +94,28 @@ extension Commands {
 
     static func norm(_ t: Tensor) -> Double { t.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
 
-    /// `--stats`: the gradient with respect to each layer's output, measured and as Glorot &
+    /// √E[x²]: the std of values whose mean is 0, which is what the variance argument tracks.
+    static func rms(_ t: Tensor) -> Double { t.count == 0 ? 0 : norm(t) / Double(t.count).squareRoot() }
+
+    /// `--stats`: the gradient with respect to each layer's output (its root mean square), measured and as Glorot &
     /// Bengio's variance argument predicts it from the layer above: through a Dense layer with
     /// n units, Var(∂L/∂x) = n · E[w²] · E[f′(z)²] · Var(∂L/∂y), compounded down from the top.
     static func flowTable(_ model: Model, _ result: ModelGradients, style: Style) -> String {
-        var table = Table(headers: ["Layer", "∂L/∂output std", "theory std", "E[f′²] above", "weight ‖g‖/‖w‖"],
+        var table = Table(headers: ["Layer", "∂L/∂output rms", "theory rms", "E[f′²] above", "weight ‖g‖/‖w‖"],
                           alignments: [.left, .right, .right, .right, .right])
         func c(_ x: Double) -> String { Format.compact(x, 3) }
         var predicted: [String: Double] = [:]
         var rows: [[String]] = []
         for node in model.nodes.reversed() {
             guard let g = result.layerGradients[node.name] else { continue }
-            let measured = Statistics(g.scalars).std
+            let measured = rms(g)
             var theory: Double?, slope: Double?
             let readers = model.consumers(of: node.name)
             if readers.count == 1, let reader = model.node(named: readers[0]), let dense = reader.layer as? Dense,
                let kernel = dense.weights.first, let x = result.layerOutputs[node.name], let above = result.layerGradients[reader.name] {
                 let secondMoment = kernel.scalars.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(1, kernel.count))
                 let f2 = derivativeSquared(dense, x)
-                let base = predicted[reader.name] ?? Statistics(above.scalars).std
+                let base = predicted[reader.name] ?? rms(above)
                 theory = base * (Double(dense.units) * secondMoment * f2).squareRoot()
                 slope = f2
             }
@@ -125,9 +128,9 @@ extension Commands {
         }
         table.rows = rows.reversed()
         return table.render(style: style) + "\n" + style.dim("""
-         ∂L/∂output std: how large the gradient reaching each layer's output is (the first layers learn at this rate).
-         theory std: Glorot & Bengio (2010): each Dense layer above multiplies the gradient's variance by
-         units · E[w²] · E[f′(z)²] — below 1 per layer (sigmoid's f′ ≤ 1/4), it vanishes geometrically with depth.
+         ∂L/∂output rms: how large the gradient reaching each layer's output is, √E[g²] over the batch (the first layers learn at this rate).
+         theory rms: Glorot & Bengio (2010), compounded down from the output: each Dense layer above multiplies the gradient's
+         second moment by units · E[w²] · E[f′(z)²] — below 1 per layer (sigmoid's f′ ≤ 1/4), it vanishes geometrically with depth.
          E[f′²] above: the activation's squared slope, averaged over this batch, in the Dense layer that reads this one.
         """)
     }
