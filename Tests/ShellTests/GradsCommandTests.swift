@@ -80,6 +80,9 @@ import TestSupport
         ("input 4; add dense 2 exponential kernel_initializer=Constant(100.0); compile loss=mse", "grads", "the loss is inf"),
         ("input 4; add dense 2; compile loss=mse", "hist dense/kernel --grad", "run 'grads'"),
         ("input 4 dtype=int32; add embedding 10 3; compile loss=mse", "grads --wrt input", "integer ids"),
+        // What the backward pass keeps is counted before anything is allocated.
+        ("input 1000; add dense 1000; add dense 1000; add dense 1000; add dense 1000; add dense 1000; compile loss=mse; set max_memory 30MB",
+         "grads --batch 32", "the backward pass of a batch of 32"),
     ])
     func mistakesAreOneLine(_ setup: String, _ line: String, _ expected: String) throws {
         let run = ShellRun(setup)
