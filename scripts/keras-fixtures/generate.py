@@ -1103,6 +1103,79 @@ def optimizer_steps():
     save_json("optimizer_steps/cases.json", cases)
 
 
+def training_models():
+    """Small models Keras fits (shuffle=False, a partial last batch): the model before (.keras),
+    the data, the compile arguments as a LayerLab user types them, Keras's History and the
+    trainable weights after every epoch."""
+    L = keras.layers
+    rng = np.random.default_rng(21)
+
+    def dense_mse():
+        keras.utils.set_random_seed(1)
+        m = keras.Sequential([keras.Input((4,)), L.Dense(3, activation="relu"), L.Dense(1)])
+        return m, rng.normal(size=(10, 4)), rng.normal(size=(10, 1)), "SGD(learning_rate=0.1, momentum=0.9)", "mse"
+
+    def regularized():
+        keras.utils.set_random_seed(2)
+        m = keras.Sequential([keras.Input((5,)),
+                              L.Dense(6, activation="tanh", kernel_regularizer=keras.regularizers.L2(0.01),
+                                      kernel_constraint=keras.constraints.MaxNorm(0.5), activity_regularizer=keras.regularizers.L1(0.01)),
+                              L.Dense(3, activation="softmax", bias_constraint=keras.constraints.NonNeg())])
+        y = np.eye(3)[rng.integers(0, 3, size=11)]
+        return m, rng.normal(size=(11, 5)), y, "Adam(learning_rate=0.01)", "CategoricalCrossentropy(label_smoothing=0.1)"
+
+    def cnn():
+        keras.utils.set_random_seed(3)
+        m = keras.Sequential([keras.Input((8, 8, 2)), L.Conv2D(3, 3, activation="relu"), L.MaxPooling2D(2), L.Flatten(), L.Dense(4)])
+        return m, rng.normal(size=(9, 8, 8, 2)), rng.integers(0, 4, size=(9,)), "AdamW(learning_rate=0.01)", \
+            "SparseCategoricalCrossentropy(from_logits=True)"
+
+    def embedding():
+        keras.utils.set_random_seed(4)
+        m = keras.Sequential([keras.Input((5,), dtype="int32"), L.Embedding(12, 3), L.Flatten(), L.Dense(2)])
+        return m, rng.integers(0, 12, size=(10, 5)), rng.normal(size=(10, 2)), "RMSprop(learning_rate=0.01, momentum=0.5)", "mae"
+
+    def scheduled():
+        keras.utils.set_random_seed(5)
+        m = keras.Sequential([keras.Input((3,)), L.Dense(4, activation="elu"), L.Dense(2, activation="sigmoid")])
+        return m, rng.normal(size=(7, 3)), rng.integers(0, 2, size=(7, 2)).astype(np.float32), \
+            "SGD(learning_rate=ExponentialDecay(0.5, 2, 0.5), clipnorm=0.5)", "binary_crossentropy"
+
+    def frozen():
+        keras.utils.set_random_seed(6)
+        m = keras.Sequential([keras.Input((4,)), L.Dense(3, activation="relu", trainable=False), L.Dense(2)])
+        return m, rng.normal(size=(6, 4)), rng.normal(size=(6, 2)), "Nadam(learning_rate=0.05)", "huber"
+
+    builders = {"dense_mse": dense_mse, "regularized": regularized, "cnn": cnn, "embedding": embedding,
+                "scheduled": scheduled, "frozen": frozen}
+    names = {n: getattr(keras.optimizers, n) for n in ("SGD", "Adam", "AdamW", "RMSprop", "Nadam")}
+    names.update({n: getattr(keras.optimizers.schedules, n) for n in ("ExponentialDecay",)})
+    names.update({n: getattr(keras.losses, n) for n in ("CategoricalCrossentropy", "SparseCategoricalCrossentropy")})
+    epochs, batch = 3, 4
+    for name, build in builders.items():
+        model, x, y, opt_text, loss_text = build()
+        x = x.astype(np.int32 if model.inputs[0].dtype == "int32" else np.float32)
+        y = y.astype(np.float32) if y.dtype.kind == "f" else y.astype(np.int32)
+        folder = os.path.join(OUT, "training", name)
+        os.makedirs(folder, exist_ok=True)
+        model.save(os.path.join(folder, "model.keras"))
+        save(f"training/{name}/x.npy", x)
+        save(f"training/{name}/y.npy", y)
+        loss = eval(loss_text, names) if "(" in loss_text else loss_text
+        model.compile(optimizer=eval(opt_text, names), loss=loss)
+        weights = []
+        history = []
+        for epoch in range(epochs):
+            h = model.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0)
+            history.append(float(h.history["loss"][0]))
+            for i, v in enumerate(model.trainable_weights):
+                save(f"training/{name}/epoch{epoch}_{i}.npy", keras.ops.convert_to_numpy(v.value).astype(np.float32))
+        save_json(f"training/{name}/case.json", {
+            "optimizer": opt_text, "loss": loss_text, "epochs": epochs, "batch_size": batch, "history": history,
+            "weights": ["/".join(v.path.split("/")[-2:]) for v in model.trainable_weights],
+            "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations))})
+
+
 if __name__ == "__main__":
     print("keras", keras.__version__, "backend", keras.backend.backend(), file=sys.stderr)
     if sys.argv[1:] == ["python"]:
@@ -1120,6 +1193,9 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["optimizers"]:
         optimizers()
         optimizer_steps()
+        sys.exit(0)
+    if sys.argv[1:] == ["training"]:
+        training_models()
         sys.exit(0)
     activations()
     dense_models()
@@ -1142,6 +1218,7 @@ if __name__ == "__main__":
     cnn_model()
     optimizers()
     optimizer_steps()
+    training_models()
     python_snippets()
     save_json("version.json", {"keras": keras.__version__, "backend": keras.backend.backend()})
     print("wrote", OUT, file=sys.stderr)
