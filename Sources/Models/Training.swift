@@ -68,11 +68,17 @@ extension Model {
                 let picked = Array(order[step * batchSize ..< min(rows, (step + 1) * batchSize)])
                 let batchFeeds = try values.mapValues { try $0.gatheringRows(picked) }
                 let batchTargets = try targets.mapValues { try $0.gatheringRows(picked) }
-                let loss = try trainStep(batchFeeds, targets: batchTargets, random: &random)
-                weighted += loss * Double(picked.count)
-                seen += picked.count
-                done += 1
-                try onStep(epoch, step, steps, weighted / Double(seen))
+                do {
+                    let loss = try trainStep(batchFeeds, targets: batchTargets, random: &random)
+                    weighted += loss * Double(picked.count)
+                    seen += picked.count
+                    done += 1
+                    try onStep(epoch, step, steps, weighted / Double(seen))
+                } catch let e as LabError where Interrupt.isRequested || e.message == Interrupt.error.message {
+                    // Ctrl-C inside a step: that step is not taken; the ones before it stay.
+                    logs.append(EpochLog(loss: seen > 0 ? weighted / Double(seen) : .nan, steps: done))
+                    throw FitInterrupted(logs: logs)
+                }
             }
             logs.append(EpochLog(loss: weighted / Double(seen), steps: done))
         }
@@ -98,5 +104,37 @@ extension Tensor {
         var t = try Tensor(shape: [indices.count] + shape.dropFirst(), scalars: out)
         t.dtype = dtype
         return t
+    }
+}
+
+extension Model {
+    /// Keras's `evaluate` (and fit's `val_loss`): the total loss — compiled loss, weight
+    /// penalties and activity penalties / batch — in inference mode, batch by batch of
+    /// `batchSize`, averaged weighted by the batches' sizes.
+    public func evaluate(_ feeds: [String: Tensor], targets: [String: Tensor], batchSize: Int = 32) throws -> Double {
+        guard let loss = compilation?.loss else {
+            throw LabError("the model is not compiled with a loss", suggestion: "compile it first, for example 'compile optimizer=sgd loss=mse'")
+        }
+        let (values, rows) = try checkedFeeds(feeds)
+        guard rows > 0 else { throw LabError("there are no samples to evaluate") }
+        let weightPenalty = try weightPenalties().reduce(0) { $0 + $1.value }
+        var weighted = 0.0
+        for start in stride(from: 0, to: rows, by: max(1, batchSize)) {
+            try Interrupt.check()
+            let picked = Array(start..<min(rows, start + max(1, batchSize)))
+            var random = RandomGenerator(seed: seed)
+            var total = weightPenalty
+            let byName = Dictionary(uniqueKeysWithValues: nodes.map { ($0.name, $0) })
+            let outputs = try forward(try values.mapValues { try $0.gatheringRows(picked) }, training: false, random: &random,
+                                      inChunks: false) { node, y, _ in
+                if let p = try Model.activityPenalty(byName[node.name] ?? node, output: y) { total += p.value }
+            }
+            for (name, yPred) in outputs {
+                guard let yTrue = targets[name] else { throw LabError("no target given for output '\(name)'") }
+                total += try loss.evaluate(yTrue: try yTrue.gatheringRows(picked), yPred: yPred).value
+            }
+            weighted += total * Double(picked.count)
+        }
+        return weighted / Double(rows)
     }
 }

@@ -166,6 +166,8 @@ public final class Session {
     }
 
     public func say(_ text: String) { output.write(text + "\n") }
+    /// Text without a line end (a progress bar redrawn in place at a terminal).
+    func write(_ text: String) { output.write(text) }
 
     // MARK: - Changing the model
 

@@ -1,0 +1,130 @@
+import Foundation
+import Layers
+import Models
+import TensorCore
+import Text
+
+extension Commands {
+    static let fit = Command(
+        name: "fit", usage: "fit --input [INPUT=]FILE.npy … --target [OUTPUT=]FILE.npy … [--epochs N] [--batch-size N] [--no-shuffle] [--validation-split F]",
+        summary: "train the compiled model on arrays, as Keras's model.fit: its loss per epoch, the weights updated (undo takes them back)",
+        examples: ["fit --input x.npy --target y.npy --epochs 5", "fit --input x.npy --target y.npy --epochs 3 --batch-size 16 --validation-split 0.2",
+                   "fit --input x.npy --target y.npy --no-shuffle"],
+        flags: [.init(name: "input", value: "FILE", help: "the samples, a .npy file of shape (samples, …input shape); NAME=FILE for one of several inputs"),
+                .init(name: "target", value: "FILE", help: "the targets (y), a .npy file with one row per sample; OUTPUT=FILE for one of several outputs"),
+                .init(name: "epochs", value: "N", help: "passes over the data (default 1)"),
+                .init(name: "batch-size", value: "N", help: "samples per step (default 32); the last batch may be smaller and is a step too"),
+                .init(name: "no-shuffle", value: nil, help: "take the samples in order (by default each epoch shuffles them, seeded by the session)"),
+                .init(name: "validation-split", value: "F", help: "hold out the last fraction F of the samples (before shuffling) and report val_loss")],
+        details: "As Keras's fit: each step differentiates the compiled loss plus the regularization penalties on one batch in "
+            + "training mode and applies the compiled optimizer (its constraints after); the epoch's loss is the mean of the "
+            + "batches' losses weighted by their sizes, each taken before its update. The fit is one change: 'undo' brings back "
+            + "the weights and the optimizer state from before it. Ctrl-C stops after the current step and keeps the steps taken."
+    ) { inv, session in
+        try inv.noArguments()
+        let model = session.model
+        guard model.compilation?.loss != nil else {
+            throw LabError("the model is not compiled with a loss: fit needs one", suggestion: "compile it first, for example 'compile optimizer=adam loss=mse'")
+        }
+        guard (inv.repeated["input"] ?? []).count == model.inputs.count, !model.inputs.isEmpty else {
+            throw LabError("fit trains on data from files: give every input with --input FILE.npy",
+                           suggestion: model.inputs.count > 1 ? "inputs: " + model.inputs.map(\.name).joined(separator: ", ") : "for example 'fit --input x.npy --target y.npy'")
+        }
+        guard inv.repeated["target"] != nil else {
+            throw LabError("fit needs the targets: --target FILE.npy", suggestion: "for example 'fit --input x.npy --target y.npy'")
+        }
+        var feeds = try session.forwardFeeds(inv)
+        let rows = feeds.values.first?.shape.first ?? 0
+        var targets = try session.targets(inv, loss: try model.compilation?.loss ?? LossType.make(.string("mse")), batch: rows)
+        let epochs = try inv.int("epochs", default: 1, range: 1...1_000_000)
+        let batchSize = try inv.int("batch-size", default: 32, range: 1...1_000_000_000)
+        var validation: (feeds: [String: Tensor], targets: [String: Tensor])?
+        if let text = try inv.text("validation-split") {
+            guard let split = Double(text), split > 0, split < 1 else {
+                throw LabError("fit: --validation-split must be a fraction between 0 and 1 (exclusive), got \(text)")
+            }
+            // Keras keeps the first floor(N·(1 − split)) samples for training, the rest for validation.
+            let cut = Int((Double(rows) * (1 - split)).rounded(.down))
+            guard cut > 0, cut < rows else {
+                throw LabError("fit: a validation split of \(text) leaves \(cut == 0 ? "no sample to train on" : "no sample to validate on") among \(rows)")
+            }
+            let train = Array(0..<cut), held = Array(cut..<rows)
+            validation = (try feeds.mapValues { try $0.gatheringRows(held) }, try targets.mapValues { try $0.gatheringRows(held) })
+            feeds = try feeds.mapValues { try $0.gatheringRows(train) }
+            targets = try targets.mapValues { try $0.gatheringRows(train) }
+        }
+        let samples = feeds.values.first?.shape.first ?? 0
+        guard batchSize <= samples else {
+            throw LabError("fit: --batch-size \(batchSize) is larger than the \(samples) samples to train on",
+                           suggestion: "use --batch-size \(samples) or less")
+        }
+        let shuffle = !inv.has("no-shuffle")
+        let style = session.style
+        var interrupted: FitInterrupted?
+        var started = DispatchTime.now().uptimeNanoseconds
+        let atTerminal = session.confirm != nil
+        try session.change { m in
+            for epoch in 0..<epochs {
+                session.say("Epoch \(epoch + 1)/\(epochs)")
+                started = DispatchTime.now().uptimeNanoseconds
+                let logs: [EpochLog]
+                do {
+                    logs = try m.fit(feeds, targets: targets, epochs: 1, batchSize: batchSize, shuffle: shuffle,
+                                     random: &session.dataGenerator) { _, step, steps, loss in
+                        if atTerminal, step + 1 < steps {
+                            session.write("\r" + progressLine(step + 1, steps, started, [("loss", loss)]))
+                        }
+                    }
+                } catch let stop as FitInterrupted {
+                    interrupted = stop
+                    let done = stop.logs.last?.steps ?? 0
+                    if atTerminal { session.write("\r") }
+                    session.say(style.error("interrupted") + " during epoch \(epoch + 1), after \(done) step\(done == 1 ? "" : "s") of it: "
+                                + "the model keeps them ('undo' brings back the weights from before the fit)")
+                    return
+                }
+                var entries = [("loss", logs[0].loss)]
+                if let validation {
+                    entries.append(("val_loss", try m.evaluate(validation.feeds, targets: validation.targets, batchSize: batchSize)))
+                }
+                if atTerminal { session.write("\r") }
+                session.say(progressLine(logs[0].steps, logs[0].steps, started, entries))
+            }
+        }
+        _ = interrupted
+    }
+
+    /// Keras's progress line: `13/13 ━━━━━━━━━━━━━━━━━━━━ 0s 2ms/step - loss: 1.0831`.
+    static func progressLine(_ step: Int, _ steps: Int, _ started: UInt64, _ logs: [(String, Double)]) -> String {
+        let width = 20, filled = steps == 0 ? width : width * step / steps
+        let bar = String(repeating: "━", count: filled) + String(repeating: " ", count: width - filled)
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let perStep = elapsed / Double(max(1, step))
+        let rate = perStep >= 1 ? String(format: "%.0fs/step", perStep) : perStep >= 1e-3 ? String(format: "%.0fms/step", perStep * 1e3)
+            : String(format: "%.0fus/step", perStep * 1e6)
+        let counter = String(repeating: " ", count: String(steps).count - String(step).count) + "\(step)/\(steps)"
+        return "\(counter) \(bar) \(Int(elapsed))s \(rate)" + logs.map { " - \($0.0): " + String(format: "%.4f", $0.1) }.joined()
+    }
+
+    static let evaluate = Command(
+        name: "evaluate", usage: "evaluate --input [INPUT=]FILE.npy … --target [OUTPUT=]FILE.npy … [--batch-size N]",
+        summary: "the compiled loss (with the penalties) on arrays in inference mode, as Keras's model.evaluate",
+        examples: ["evaluate --input xt.npy --target yt.npy"],
+        flags: [.init(name: "input", value: "FILE", help: "the samples, a .npy file; NAME=FILE for one of several inputs"),
+                .init(name: "target", value: "FILE", help: "the targets, a .npy file; OUTPUT=FILE for one of several outputs"),
+                .init(name: "batch-size", value: "N", help: "samples per batch (default 32)")]
+    ) { inv, session in
+        try inv.noArguments()
+        let model = session.model
+        guard let loss = model.compilation?.loss else {
+            throw LabError("the model is not compiled with a loss: evaluate needs one", suggestion: "compile it first, for example 'compile loss=mse'")
+        }
+        guard (inv.repeated["input"] ?? []).count == model.inputs.count, !model.inputs.isEmpty, inv.repeated["target"] != nil else {
+            throw LabError("evaluate reads the data from files: --input FILE.npy --target FILE.npy")
+        }
+        let feeds = try session.forwardFeeds(inv)
+        let targets = try session.targets(inv, loss: loss, batch: feeds.values.first?.shape.first ?? 0)
+        let value = try model.evaluate(feeds, targets: targets, batchSize: try inv.int("batch-size", default: 32, range: 1...1_000_000_000))
+        session.say("loss: " + String(format: "%.4f", value))
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Formats
+import Layers
+import Models
+import TensorCore
+import Testing
+import TestSupport
+@testable import Shell
+
+/// `fit` and `evaluate` at the prompt (the arithmetic is checked against Keras in TrainingParityTests).
+@Suite struct FitCommandTests {
+    static func data() throws -> (x: String, y: String) {
+        let dir = try temporaryDirectory()
+        var random = RandomGenerator(seed: 4)
+        var x = try Tensor(zeros: [40, 3])
+        random.fillNormal(&x.scalars)
+        let y = try Tensor(shape: [40, 1], scalars: (0..<40).map { r in x.scalars[r * 3] - 2 * x.scalars[r * 3 + 1] })
+        let xf = dir.appendingPathComponent("x.npy").path, yf = dir.appendingPathComponent("y.npy").path
+        try NPY.write(x, to: xf)
+        try NPY.write(y, to: yf)
+        return (xf, yf)
+    }
+
+    @Test func fitLearnsAndUndoTakesItBack() throws {
+        let (x, y) = try Self.data()
+        let run = ShellRun("input 3; add dense 1; compile optimizer=SGD(learning_rate=0.1) loss=mse")
+        let before = run.session.model.nodes[0].layer.weights
+        #expect(run.run("evaluate --input \(x) --target \(y)"), "\(run.errors)")
+        #expect(run.run("fit --input \(x) --target \(y) --epochs 4 --batch-size 8 --validation-split 0.25"), "\(run.errors)")
+        #expect(run.text.contains("Epoch 4/4") && run.text.contains("4/4 ━━━━━━━━━━━━━━━━━━━━") && run.text.contains("val_loss: "))
+        let losses = run.text.split(separator: "\n").filter { $0.hasPrefix("4/4") }.compactMap { line in
+            Double(line.split(separator: " - loss: ").last?.split(separator: " ").first ?? "")
+        }
+        #expect(losses.count == 4 && losses.last! < losses.first! / 2, "\(losses)")
+        #expect(run.session.model.compilation?.state.iterations == 16)
+        run.run("undo")
+        #expect(run.session.model.nodes[0].layer.weights == before)
+        #expect(run.session.model.compilation?.state.iterations == 0)
+    }
+
+    /// Ctrl-C during fit: the steps taken stay; the epoch's log says how many.
+    @Test func interruptedFitKeepsTheStepsTaken() throws {
+        let (xf, yf) = try Self.data()
+        let run = ShellRun("input 3; add dense 1; compile optimizer=SGD(learning_rate=0.1) loss=mse")
+        var model = run.session.model
+        let x = try NPY.read(path: xf), y = try NPY.read(path: yf)
+        var random = RandomGenerator(seed: 1)
+        // What Ctrl-C throws, from inside the third step (a real Ctrl-C is tested at a terminal).
+        #expect(throws: FitInterrupted.self) {
+            _ = try model.fit([model.inputs[0].name: x], targets: [model.outputNames[0]: y], epochs: 2, batchSize: 8, shuffle: false,
+                              random: &random) { _, step, _, _ in if step == 2 { throw Interrupt.error } }
+        }
+        #expect(model.compilation?.state.iterations == 3)
+        #expect(model.nodes[0].layer.weights != run.session.model.nodes[0].layer.weights)
+    }
+
+    @Test(arguments: [
+        ("fit --input X --target Y --batch-size 100", "larger than the 40 samples"),
+        ("fit --input X --target Y --validation-split 1.0", "between 0 and 1"),
+        ("fit --input X", "fit needs the targets"),
+        ("fit --target Y", "give every input with --input"),
+    ])
+    func mistakesAreOneLine(_ line: String, _ expected: String) throws {
+        let (x, y) = try Self.data()
+        let run = ShellRun("input 3; add dense 1; compile loss=mse")
+        let before = run.session.model.nodes[0].layer.weights
+        #expect(!run.run(line.replacingOccurrences(of: "X", with: x).replacingOccurrences(of: "Y", with: y)))
+        #expect(run.errors.contains(expected), "\(run.errors)")
+        #expect(run.session.model.nodes[0].layer.weights == before)
+    }
+}
