@@ -103,12 +103,16 @@ static dnnl_status_t describe(op_desc *u, const ll_dnnl_desc *d, pass which, con
     }
     switch (d->kind) {
     case LL_DNNL_MAX_POOL:
-    case LL_DNNL_AVG_POOL:
-        /* Forward only: pooling gradients are not made here. */
-        if (which != INFERENCE) return dnnl_unimplemented;
-        return dnnl_pooling_v2_forward_desc_init(&u->pool, dnnl_forward_inference,
-                                                 d->kind == LL_DNNL_MAX_POOL ? dnnl_pooling_max : dnnl_pooling_avg_exclude_padding,
-                                                 src, dst, strides, kernel, no_dilation, pad_l, pad_r);
+    case LL_DNNL_AVG_POOL: {
+        /* Training: max pooling's forward keeps where each maximum was (its workspace),
+           which the backward pass scatters ∂dst to. Pooling has no weights' gradient. */
+        dnnl_alg_kind_t alg = d->kind == LL_DNNL_MAX_POOL ? dnnl_pooling_max : dnnl_pooling_avg_exclude_padding;
+        if (which == BACKWARD_WEIGHTS) return dnnl_unimplemented;
+        if (which == BACKWARD_DATA)
+            return dnnl_pooling_v2_backward_desc_init(&u->pool, alg, src, dst, strides, kernel, no_dilation, pad_l, pad_r);
+        return dnnl_pooling_v2_forward_desc_init(&u->pool, which == FORWARD ? dnnl_forward_training : dnnl_forward_inference,
+                                                 alg, src, dst, strides, kernel, no_dilation, pad_l, pad_r);
+    }
     case LL_DNNL_CONVOLUTION:
         if (which <= FORWARD)
             return dnnl_dilated_convolution_forward_desc_init(&u->conv, which == FORWARD ? dnnl_forward_training : dnnl_forward_inference, dnnl_convolution_direct,
@@ -307,6 +311,10 @@ int ll_dnnl_threads(void) { return omp_get_max_threads(); }
 struct ll_dnnl_grad {
     ll_dnnl_kind kind;
     int has_bias;
+    /* Pooling: the forward-training primitive (max: it fills the workspace) and the
+       workspace's layout; data_pd/data is the pooling's backward primitive. */
+    dnnl_primitive_t forward;
+    dnnl_memory_desc_t workspace_md;
     dnnl_memory_desc_t src_md, dst_md, user_weights_md, bias_md;
     dnnl_memory_desc_t data_weights_md;   /* the kernel's layout for backward data */
     dnnl_memory_desc_t diff_weights_md;   /* the kernel gradient's layout from backward weights */
@@ -318,12 +326,37 @@ struct ll_dnnl_grad {
 
 static void *aligned(size_t size) { return aligned_alloc(64, (size + 63) / 64 * 64); }
 
+/* Pooling's gradient: the forward pass for training (the hint; for max, a primitive of
+   its own, run again at each backward call to fill the workspace) and the backward pass,
+   with ∂src and ∂dst in the same strided channels-last layouts as src and dst. */
+static ll_dnnl_grad *pool_grad_create(const ll_dnnl_desc *d, char *error, size_t error_size) {
+    ll_dnnl_grad *g = calloc(1, sizeof *g);
+    if (!g) { fail(error, error_size, "allocating", dnnl_out_of_memory); return NULL; }
+    int saved_threads = limit_threads(d->threads);
+    g->kind = d->kind;
+    op_desc u;
+    CHECK(layout_md(&g->src_md, &d->src), "describing the input");
+    CHECK(layout_md(&g->dst_md, &d->dst), "describing the output");
+    CHECK(describe(&u, d, FORWARD, &g->src_md, NULL, NULL, &g->dst_md), "describing the forward pass");
+    CHECK(dnnl_primitive_desc_create(&g->hint, &u, NULL, engine, NULL), "choosing a forward kernel");
+    CHECK(describe(&u, d, BACKWARD_DATA, &g->src_md, NULL, NULL, &g->dst_md), "describing the input's gradient");
+    CHECK(dnnl_primitive_desc_create(&g->data_pd, &u, NULL, engine, g->hint), "choosing a backward kernel");
+    CHECK(dnnl_primitive_create(&g->data, g->data_pd), "creating the backward primitive");
+    if (d->kind == LL_DNNL_MAX_POOL) {
+        g->workspace_md = *dnnl_primitive_desc_query_md(g->hint, dnnl_query_workspace_md, 0);
+        CHECK(dnnl_primitive_create(&g->forward, g->hint), "creating the forward-training primitive");
+    }
+    omp_set_num_threads(saved_threads);
+    return g;
+failed:
+    ll_dnnl_grad_destroy(g);
+    omp_set_num_threads(saved_threads);
+    return NULL;
+}
+
 ll_dnnl_grad *ll_dnnl_grad_create(const ll_dnnl_desc *d, char *error, size_t error_size) {
     if (ensure_engine(error, error_size)) return NULL;
-    if (d->kind == LL_DNNL_MAX_POOL || d->kind == LL_DNNL_AVG_POOL) {
-        fail(error, error_size, "pooling gradients (not made here)", dnnl_unimplemented);
-        return NULL;
-    }
+    if (d->kind == LL_DNNL_MAX_POOL || d->kind == LL_DNNL_AVG_POOL) return pool_grad_create(d, error, error_size);
     ll_dnnl_grad *g = calloc(1, sizeof *g);
     if (!g) { fail(error, error_size, "allocating", dnnl_out_of_memory); return NULL; }
     int saved_threads = limit_threads(d->threads);
@@ -366,8 +399,8 @@ failed:
 
 void ll_dnnl_grad_destroy(ll_dnnl_grad *g) {
     if (!g) return;
-    dnnl_primitive_t prims[4] = {g->data, g->weights, g->to_data_layout, g->to_user_layout};
-    for (int i = 0; i < 4; i++) if (prims[i]) dnnl_primitive_destroy(prims[i]);
+    dnnl_primitive_t prims[5] = {g->data, g->weights, g->to_data_layout, g->to_user_layout, g->forward};
+    for (int i = 0; i < 5; i++) if (prims[i]) dnnl_primitive_destroy(prims[i]);
     if (g->hint) dnnl_primitive_desc_destroy(g->hint);
     if (g->data_pd) dnnl_primitive_desc_destroy(g->data_pd);
     if (g->weights_pd) dnnl_primitive_desc_destroy(g->weights_pd);
@@ -430,9 +463,43 @@ int ll_dnnl_backward_weights(ll_dnnl_grad *g, const float *src, const float *dif
     return execute(g->to_user_layout, 2, back_roles, back_mds, back, 0, error, error_size);
 }
 
+int ll_dnnl_pool_backward(ll_dnnl_grad *g, const float *src, const float *diff_dst, float *diff_src,
+                          char *error, size_t error_size) {
+    if (g->kind != LL_DNNL_MAX_POOL && g->kind != LL_DNNL_AVG_POOL)
+        return fail(error, error_size, "a pooling gradient of another operation", dnnl_invalid_arguments);
+    if (g->kind == LL_DNNL_AVG_POOL) {
+        const int roles[2] = {DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC};
+        const dnnl_memory_desc_t *mds[2] = {&g->dst_md, &g->src_md};
+        void *data[2] = {(void *)diff_dst, diff_src};
+        return execute(g->data, 2, roles, mds, data, 0, error, error_size);
+    }
+    /* Max: the forward pass again, for the workspace (its output is not kept). */
+    void *dst = aligned(dnnl_memory_desc_get_size(&g->dst_md));
+    void *workspace = aligned(dnnl_memory_desc_get_size(&g->workspace_md));
+    int status = -1;
+    if (!dst || !workspace) {
+        fail(error, error_size, "allocating the workspace", dnnl_out_of_memory);
+    } else {
+        const int roles[3] = {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_WORKSPACE};
+        const dnnl_memory_desc_t *mds[3] = {&g->src_md, &g->dst_md, &g->workspace_md};
+        void *data[3] = {(void *)src, dst, workspace};
+        status = execute(g->forward, 3, roles, mds, data, 0, error, error_size);
+        if (status == 0) {
+            const int back_roles[3] = {DNNL_ARG_DIFF_DST, DNNL_ARG_WORKSPACE, DNNL_ARG_DIFF_SRC};
+            const dnnl_memory_desc_t *back_mds[3] = {&g->dst_md, &g->workspace_md, &g->src_md};
+            void *back[3] = {(void *)diff_dst, workspace, diff_src};
+            status = execute(g->data, 3, back_roles, back_mds, back, 0, error, error_size);
+        }
+    }
+    free(dst);
+    free(workspace);
+    return status;
+}
+
 const char *ll_dnnl_grad_implementation(const ll_dnnl_grad *g, int weights) {
     const char *name = NULL;
-    dnnl_primitive_desc_t pd = weights ? g->weights_pd : g->data_pd;
+    /* Pooling has no weights: 1 names its forward-training kernel. */
+    dnnl_primitive_desc_t pd = weights ? (g->weights_pd ? g->weights_pd : g->hint) : g->data_pd;
     if (dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &name) != dnnl_success || !name) return "unknown";
     return name;
 }
