@@ -246,28 +246,31 @@ public struct Convolution: DifferentiableUnaryLayer, DeclaredLayer {
         return (y, inputs, relu)
     }
 
+    /// The activation applies to the output in its data format, as in Keras (softmax on a
+    /// channels_first output runs along its last spatial axis).
     public func call(_ x: Tensor, training: Bool) throws -> Tensor {
         let (input, operations, bias) = try prepare(x)
-        var (y, _, relu) = try linearPart(input, operations, bias: bias)
+        let (z, _, relu) = try linearPart(input, operations, bias: bias)
+        var y = spatial.fromChannelsLast(z)
         if !relu { activation.apply(&y) }
-        return spatial.fromChannelsLast(y)
+        return y
     }
 
     /// The training pass keeps each operation's input and the pre-activation z (for relu,
-    /// y itself), channels-last. Backward: ∂z = activation′ · ∂y, then each operation's
-    /// oneDNN backward-data and backward-weights primitives from the last to the first
-    /// (for a separable layer: pointwise, then depthwise), giving ∂kernel per operation
-    /// and ∂bias from the last.
+    /// y itself). Backward: ∂z = activation′ · ∂y, then each operation's oneDNN
+    /// backward-data and backward-weights primitives from the last to the first (for a
+    /// separable layer: pointwise, then depthwise), giving ∂kernel per operation and
+    /// ∂bias from the last.
     public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
         throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
         let (input, operations, bias) = try prepare(x)
-        let (z, inputs, relu) = try linearPart(input, operations, bias: bias)
-        let y = relu || activation.isLinear ? z : activation(z)
-        let output = spatial.fromChannelsLast(y)
+        let (linear, inputs, relu) = try linearPart(input, operations, bias: bias)
+        let z = spatial.fromChannelsLast(linear)
+        let output = relu || activation.isLinear ? z : activation(z)
         let kernels = Array(weights.prefix(operations.count))
         let activation = self.activation, spatial = self.spatial, who = self.who
         return (output, { g in
-            var d = activation.gradient(spatial.toChannelsLast(try g.checkedGradient(of: output, who)), pre: z, output: y)
+            var d = spatial.toChannelsLast(activation.gradient(try g.checkedGradient(of: output, who), pre: z, output: output))
             var kernelGradients: [Tensor] = [], biasGradient: Tensor?
             for i in operations.indices.reversed() {
                 let last = i == operations.count - 1

@@ -93,4 +93,30 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
             try Self.expectClose(pooling.spatial.fromChannelsLast(scanned), "\(c.folder)/grad_input.npy")
         }
     }
+
+    /// Keras applies the activation to the output in its data format: softmax on a
+    /// channels_first Conv1D runs along the positions, not the filters (Keras 3.15.1 / JAX).
+    @Test func channelsFirstSoftmaxRunsAlongTheLastAxis() throws {
+        var layer = try buildLayer(command: "conv1d 3 2 data_format='channels_first' activation='softmax'")
+        layer.weights = [try Tensor(shape: [2, 2, 3], scalars: (0..<12).map { Float($0) / 12 - 0.3 }),
+                         try Tensor(shape: [3], scalars: [0.1, -0.2, 0.05])]
+        let x = try Tensor(shape: [1, 2, 5], scalars: (0..<10).map { Float($0) / 10 })
+        let differentiable = try #require(layer as? any DifferentiableLayer)
+        var random = RandomGenerator(seed: 0)
+        let (y, pullback) = try differentiable.differentiableCall([x], training: false, random: &random)
+        func expect(_ got: [Float], _ want: [Float], _ what: String) {
+            #expect(got.count == want.count && zip(got, want).allSatisfy { abs($0 - $1) <= 1e-6 }, "\(what): \(got), Keras \(want)")
+        }
+        let keras: [Float] = [0.238865, 0.2461395, 0.2536356, 0.2613599, 0.2267743, 0.2416013, 0.2573976, 0.2742268,
+                              0.2149979, 0.2368187, 0.2608542, 0.2873291]
+        expect(y.scalars, keras, "output")
+        expect(try layer.call([x], training: false).scalars, keras, "call")
+        let dy = try Tensor(shape: [1, 3, 4], scalars: (0..<12).map { Float($0 % 5 - 2) / 4 })
+        let g = try pullback(dy)
+        expect(try #require(g.inputs.first ?? nil).scalars,
+               [-0.008578768, 0.05605659, 0.02758661, -0.07658501, 0.001520577, 0.01593848, 0.07782403, -0.00994467, -0.09835243, 0.01453461], "input")
+        expect(g.weights[0].scalars, [0.03122611, -0.01361804, -0.03091633, 0.03122611, -0.01361804, -0.03091632, 0.03122611, -0.01361804,
+                                      -0.03091633, 0.0312261, -0.01361804, -0.03091633], "kernel")
+        expect(g.weights[1].scalars, [0, 0, 0], "bias")
+    }
 }
