@@ -105,6 +105,12 @@ CASES = [
 
 # One whole command: `forward --input x.npy` on these forward cases (by name).
 COMMAND_CASES = ["MLP b1", "MLP b1024", "CNN b256", "conv-heavy b32"]
+# Forward + backward of the compiled loss (sparse categorical crossentropy on the softmax
+# output, random labels): LayerLab's Model.gradients against jax.grad of the same Keras
+# model's stateless_call + loss, jitted.
+GRAD_CASES = [("grad MLP b64", MLP_LL, mlp_keras, (784,), 64), ("grad MLP b256", MLP_LL, mlp_keras, (784,), 256),
+              ("grad CNN b64", CNN_LL, cnn_keras, (28, 28, 1), 64), ("grad CNN b256", CNN_LL, cnn_keras, (28, 28, 1), 256)]
+GRAD_LOSS = "sparse_categorical_crossentropy"
 
 
 def runs_for(batch, quick):
@@ -152,6 +158,35 @@ def keras_forward(case, runs, predict=False):
     if not predict:
         return jit
     return jit, timed(lambda: model.predict_on_batch(x), 5, runs)
+
+
+def keras_gradients(case, runs):
+    """jax.jit(jax.grad) of the Keras model's loss on one batch with random labels, warmed up."""
+    import jax
+    import keras
+    import numpy as np
+
+    name, _, build, sample, batch = case
+    model = build(keras)
+    x = np.random.default_rng(0).normal(size=(batch,) + sample).astype(np.float32)
+    y = np.random.default_rng(1).integers(0, 10, size=(batch,)).astype(np.int32)
+    loss = keras.losses.get(GRAD_LOSS)
+    tv = [v.value for v in model.trainable_variables]
+    ntv = [v.value for v in model.non_trainable_variables]
+
+    def total(tv, x, y):
+        out, _ = model.stateless_call(tv, ntv, x, training=True)
+        return loss(y, out)
+
+    grad = jax.jit(jax.grad(total))
+    xj, yj = jax.device_put(x), jax.device_put(y)
+    return timed(lambda: jax.block_until_ready(grad(tv, xj, yj)), 5, runs)
+
+
+def layerlab_gradients(case, prefix, runs):
+    _, commands, _, _, batch = case
+    return run_json(prefix, [BENCH, "-c", commands + f"; compile loss={GRAD_LOSS}", "--gradients", "--batch", str(batch),
+                             "--runs", str(runs), "--warmup", "5", "--json"])
 
 
 def run_json(prefix, args):
@@ -220,7 +255,7 @@ def fmt(t):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="fewer runs per case")
-    p.add_argument("--only", help="comma-separated case prefixes (mlp, cnn, conv, text, cmd, summary, init)")
+    p.add_argument("--only", help="comma-separated case prefixes (mlp, cnn, conv, text, cmd, grad, summary, init)")
     p.add_argument("--no-build", action="store_true", help="use the existing release builds")
     p.add_argument("--json", help="also write every figure to this file")
     args = p.parse_args()
@@ -312,6 +347,28 @@ def main():
                              f"{ours['ratio']:8.2f} {entry['ratio']:5.2f} {entry['ratio_predict']:5.2f}")
             report["commands"].append(row)
             print(f"{name:20s} {fmt(jit):>19s} {fmt(predict):>19s} | " + " | ".join(cells), flush=True)
+
+    grad_cases = [c for c in GRAD_CASES if wanted(c[0])]
+    if grad_cases:
+        print(f"\nforward + backward of the compiled loss ({GRAD_LOSS}, random labels, training mode): "
+              f"LayerLab's Model.gradients against jax.jit(jax.grad) of the Keras model's stateless_call + loss. "
+              f"min / median ms; ratio = LayerLab min ÷ Keras min; fwd = LayerLab's bare forward on the same batch.")
+        print(f"{'case':16s} {'Keras jit grad':>19s} | " + " | ".join(
+            f"{k + ' (' + cores[k] + ')':>42s}" for k, _, _ in SETTINGS))
+        report["gradients"] = []
+        for case in grad_cases:
+            runs = runs_for(case[4], args.quick)
+            k = keras_gradients(case, runs)
+            row = {"case": case[0], "batch": case[4], "keras": k, "layerlab": {}}
+            cells = []
+            for key, _, prefix in SETTINGS:
+                ours = layerlab_gradients(case, prefix, runs)
+                entry = {"min_ms": ours["min_ms"], "median_ms": ours["median_ms"], "ratio": ours["min_ms"] / k[0],
+                         "forward_min_ms": ours["forward_min_ms"], "max_rss_mb": ours["max_rss_mb"], "core": ours["blas_core"]}
+                row["layerlab"][key] = entry
+                cells.append(f"{ours['min_ms']:8.3f} / {ours['median_ms']:8.3f} {entry['ratio']:5.2f} fwd {ours['forward_min_ms']:7.3f}")
+            report["gradients"].append(row)
+            print(f"{case[0]:16s} {fmt(k):>19s} | " + " | ".join(cells), flush=True)
 
     if wanted("summary"):
         s = first_summary(args.quick)

@@ -135,12 +135,15 @@ public enum KerasArchive {
 /// All weights as a NumPy `.npz`, keyed by Keras weight paths (`dense/kernel`).
 public enum NPZ {
     public static func encode(_ model: Model) throws -> Data {
+        try encode(model.weightPaths.map { ($0, try model.weight($0).value) })
+    }
+
+    /// Arrays by name (`dense/kernel` is stored as `dense/kernel.npy`), in order.
+    public static func encode(_ arrays: [(String, Tensor)]) throws -> Data {
         let archive: Archive
         do { archive = try Archive(data: Data(), accessMode: .create) } catch { throw LabError("cannot create a zip archive: \(error)") }
-        for path in model.weightPaths {
-            let (_, _, value) = try model.weight(path)
-            let data = NPY.encode(value)
-            try addStored(data, as: path + ".npy", date: Date(), to: archive)
+        for (name, value) in arrays {
+            try addStored(NPY.encode(value), as: name + ".npy", date: Date(), to: archive)
         }
         guard let bytes = archive.data else { throw LabError("the archive could not be written") }
         return bytes

@@ -179,6 +179,14 @@ public enum KerasModel {
     }
 
     static func addLayer(_ entry: JSON, from: [String]?, to m: inout Model) throws {
+        var seeds = m.seeds
+        let layer = try self.layer(entry, seeds: &seeds)
+        m.seeds = seeds
+        try m.add(layer, from: from)
+    }
+
+    /// A layer from its Keras entry (`{"class_name": "Dense", "config": {…}}`), unbuilt.
+    public static func layer(_ entry: JSON, seeds: inout SeedSource) throws -> any Layer {
         guard let cls = entry["class_name"]?.string, let config = entry["config"], case .object(let items) = config else {
             throw LabError("a layer entry has no class_name or config")
         }
@@ -201,15 +209,11 @@ public enum KerasModel {
             }
             keywords.append(Keyword(key, value.value))
         }
-        var seeds = m.seeds
-        let layer: any Layer
         do {
             var built = try type.build(Arguments([], keywords), seeds: &seeds).layer
             built.name = name
             built.trainable = config["trainable"].map { $0 != .bool(false) } ?? true
-            layer = built
+            return built
         } catch let e as LabError { throw e.at(name) }
-        m.seeds = seeds
-        try m.add(layer, from: from)
     }
 }

@@ -10,6 +10,9 @@ public struct Compilation: Sendable, Equatable {
     public var lossText: String
     /// Metric names as given (`accuracy`, `mae`, …).
     public var metrics: [String]
+    /// The optimizer's variables (iterations, slots): a new compile starts them afresh, as
+    /// Keras's compile makes a new optimizer.
+    public var state = OptimizerState()
 
     public init(optimizer: Optimizer, loss: Loss?, lossText: String, metrics: [String]) {
         self.optimizer = optimizer

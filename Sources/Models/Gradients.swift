@@ -63,7 +63,7 @@ extension Model {
                 return v
             }
             guard let layer = node.layer as? any DifferentiableLayer else {
-                throw LabError("\(node.name) (\(node.layer.className)) has no gradient in LayerLab yet").at(node.name)
+                throw LabError("\(node.name) (\(node.layer.className)) has no gradient in LayerLab yet")
             }
             do {
                 let (y, back) = try layer.differentiableCall(args, training: training, random: &random)

@@ -24,7 +24,10 @@ public final class BufferOutput: TextOutput {
 /// The state of one shell session: the model, its undo history, the seed and settings.
 /// It never touches the terminal; it reads lines and writes text.
 public final class Session {
-    public private(set) var model: Model
+    public private(set) var model: Model {
+        // A gradient belongs to the weights it was taken at.
+        didSet { lastGradients = [:] }
+    }
     public private(set) var history = History()
     /// The seed of the model's stream (undo restores it with the model).
     public var seed: UInt64 { model.seed }
@@ -40,6 +43,8 @@ public final class Session {
     static let keptValues = 100_000
     /// Activity penalties of the last `forward`, and its batch size.
     var lastActivityPenalties: (penalties: [Penalty], batch: Int)?
+    /// The last `grads`: each trainable weight's gradient by path (`dense/kernel`), for `hist --grad`.
+    var lastGradients: [String: Tensor] = [:]
 
     /// Asks the user a yes/no question; set only at an interactive terminal.
     public var confirm: ((String) -> Bool)?

@@ -16,7 +16,9 @@ import Glibc
 ///   through the `Session` as if typed (its text rendered), beside the bare pass on the
 ///   same batch;
 /// - `--sgemm "M,N,K …"`: raw `cblas_sgemm` on the given shapes (the reference rate);
-/// - `--init NAME --shape A,B`: sampling one kernel with an initializer.
+/// - `--init NAME --shape A,B`: sampling one kernel with an initializer;
+/// - `--gradients`: the forward and backward pass of the compiled loss (`Model.gradients`,
+///   training mode) on one random batch with random sparse labels, beside the bare forward.
 @main
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,6 +49,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Time one whole shell command on the model instead (e.g. \"forward --input x.npy\"), beside the bare pass on the same batch.")
     var command: String?
 
+    @Flag(help: "Time the forward + backward pass of the compiled loss (the commands must compile one) instead.")
+    var gradients = false
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -58,6 +63,8 @@ struct Bench: ParsableCommand {
             result.merge(try timeSgemm(sgemm)) { $1 }
         } else if let command {
             result.merge(try timeCommand(command)) { $1 }
+        } else if gradients {
+            result.merge(try timeGradients()) { $1 }
         } else if let initializer {
             result.merge(try timeInitializer(initializer)) { $1 }
         } else {
@@ -161,6 +168,32 @@ struct Bench: ParsableCommand {
         return ["command": line, "commands": commands, "batch": feed.x.shape.first ?? 1, "min_ms": t.min, "median_ms": t.median,
                 "bare_min_ms": bare.min, "bare_median_ms": bare.median, "ratio": t.min / bare.min,
                 "output_bytes_per_run": output.bytes / max(1, warmup + max(1, runs))]
+    }
+
+    /// `Model.gradients` on a random batch with random class labels (sparse targets), in
+    /// turn with the bare forward pass on the same batch.
+    func timeGradients() throws -> [String: Any] {
+        let session = try builtSession(DiscardingOutput())
+        let model = session.model
+        guard let loss = model.compilation?.loss, let output = model.outputNames.first,
+              let classes = model.shape(of: output)?.last else { throw ValidationError("the commands must compile a loss") }
+        let (name, x) = try randomBatch(model)
+        var labels = try Tensor(zeros: [batch])
+        var rng = RandomGenerator(seed: 3)
+        for i in labels.scalars.indices { labels.scalars[i] = Float(rng.nextInt(below: classes)) }
+        let macs = model.nodes.reduce(0) { total, node in total + (model.inputShapes(of: node).map { node.layer.macs(for: $0) } ?? 0) }
+        let times = try measure(2) { which in
+            if which == 0 {
+                var random = RandomGenerator(seed: 5)
+                _ = try model.gradients([name: x], targets: [output: labels], loss: loss, random: &random)
+            } else {
+                _ = try model.forward([name: x])
+            }
+        }
+        let (t, bare) = (times[0], times[1])
+        return ["commands": commands, "batch": batch, "min_ms": t.min, "median_ms": t.median, "macs_per_sample": macs,
+                "forward_min_ms": bare.min, "forward_median_ms": bare.median,
+                "gflops": 6 * Double(macs) * Double(batch) / (t.min / 1e3) / 1e9]
     }
 
     func timeSgemm(_ spec: String) throws -> [String: Any] {

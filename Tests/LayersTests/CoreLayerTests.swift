@@ -106,6 +106,8 @@ func built(_ type: String, _ args: Arguments, input: [Int]) throws -> any Layer 
         let y = try layer.call([x], training: false)
         let check = closeness(y, expected)
         #expect(check.ok, "\(check.worst)")
+        // And its backward pass, at Keras's upstream gradient.
+        try expectKerasGradients(layer, inputs: [x], folder: "keras/core/\(c.index)")
     }
 }
 

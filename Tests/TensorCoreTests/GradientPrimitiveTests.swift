@@ -60,9 +60,11 @@ import Testing
                   label: "transposed \(c.testDescription)")
     }
 
-    @Test func innerProductGradientsAreTheProducts() throws {
+    /// In one piece, and in blocks of rows (a large batch, so Ctrl-C is noticed between them).
+    @Test(arguments: [nil, 2] as [Int?])
+    func innerProductGradientsAreTheProducts(blockRows: Int?) throws {
         let x = try random([5, 7], seed: 1), w = try random([7, 3], seed: 2), dy = try random([5, 3], seed: 3)
-        let (dx, dw, db) = try x.innerProductGradients(w, hasBias: true, outputGradient: dy)
+        let (dx, dw, db) = try x.innerProductGradients(w, hasBias: true, outputGradient: dy, blockRows: blockRows)
         for i in 0..<5 {
             for j in 0..<7 {
                 let want = (0..<3).reduce(0.0) { $0 + Double(dy.scalars[i * 3 + $1]) * Double(w.scalars[j * 3 + $1]) }

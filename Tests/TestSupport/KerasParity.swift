@@ -30,6 +30,20 @@ public struct FixtureCases<Case: Sendable>: Sendable {
         self.problems = problems
     }
 
+    /// Cases that are the sub-folders of `folder` (under Tests/Fixtures), in name order: an
+    /// empty or missing folder, or a folder `read` fails on, is a problem.
+    public init(folders folder: String, _ read: (String) throws -> Case) {
+        var cases: [Case] = [], problems: [String] = []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: fixture(folder).path))?.sorted() ?? []
+        if names.isEmpty { problems.append("\(folder): no cases (is the folder there?)") }
+        for name in names {
+            do { cases.append(try read(name)) } catch { problems.append("\(folder)/\(name): \(error)") }
+        }
+        self.cases = cases
+        inFile = names.count
+        self.problems = problems
+    }
+
     /// A field of a case, of the type the reader needs.
     public static func field<T>(_ c: [String: Any], _ key: String, in what: String = "case") throws -> T {
         guard let v = c[key] else { throw FixtureError("\(what) has no '\(key)'") }

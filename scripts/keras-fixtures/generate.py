@@ -1593,6 +1593,144 @@ def grads():
                                          "keras": keras.__version__, "backend": keras.backend.backend()})
 
 
+# (optimizer as typed after `compile optimizer=`, constraint on the first variable or None)
+OPTIMIZER_STEP_CASES = [
+    ("SGD(learning_rate=0.1)", None), ("SGD(learning_rate=0.1, momentum=0.9)", None),
+    ("SGD(learning_rate=0.1, momentum=0.9, nesterov=True)", None), ("Adam(learning_rate=0.1)", None),
+    ("Adam(learning_rate=0.1, amsgrad=True)", None), ("AdamW(learning_rate=0.1)", None),
+    ("AdamW(learning_rate=0.1, weight_decay=0.5, beta_1=0.8)", None), ("RMSprop(learning_rate=0.1)", None),
+    ("RMSprop(learning_rate=0.1, rho=0.8, momentum=0.5, centered=True)", None), ("RMSprop(learning_rate=0.1, momentum=0.3)", None),
+    ("Adagrad(learning_rate=0.1)", None), ("Adagrad(learning_rate=0.1, initial_accumulator_value=0.3, epsilon=0.01)", None),
+    ("Adadelta(learning_rate=1.0)", None), ("Adadelta(learning_rate=0.5, rho=0.8)", None), ("Adamax(learning_rate=0.1)", None),
+    ("Nadam(learning_rate=0.1)", None), ("Nadam(learning_rate=0.1, beta_1=0.8, beta_2=0.9)", None),
+    ("Lion(learning_rate=0.1)", None), ("Lion(learning_rate=0.1, beta_1=0.95, beta_2=0.9)", None), ("Ftrl(learning_rate=0.1)", None),
+    ("Ftrl(learning_rate=0.1, learning_rate_power=-0.25, l1_regularization_strength=0.01, l2_regularization_strength=0.02, "
+     "l2_shrinkage_regularization_strength=0.03, beta=0.1)", None),
+    ("SGD(learning_rate=0.1, clipnorm=0.5)", None), ("Adam(learning_rate=0.1, clipvalue=0.2)", None),
+    ("SGD(learning_rate=0.1, global_clipnorm=0.7)", None), ("SGD(learning_rate=0.1, weight_decay=0.5)", "MaxNorm(1.0)"),
+    ("SGD(learning_rate=0.1, momentum=0.9)", "NonNeg()"), ("Adam(learning_rate=0.1)", "UnitNorm(axis=0)"),
+    ("Adam(learning_rate=0.1)", "MinMaxNorm(min_value=0.5, max_value=1.5, rate=0.5)"),
+    ("SGD(learning_rate=0.1, use_ema=True, ema_momentum=0.9)", None),
+    ("SGD(learning_rate=0.1, use_ema=True, ema_momentum=0.9, ema_overwrite_frequency=3)", None),
+    ("SGD(learning_rate=0.1, loss_scale_factor=4.0)", None),
+    ("SGD(learning_rate=ExponentialDecay(0.1, 2, 0.5))", None), ("SGD(learning_rate=ExponentialDecay(0.1, 2, 0.5, staircase=True))", None),
+    ("SGD(learning_rate=PiecewiseConstantDecay([2, 4], [0.1, 0.05, 0.01]))", None),
+    ("SGD(learning_rate=CosineDecay(0.1, 4, alpha=0.1))", None),
+    ("SGD(learning_rate=CosineDecay(0.0, 4, warmup_target=0.1, warmup_steps=2))", None),
+    ("SGD(learning_rate=PolynomialDecay(0.1, 4, end_learning_rate=0.01, power=2.0))", None),
+    ("SGD(learning_rate=PolynomialDecay(0.1, 2, cycle=True))", None),
+    ("SGD(learning_rate=InverseTimeDecay(0.1, 2, 0.5))", None), ("Adam(learning_rate=InverseTimeDecay(0.1, 2, 0.5, staircase=True))", None),
+]
+
+
+def optimizer_steps():
+    """Six optimizer.apply steps of each case on two variables ((3, 4) and (4,)) with fixed
+    gradients (a constraint on the first when given): Keras's values after every step."""
+    names = {n: getattr(keras.optimizers.schedules, n) for n in
+             ("ExponentialDecay", "CosineDecay", "PiecewiseConstantDecay", "PolynomialDecay", "InverseTimeDecay")}
+    names.update({n: getattr(keras.optimizers, n) for n in
+                  ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Lion", "Ftrl")})
+    names.update({n: getattr(keras.constraints, n) for n in ("MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm")})
+    rng = np.random.default_rng(11)
+    w0 = [rng.normal(size=(3, 4)).astype(np.float32), rng.normal(size=(4,)).astype(np.float32)]
+    grads = [[rng.normal(size=w.shape).astype(np.float32) * (1 + s) for w in w0] for s in range(6)]
+    save("optimizer_steps/w0.npy", w0[0])
+    save("optimizer_steps/w1.npy", w0[1])
+    for s, gs in enumerate(grads):
+        save(f"optimizer_steps/g{s}_0.npy", gs[0])
+        save(f"optimizer_steps/g{s}_1.npy", gs[1])
+    cases = []
+    for i, (typed, constraint) in enumerate(OPTIMIZER_STEP_CASES):
+        opt = eval(typed, names)
+        variables = [keras.Variable(w.copy(), name=f"v{j}") for j, w in enumerate(w0)]
+        if constraint:
+            variables[0].constraint = eval(constraint, names)
+        opt.build(variables)
+        steps = []
+        for s, gs in enumerate(grads):
+            opt.apply([keras.ops.convert_to_tensor(g) for g in gs], variables)
+            steps.append([keras.ops.convert_to_numpy(v.value).astype(np.float32) for v in variables])
+        for s, values in enumerate(steps):
+            save(f"optimizer_steps/{i:02d}/step{s}_0.npy", values[0])
+            save(f"optimizer_steps/{i:02d}/step{s}_1.npy", values[1])
+        cases.append({"optimizer": typed, "constraint": constraint, "folder": f"{i:02d}",
+                      "iterations": int(keras.ops.convert_to_numpy(opt.iterations))})
+    save_json("optimizer_steps/cases.json", cases)
+
+
+def training_models():
+    """Small models Keras fits (shuffle=False, a partial last batch): the model before (.keras),
+    the data, the compile arguments as a LayerLab user types them, Keras's History and the
+    trainable weights after every epoch."""
+    L = keras.layers
+    rng = np.random.default_rng(21)
+
+    def dense_mse():
+        keras.utils.set_random_seed(1)
+        m = keras.Sequential([keras.Input((4,)), L.Dense(3, activation="relu"), L.Dense(1)])
+        return m, rng.normal(size=(10, 4)), rng.normal(size=(10, 1)), "SGD(learning_rate=0.1, momentum=0.9)", "mse"
+
+    def regularized():
+        keras.utils.set_random_seed(2)
+        m = keras.Sequential([keras.Input((5,)),
+                              L.Dense(6, activation="tanh", kernel_regularizer=keras.regularizers.L2(0.01),
+                                      kernel_constraint=keras.constraints.MaxNorm(0.5), activity_regularizer=keras.regularizers.L1(0.01)),
+                              L.Dense(3, activation="softmax", bias_constraint=keras.constraints.NonNeg())])
+        y = np.eye(3)[rng.integers(0, 3, size=11)]
+        return m, rng.normal(size=(11, 5)), y, "Adam(learning_rate=0.01)", "CategoricalCrossentropy(label_smoothing=0.1)"
+
+    def cnn():
+        keras.utils.set_random_seed(3)
+        m = keras.Sequential([keras.Input((8, 8, 2)), L.Conv2D(3, 3, activation="relu"), L.MaxPooling2D(2), L.Flatten(), L.Dense(4)])
+        return m, rng.normal(size=(9, 8, 8, 2)), rng.integers(0, 4, size=(9,)), "AdamW(learning_rate=0.01)", \
+            "SparseCategoricalCrossentropy(from_logits=True)"
+
+    def embedding():
+        keras.utils.set_random_seed(4)
+        m = keras.Sequential([keras.Input((5,), dtype="int32"), L.Embedding(12, 3), L.Flatten(), L.Dense(2)])
+        return m, rng.integers(0, 12, size=(10, 5)), rng.normal(size=(10, 2)), "RMSprop(learning_rate=0.01, momentum=0.5)", "mae"
+
+    def scheduled():
+        keras.utils.set_random_seed(5)
+        m = keras.Sequential([keras.Input((3,)), L.Dense(4, activation="elu"), L.Dense(2, activation="sigmoid")])
+        return m, rng.normal(size=(7, 3)), rng.integers(0, 2, size=(7, 2)).astype(np.float32), \
+            "SGD(learning_rate=ExponentialDecay(0.5, 2, 0.5), clipnorm=0.5)", "binary_crossentropy"
+
+    def frozen():
+        keras.utils.set_random_seed(6)
+        m = keras.Sequential([keras.Input((4,)), L.Dense(3, activation="relu", trainable=False), L.Dense(2)])
+        return m, rng.normal(size=(6, 4)), rng.normal(size=(6, 2)), "Nadam(learning_rate=0.05)", "huber"
+
+    builders = {"dense_mse": dense_mse, "regularized": regularized, "cnn": cnn, "embedding": embedding,
+                "scheduled": scheduled, "frozen": frozen}
+    names = {n: getattr(keras.optimizers, n) for n in ("SGD", "Adam", "AdamW", "RMSprop", "Nadam")}
+    names.update({n: getattr(keras.optimizers.schedules, n) for n in ("ExponentialDecay",)})
+    names.update({n: getattr(keras.losses, n) for n in ("CategoricalCrossentropy", "SparseCategoricalCrossentropy")})
+    epochs, batch = 3, 4
+    for name, build in builders.items():
+        model, x, y, opt_text, loss_text = build()
+        x = x.astype(np.int32 if model.inputs[0].dtype == "int32" else np.float32)
+        y = y.astype(np.float32) if y.dtype.kind == "f" else y.astype(np.int32)
+        folder = os.path.join(OUT, "training", name)
+        os.makedirs(folder, exist_ok=True)
+        model.save(os.path.join(folder, "model.keras"))
+        save(f"training/{name}/x.npy", x)
+        save(f"training/{name}/y.npy", y)
+        loss = eval(loss_text, names) if "(" in loss_text else loss_text
+        model.compile(optimizer=eval(opt_text, names), loss=loss)
+        weights = []
+        history = []
+        for epoch in range(epochs):
+            h = model.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0)
+            history.append(float(h.history["loss"][0]))
+            for i, v in enumerate(model.trainable_weights):
+                save(f"training/{name}/epoch{epoch}_{i}.npy", keras.ops.convert_to_numpy(v.value).astype(np.float32))
+        save_json(f"training/{name}/case.json", {
+            "optimizer": opt_text, "loss": loss_text, "epochs": epochs, "batch_size": batch, "history": history,
+            "weights": ["/".join(v.path.split("/")[-2:]) for v in model.trainable_weights],
+            "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations))})
+
+
 if __name__ == "__main__":
     print("keras", keras.__version__, "backend", keras.backend.backend(), file=sys.stderr)
     if sys.argv[1:] == ["python"]:
@@ -1609,6 +1747,10 @@ if __name__ == "__main__":
         sys.exit(0)
     if sys.argv[1:] == ["optimizers"]:
         optimizers()
+        optimizer_steps()
+        sys.exit(0)
+    if sys.argv[1:] == ["training"]:
+        training_models()
         sys.exit(0)
     if sys.argv[1:] == ["grads"]:
         # Only the gradients (they read the forward fixtures and add files beside them).
@@ -1635,6 +1777,8 @@ if __name__ == "__main__":
     cnn_model()
     optimizers()
     grads()
+    optimizer_steps()
+    training_models()
     python_snippets()
     save_json("version.json", {"keras": keras.__version__, "backend": keras.backend.backend()})
     print("wrote", OUT, file=sys.stderr)

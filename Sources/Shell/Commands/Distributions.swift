@@ -12,13 +12,14 @@ extension Commands {
     ]
 
     static let hist = Command(
-        name: "hist", usage: "hist LAYER/WEIGHT | LAYER/output [--bins N] [--png FILE]",
-        summary: "a weight's (or last forward output's) histogram, against its initializer's distribution, with a goodness-of-fit test",
-        examples: ["hist dense/kernel", "hist dense/kernel --bins 30", "hist dense_1/output", "hist dense/kernel --png kernel.png"],
-        flags: plotFlags
+        name: "hist", usage: "hist LAYER/WEIGHT [--grad] | LAYER/output [--bins N] [--png FILE]",
+        summary: "a weight's (or last forward output's, or last gradient's) histogram, against its initializer's distribution, with a goodness-of-fit test",
+        examples: ["hist dense/kernel", "hist dense/kernel --bins 30", "hist dense_1/output", "hist dense/kernel --png kernel.png",
+                   "hist dense/kernel --grad"],
+        flags: plotFlags + [.init(name: "grad", value: nil, help: "the weight's gradient from the last 'grads' instead of the weight")]
     ) { inv, session in
         let path = try inv.name("weight path (LAYER/WEIGHT) or LAYER/output")
-        let view = try session.distributionView(of: path)
+        let view = try inv.has("grad") ? session.gradientView(of: path) : session.distributionView(of: path)
         session.show(view, bins: try inv.bins())
         if let png = try inv.text("png") { try session.writePNG([view], to: png, bins: try inv.bins()) }
     }
@@ -90,6 +91,17 @@ extension Session {
         let t = try initializer.sample(shape)
         return DistributionView(title: "\(Value.object(initializer.object).python) \(Tensor.describe(shape))",
                                 values: t.scalars, distribution: initializer.distribution(for: shape), note: nil)
+    }
+
+    /// `hist LAYER/WEIGHT --grad`: the weight's gradient from the last `grads`.
+    func gradientView(of path: String) throws -> DistributionView {
+        let (node, _, _) = try model.weight(path)
+        guard let g = lastGradients[path] else {
+            if !node.layer.trainable { throw LabError("\(node.name) is frozen (trainable=False): it gets no gradient") }
+            throw LabError("no gradient of \(path) yet", suggestion: "run 'grads' (for example 'grads --batch 64') first")
+        }
+        return DistributionView(title: "∂loss/∂\(path) \(Tensor.describe(g.shape))", values: g.scalars, distribution: nil,
+                                note: "the last 'grads'")
     }
 
     func distributionView(of path: String) throws -> DistributionView {

@@ -250,27 +250,27 @@ extension Session {
                                    suggestion: "inputs: " + model.inputs.map(\.name).joined(separator: ", "))
                 }
                 (name, file) = (only.name, f)
-            default: throw LabError("forward: --input takes FILE or NAME=FILE")
+            default: throw LabError("\(inv.command.name): --input takes FILE or NAME=FILE")
             }
             guard model.input(named: name) != nil else {
                 throw LabError.unknown("input", name, among: model.inputs.map(\.name))
             }
-            guard feeds[name] == nil else { throw LabError("forward: input '\(name)' is given twice") }
+            guard feeds[name] == nil else { throw LabError("\(inv.command.name): input '\(name)' is given twice") }
             feeds[name] = try NPY.read(path: file)
         }
         let missing = model.inputs.filter { feeds[$0.name] == nil }
         guard !missing.isEmpty else {
-            if inv.has("batch") { throw LabError("forward: --batch goes with random inputs; every input comes from a file here") }
+            if inv.has("batch") { throw LabError("\(inv.command.name): --batch goes with random inputs; every input comes from a file here") }
             return feeds
         }
         let batch = try feeds.values.first.map { t -> Int in
-            if inv.has("batch") { throw LabError("forward: --batch goes with random inputs; the other inputs' files set the batch size") }
+            if inv.has("batch") { throw LabError("\(inv.command.name): --batch goes with random inputs; the other inputs' files set the batch size") }
             return t.shape.first ?? 1
         } ?? inv.int("batch", default: 1, range: 1...1_000_000_000)
         // The batch and the two largest layer outputs must fit before anything is allocated.
         let perSample = (model.inputs.map(\.shape) + model.nodes.compactMap { $0.outputShape?.sample })
             .map { $0.reduce(1.0) { $0 * Double($1) } }.sorted(by: >)
-        try MemoryBudget.check(elements: Double(batch) * perSample.prefix(3).reduce(0, +), "forward --batch \(thousands(batch))")
+        try MemoryBudget.check(elements: Double(batch) * perSample.prefix(3).reduce(0, +), "\(inv.command.name) --batch \(thousands(batch))")
         for input in missing {
             var t = try Tensor(zeros: [batch] + input.shape, dtype: input.dtype)
             if input.dtype == .int32 {

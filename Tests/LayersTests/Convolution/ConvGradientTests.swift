@@ -4,94 +4,50 @@ import TestSupport
 @testable import Layers
 @testable import TensorCore
 
-/// Keras's gradients (JAX's VJP at training=False, written by the fixture generator) for
-/// every convolution and pooling case with a forward fixture (`keras/conv/cases/NNN/`:
-/// grad_output.npy is the upstream ∂L/∂y, grad_input.npy and grad_weight<i>.npy the VJP)
-/// and for the pooling cases with ties (`keras/gradients/pool_ties/NNN/`).
-struct GradientCase: Sendable, CustomTestStringConvertible {
-    /// What `add` takes to build the layer.
-    let command: String
-    /// The case's folder under Tests/Fixtures.
-    let folder: String
-    let weightCount: Int
-    let className: String
-
-    var testDescription: String { "\(folder): \(command)" }
+/// Keras's gradients (JAX's VJP at training=False, written by `generate.py grads`) for
+/// every convolution and pooling case with a forward fixture (`keras/conv/cases/NNN/`),
+/// through the one harness `expectKerasGradients`; the pooling cases with ties
+/// (`keras/gradients/pool_ties/`) run in KerasGradientTests, and here through the Swift
+/// scan that max pooling falls back on when NaN or −∞ are present.
+struct ConvGradientCase: Sendable, CustomTestStringConvertible {
+    let kerasCase: KerasCase
+    var testDescription: String { kerasCase.testDescription }
 
     /// The classes whose backward pass lives in Convolution/, Pooling/ and LocallyConnected/.
     static let classes = Set((Convolution.types + Pooling.types + GlobalPooling.types + LocallyConnected.types).map(\.className))
 
-    /// The forward cases of those classes (each folder gains the gradient files).
-    static let forward = KerasCase.forward.filter { classes.contains($0.className) }.compactMap { c in
-        c.folder.map { GradientCase(command: c.command, folder: "keras/" + $0, weightCount: c.weights.count, className: c.className) }
-    }
-
-    /// A case.json config as `add` arguments (`pool_size=(2,) padding='same' …`); the name,
-    /// trainable flag and dtype change nothing here.
-    static func command(_ className: String, config: [String: Any]) -> String {
-        let skipped: Set<String> = ["name", "trainable", "dtype"]
-        return ([className] + config.keys.sorted().filter { !skipped.contains($0) }.map { "\($0)=\(KerasCase.python($0, config[$0] ?? NSNull()))" })
-            .joined(separator: " ")
-    }
-
-    static let tieFile = FixtureCases(folders: "keras/gradients/pool_ties") { folder, json in
-        let className: String = try FixtureCases<GradientCase>.field(json, "class")
-        let config: [String: Any] = try FixtureCases<GradientCase>.field(json, "config")
-        return GradientCase(command: command(className, config: config), folder: folder, weightCount: 0, className: className)
-    }
-    static let all = forward + tieFile.cases
+    /// The forward cases of those classes (each folder holds the gradient files beside them).
+    static let all = KerasCase.forward.filter { classes.contains($0.className) }.map(ConvGradientCase.init)
 }
 
 @Suite struct ConvolutionGradientKerasParityTests {
-    /// ours ≈ Keras's within 1e-4 of the largest |value| of Keras's.
-    static func expectClose(_ ours: Tensor?, _ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let reference = try loadFixture(path)
-        let ours = try #require(ours, "no gradient for \(path)", sourceLocation: sourceLocation)
-        #expect(ours.shape == reference.shape, "\(path): shape \(ours.shape) vs \(reference.shape)", sourceLocation: sourceLocation)
-        guard ours.shape == reference.shape else { return }
-        let scale = max(reference.scalars.map { abs($0) }.max() ?? 0, Float.leastNormalMagnitude)
-        var worst: (Float, Int) = (0, 0)
-        for (i, (a, b)) in zip(ours.scalars, reference.scalars).enumerated() {
-            let error = a.isNaN || b.isNaN ? (a.isNaN && b.isNaN ? 0 : .infinity) : abs(a - b)
-            if error > worst.0 { worst = (error, i) }
-        }
-        #expect(worst.0 <= 1e-4 * scale, "\(path): element \(worst.1) is \(ours.scalars[worst.1]), Keras \(reference.scalars[worst.1]) (scale \(scale))",
-                sourceLocation: sourceLocation)
-    }
+    static let poolTies = KerasGradientCase.cases(in: "keras/gradients/pool_ties")
 
-    @Test func everyCaseIsRead() {
-        GradientCase.tieFile.expectComplete()
-        #expect(GradientCase.forward.count > 120)
-        // Every class has a case.
-        let covered = Set(GradientCase.all.map(\.className))
-        for cls in GradientCase.classes where !cls.hasPrefix("LocallyConnected") {
+    @Test func everyClassHasACase() {
+        #expect(ConvGradientCase.all.count == 149)
+        let covered = Set(ConvGradientCase.all.map(\.kerasCase.className) + Self.poolTies.cases.map(\.className))
+        for cls in ConvGradientCase.classes where !cls.hasPrefix("LocallyConnected") {
             #expect(covered.contains(cls), "no gradient case for \(cls)")
         }
     }
 
-    @Test(arguments: GradientCase.all)
-    func gradientsMatchKeras(_ c: GradientCase) throws {
-        var layer = try buildLayer(command: c.command)
-        layer.weights = try (0..<c.weightCount).map { try loadFixture("\(c.folder)/weight\($0).npy") }
-        let differentiable = try #require(layer as? any DifferentiableLayer, "\(layer.className) has no backward pass")
-        let x = try loadFixture("\(c.folder)/input.npy")
-        var random = RandomGenerator(seed: 0)
-        let (y, pullback) = try differentiable.differentiableCall([x], training: false, random: &random)
-        let (sameOutput, worst) = closeness(y, try loadFixture("\(c.folder)/output.npy"), rtol: 1e-4, atol: 1e-5)
-        #expect(sameOutput, "output: \(worst)")
-        let gradients = try pullback(try loadFixture("\(c.folder)/grad_output.npy"))
-        #expect(gradients.inputs.count == 1 && gradients.weights.count == c.weightCount)
-        try Self.expectClose(gradients.inputs.first ?? nil, "\(c.folder)/grad_input.npy")
-        for (i, g) in gradients.weights.enumerated() where i < c.weightCount {
-            try Self.expectClose(g, "\(c.folder)/grad_weight\(i).npy")
-        }
-        // Max pooling: the Swift scan that runs where NaN or −∞ are present follows the same rule.
-        if let pooling = layer as? Pooling, pooling.mode == .max {
-            let input = pooling.spatial.toChannelsLast(x)
-            let dy = pooling.spatial.toChannelsLast(try loadFixture("\(c.folder)/grad_output.npy"))
-            let scanned = try input.maxPoolGradientInWindowOrder(try pooling.geometry(x), outputGradient: dy)
-            try Self.expectClose(pooling.spatial.fromChannelsLast(scanned), "\(c.folder)/grad_input.npy")
-        }
+    @Test(arguments: ConvGradientCase.all)
+    func gradientsMatchKeras(_ c: ConvGradientCase) throws {
+        let folder = "keras/" + (try #require(c.kerasCase.folder))
+        var layer = try buildLayer(command: c.kerasCase.command)
+        layer.weights = try (0..<c.kerasCase.weights.count).map { try loadFixture("\(folder)/weight\($0).npy") }
+        try expectKerasGradients(layer, inputs: [try loadFixture("\(folder)/input.npy")], folder: folder)
+    }
+
+    /// The Swift scan of XLA's rule (`maxPoolGradientInWindowOrder`, for inputs holding NaN
+    /// or −∞) gives Keras's gradients on the tie cases too.
+    @Test(arguments: poolTies.cases.filter { $0.className.hasPrefix("MaxPooling") })
+    func theScanFollowsKerasOnTies(_ c: KerasGradientCase) throws {
+        let pooling = try #require(try c.layer() as? Pooling)
+        let x = try #require(try c.inputs().first)
+        let dy = pooling.spatial.toChannelsLast(try loadFixture("\(c.folder)/grad_output.npy"))
+        let scanned = try pooling.spatial.toChannelsLast(x).maxPoolGradientInWindowOrder(try pooling.geometry(x), outputGradient: dy)
+        expectClose(pooling.spatial.fromChannelsLast(scanned), try loadFixture("\(c.folder)/grad_input.npy"), "\(c.folder) scan")
     }
 
     /// Keras applies the activation to the output in its data format: softmax on a
