@@ -390,6 +390,28 @@ public struct ConvOperation: Sendable {
         return (Tensor(unchecked: x.shape, dx), Tensor(unchecked: kernel.shape, dw),
                 hasBias ? Tensor(unchecked: [outChannels], db) : nil)
     }
+
+    /// The gradient of pooling for ∂L/∂output `dy`: ∂L/∂input, on oneDNN's backward
+    /// pooling primitive. Average pooling spreads each window's gradient over its real
+    /// cells (divided by their number). Max pooling gives it to one cell of the window,
+    /// as JAX's `select_and_scatter` (select `≥`) does: the first maximum in row-major
+    /// window order — which is also what oneDNN's workspace records (it replaces its
+    /// maximum only on a strictly greater value). Where the two part (a NaN, or −∞, for
+    /// which XLA may select a NaN or a padding cell) the Swift scan of
+    /// `maxPoolGradientInWindowOrder` runs XLA's rule.
+    public func poolingGradient(_ x: Tensor, outputGradient dy: Tensor) throws -> Tensor {
+        guard pooling else { throw LabError("\(kind): not a pooling operation") }
+        try check(input: x, kernel: nil, bias: nil)
+        guard dy.shape == outputShape else {
+            throw LabError("\(kind): the output's gradient \(Tensor.describe(dy.shape)) does not match the output \(Tensor.describe(outputShape))")
+        }
+        if kind == .maxPool, x.containsNaNOrNegativeInfinity { return try x.maxPoolGradientInWindowOrder(geometry, outputGradient: dy) }
+        var dx = [Float](repeating: 0, count: x.count)
+        if geometry.batch > 0 {
+            try DNNL.poolBackward(key(samples: geometry.batch, bias: false, relu: false), src: x.scalars, diffDst: dy.scalars, diffSrc: &dx)
+        }
+        return Tensor(unchecked: x.shape, dx)
+    }
 }
 
 extension Tensor {

@@ -242,7 +242,26 @@ public enum DNNL {
         }
     }
 
-    /// The kernels oneDNN chose for the backward primitives of `key`.
+    /// Runs the backward pass of the pooling `key` describes: ∂L/∂src from ∂L/∂dst (max
+    /// pooling first runs its forward pass for training on `src`, for the workspace that
+    /// says where each maximum was).
+    static func poolBackward(_ key: Key, src: [Float], diffDst: [Float], diffSrc: inout [Float]) throws {
+        try cache.withLock { cache in
+            var message = [CChar](repeating: 0, count: 256)
+            let gradient = try cache.gradient(key, &message)
+            let status = src.withUnsafeBufferPointer { x in
+                diffDst.withUnsafeBufferPointer { dy in
+                    diffSrc.withUnsafeMutableBufferPointer { dx in
+                        ll_dnnl_pool_backward(gradient.pointer, x.baseAddress, dy.baseAddress, dx.baseAddress, &message, message.count)
+                    }
+                }
+            }
+            guard status == 0 else { throw LabError(error(message)) }
+        }
+    }
+
+    /// The kernels oneDNN chose for the backward primitives of `key` (for pooling: the
+    /// backward kernel and the forward-training one).
     static func backwardImplementations(_ key: Key) throws -> (data: String, weights: String) {
         try cache.withLock { cache in
             var message = [CChar](repeating: 0, count: 256)

@@ -97,4 +97,81 @@ import Testing
         #expect(!names.data.hasPrefix("ref"), "\(names.data)")
         #expect(!names.weights.hasPrefix("ref"), "\(names.weights)")
     }
+
+    // MARK: - col2im and pooling
+
+    /// `Im2Col.scatterAdd` (col2im, the locally connected layer's ∂x) is the adjoint of
+    /// `gather`: ⟨gather(x), C⟩ = ⟨x, scatterAdd(C)⟩ for any x and C, padding included.
+    @Test(arguments: Im2ColTests.cases.filter { $0.groups == 1 })
+    func col2imIsTheAdjointOfIm2col(_ c: Im2ColTests.Case) throws {
+        let g = try c.geometry(batch: 2)
+        let x = try random([2] + c.input + [c.channels], seed: 6), col = try random([g.rows, g.width], seed: 7)
+        var gathered = [Float](repeating: 0, count: g.rows * g.width), scattered = [Float](repeating: 0, count: x.count)
+        x.scalars.withUnsafeBufferPointer { xb in
+            gathered.withUnsafeMutableBufferPointer { Im2Col.gather(xb.baseAddress!, g, rows: 0..<g.rows, into: $0.baseAddress!) }
+        }
+        col.scalars.withUnsafeBufferPointer { cb in
+            scattered.withUnsafeMutableBufferPointer { Im2Col.scatterAdd(cb.baseAddress!, g, rows: 0..<g.rows, into: $0.baseAddress!) }
+        }
+        expectSame(dot(col, Tensor(unchecked: col.shape, gathered)), dot(x, Tensor(unchecked: x.shape, scattered)),
+                   terms: col.count, "col2im \(c.testDescription)")
+    }
+
+    /// Pooling geometries as Keras makes them (padBefore ⌊total/2⌋ for 'same'): windows
+    /// that overlap, touch and skip cells, with and without padding, on 1 to 3 axes.
+    static let poolCases: [Im2ColTests.Case] = [
+        .init(input: [10], channels: 3, kernel: [2], strides: [1], dilation: [1], pad: [0], output: [9], groups: 1),
+        .init(input: [10], channels: 3, kernel: [3], strides: [2], dilation: [1], pad: [0], output: [5], groups: 1),
+        .init(input: [7], channels: 2, kernel: [2], strides: [3], dilation: [1], pad: [0], output: [2], groups: 1),
+        .init(input: [5], channels: 1, kernel: [3], strides: [1], dilation: [1], pad: [1], output: [5], groups: 1),
+        .init(input: [7, 7], channels: 2, kernel: [2, 2], strides: [2, 2], dilation: [1, 1], pad: [0, 0], output: [4, 4], groups: 1),
+        .init(input: [7, 7], channels: 2, kernel: [3, 3], strides: [2, 2], dilation: [1, 1], pad: [1, 1], output: [4, 4], groups: 1),
+        .init(input: [7, 6], channels: 5, kernel: [3, 2], strides: [2, 2], dilation: [1, 1], pad: [1, 0], output: [4, 3], groups: 1),
+        .init(input: [6, 5, 5], channels: 2, kernel: [2, 2, 2], strides: [1, 1, 1], dilation: [1, 1, 1], pad: [0, 0, 0], output: [5, 4, 4], groups: 1),
+        .init(input: [6, 5, 5], channels: 2, kernel: [3, 3, 3], strides: [2, 2, 2], dilation: [1, 1, 1], pad: [0, 1, 1], output: [3, 3, 3], groups: 1),
+    ]
+
+    /// Average pooling is linear: its gradient satisfies ⟨x', ∂x⟩ = ⟨pool(x'), dy⟩.
+    @Test(arguments: poolCases)
+    func averagePoolingGradient(_ c: Im2ColTests.Case) throws {
+        let g = try c.geometry(batch: 2), op = ConvOperation.pooling(g, mode: .average)
+        let x = try random([2] + c.input + [c.channels], seed: 1), dy = try random([2] + c.output + [c.channels], seed: 3)
+        let dx = try op.poolingGradient(x, outputGradient: dy)
+        let x2 = try random(x.shape, seed: 4)
+        expectSame(dot(x2, dx), dot(try x2.pooled(g, mode: .average), dy), terms: dy.count, "average \(c.testDescription)")
+    }
+
+    /// oneDNN's max-pooling workspace gives each window's gradient to its first maximum in
+    /// row-major order — XLA's rule, which `maxPoolGradientInWindowOrder` spells out — on
+    /// values with many ties (integers 0…2, and all-zero windows) and on distinct ones.
+    @Test(arguments: poolCases)
+    func maxPoolingGradientGoesToTheFirstMaximum(_ c: Im2ColTests.Case) throws {
+        let g = try c.geometry(batch: 2), op = ConvOperation.pooling(g, mode: .max)
+        let normal = try random([2] + c.input + [c.channels], seed: 1)
+        let ties = Tensor(unchecked: normal.shape, normal.scalars.map { (abs($0) * 1.5).rounded(.down) })
+        let zeros = try Tensor(zeros: normal.shape)
+        let dy = try random([2] + c.output + [c.channels], seed: 3)
+        for (x, what) in [(normal, "distinct"), (ties, "ties"), (zeros, "all zero")] {
+            #expect(!x.containsNaNOrNegativeInfinity)
+            let ours = try op.poolingGradient(x, outputGradient: dy)
+            let xla = try x.maxPoolGradientInWindowOrder(g, outputGradient: dy)
+            // Equal up to the order in which overlapping windows add onto a cell; a cell
+            // chosen differently would be off by a whole dy.
+            let worst = zip(ours.scalars, xla.scalars).map { abs($0 - $1) }.max() ?? 0
+            #expect(worst <= 1e-5, "\(what) \(c.testDescription): differs by \(worst)")
+            // Every window hands on all of its gradient (no padding cell can win here).
+            expectSame(ours.scalars.reduce(0.0) { $0 + Double($1) }, dy.scalars.reduce(0.0) { $0 + Double($1) }, terms: dy.count, "sum")
+        }
+    }
+
+    /// JIT kernels, not `ref:`, for the backward pooling primitives (and max's forward-training one).
+    @Test func poolingKernelsAreNotTheReference() throws {
+        let g = try ConvGeometry(batch: 16, input: [24, 24], channels: 32, kernel: [2, 2], strides: [2, 2], dilation: [1, 1],
+                                 padBefore: [0, 0], output: [12, 12])
+        for mode in [PoolMode.max, .average] {
+            let names = try DNNL.backwardImplementations(ConvOperation.pooling(g, mode: mode).key(samples: 16, bias: false, relu: false))
+            #expect(!names.data.hasPrefix("ref"), "\(mode) backward: \(names.data)")
+            #expect(!names.weights.hasPrefix("ref"), "\(mode) forward for training: \(names.weights)")
+        }
+    }
 }

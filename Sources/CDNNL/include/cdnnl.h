@@ -65,7 +65,8 @@ int ll_dnnl_threads(void);
    ll_dnnl_create (relu 0: an activation's gradient is the caller's). Kernels and their
    gradients are in the caller's layout (`desc->weights`); both directions reorder to
    and from the layouts oneDNN's kernels want (format `any`: given the plain layout,
-   backward primitives fall back to a slow reference kernel). Pooling is not here. */
+   backward primitives fall back to a slow reference kernel). Pooling's gradient is
+   ll_dnnl_pool_backward's. */
 typedef struct ll_dnnl_grad ll_dnnl_grad;
 ll_dnnl_grad *ll_dnnl_grad_create(const ll_dnnl_desc *desc, char *error, size_t error_size);
 void ll_dnnl_grad_destroy(ll_dnnl_grad *grad);
@@ -75,7 +76,14 @@ int ll_dnnl_backward_data(ll_dnnl_grad *grad, const float *weights, const float 
 /* diff_weights (the kernel's shape) and diff_bias (NULL without a bias) from src and diff_dst. */
 int ll_dnnl_backward_weights(ll_dnnl_grad *grad, const float *src, const float *diff_dst, float *diff_weights,
                              float *diff_bias, char *error, size_t error_size);
-/* The kernel chosen for backward data (weights = 0) or backward weights (1). */
+/* Max or average pooling (made by ll_dnnl_grad_create from a pooling desc): diff_src
+   (zeroed or not: every value is written) from diff_dst; max pooling runs its forward
+   pass for training on src first, for the workspace that says where each maximum was
+   (average pooling ignores src). 0 on success. */
+int ll_dnnl_pool_backward(ll_dnnl_grad *grad, const float *src, const float *diff_dst, float *diff_src,
+                          char *error, size_t error_size);
+/* The kernel chosen for backward data (weights = 0) or backward weights (1); for
+   pooling, 1 names the forward-training kernel. */
 const char *ll_dnnl_grad_implementation(const ll_dnnl_grad *grad, int weights);
 
 #endif

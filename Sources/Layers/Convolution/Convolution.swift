@@ -4,8 +4,9 @@ import Text
 /// The one convolution implementation, for 1, 2 or 3 spatial axes: Conv1D/2D/3D,
 /// Conv1D/2D/3DTranspose, SeparableConv1D/2D and DepthwiseConv1D/2D, each a row of
 /// `types` (the instance's `className` is its Keras class). The arithmetic is
-/// oneDNN's (TensorCore's `convolved`, `depthwiseConvolved`, `transposeConvolved`).
-public struct Convolution: UnaryLayer, DeclaredLayer {
+/// oneDNN's: each kind is one or two `ConvOperation`s (`operations`), whose forward
+/// primitives make `call` and whose backward primitives make the gradients.
+public struct Convolution: DifferentiableUnaryLayer, DeclaredLayer {
     /// The implementation; each instance's Keras class is `className`.
     public static let className = "Convolution"
     public enum Kind: Sendable, Equatable {
@@ -191,34 +192,25 @@ public struct Convolution: UnaryLayer, DeclaredLayer {
             + (useBias ? [bias.spec("bias", [p.outChannels])] : [])
     }
 
-    // MARK: - Forward
+    // MARK: - Forward and backward
 
-    public func call(_ x: Tensor, training: Bool) throws -> Tensor {
-        let count = kind == .separable ? 2 : 1
-        guard weights.count == count + (useBias ? 1 : 0) else { throw LabError("\(who): weights are not built yet") }
-        let sample = Shape(batchOf: Array(x.shape.dropFirst()))
-        guard x.rank == rank + 2 else { throw LabError("\(who): expected a batch of rank \(rank + 2) \(spatial.sampleLayout), got \(Tensor.describe(x.shape))") }
-        let p = try plan(sample)
-        let input = spatial.toChannelsLast(x)
-        let batch = x.shape[0]
-        let bias = useBias ? weights.last : nil
-        // relu runs in oneDNN's epilogue, while each block of the output is in cache.
-        let relu = activation.className == "relu"
-        let ones = Array(repeating: 1, count: rank)
-        var y: Tensor
+    /// The oneDNN operations the layer runs on a channels-last batch, in order, each with
+    /// its kernel (`weights[i]`): one, or for a separable layer the depthwise step then the
+    /// 1×1 pointwise one. The bias and the activation apply after the last.
+    func operations(batch: Int, _ p: Plan) throws -> [ConvOperation] {
         switch kind {
         case .standard:
             let g = try spatial.geometry(batch: batch, spatial: p.spatial, channels: p.channels, output: p.output)
-            y = try input.convolved(with: weights[0], g, groups: groups, bias: bias, relu: relu)
+            return [try .convolution(g, kernel: weights[0].shape, groups: groups)]
         case .depthwise:
             let g = try spatial.geometry(batch: batch, spatial: p.spatial, channels: p.channels, output: p.output)
-            y = try input.depthwiseConvolved(with: weights[0], g, bias: bias, relu: relu)
+            return [try .depthwise(g, kernel: weights[0].shape)]
         case .separable:
             let g = try spatial.geometry(batch: batch, spatial: p.spatial, channels: p.channels, output: p.output)
-            let depth = try input.depthwiseConvolved(with: weights[0], g)
+            let ones = Array(repeating: 1, count: rank)
             let pointwise = try ConvGeometry(batch: batch, input: p.output, channels: p.channels * depthMultiplier, kernel: ones,
                                              strides: ones, dilation: ones, padBefore: Array(repeating: 0, count: rank), output: p.output)
-            y = try depth.convolved(with: weights[1], pointwise, bias: bias, relu: relu)
+            return [try .depthwise(g, kernel: weights[0].shape), try .convolution(pointwise, kernel: weights[1].shape)]
         case .transpose:
             // The adjoint of the convolution from the output side back to the input.
             let pads = (0..<rank).map {
@@ -227,10 +219,68 @@ public struct Convolution: UnaryLayer, DeclaredLayer {
             }
             let g = try ConvGeometry(batch: batch, input: p.output, channels: filters, kernel: spatial.kernel,
                                      strides: spatial.strides, dilation: spatial.dilation, padBefore: pads, output: p.spatial)
-            y = try input.transposeConvolved(with: weights[0], g, bias: bias, relu: relu)
+            return [try .transposed(g, kernel: weights[0].shape, inChannels: p.channels)]
         }
+    }
+
+    /// The input checked and made channels-last, and the operations that run on it.
+    func prepare(_ x: Tensor) throws -> (input: Tensor, operations: [ConvOperation], bias: Tensor?) {
+        let count = kind == .separable ? 2 : 1
+        guard weights.count == count + (useBias ? 1 : 0) else { throw LabError("\(who): weights are not built yet") }
+        guard x.rank == rank + 2 else { throw LabError("\(who): expected a batch of rank \(rank + 2) \(spatial.sampleLayout), got \(Tensor.describe(x.shape))") }
+        let p = try plan(Shape(batchOf: Array(x.shape.dropFirst())))
+        return (spatial.toChannelsLast(x), try operations(batch: x.shape[0], p), useBias ? weights.last : nil)
+    }
+
+    /// Runs the operations from the channels-last input; relu (when it is the activation)
+    /// runs in oneDNN's epilogue, while each block of the output is in cache. Returns the
+    /// input of each operation too, and whether relu was applied.
+    func linearPart(_ input: Tensor, _ operations: [ConvOperation], bias: Tensor?) throws -> (output: Tensor, inputs: [Tensor], relu: Bool) {
+        let relu = activation.className == "relu"
+        var y = input, inputs: [Tensor] = []
+        for (i, op) in operations.enumerated() {
+            let last = i == operations.count - 1
+            inputs.append(y)
+            y = try op.run(y, kernel: weights[i], bias: last ? bias : nil, relu: last && relu)
+        }
+        return (y, inputs, relu)
+    }
+
+    /// The activation applies to the output in its data format, as in Keras (softmax on a
+    /// channels_first output runs along its last spatial axis).
+    public func call(_ x: Tensor, training: Bool) throws -> Tensor {
+        let (input, operations, bias) = try prepare(x)
+        let (z, _, relu) = try linearPart(input, operations, bias: bias)
+        var y = spatial.fromChannelsLast(z)
         if !relu { activation.apply(&y) }
-        return spatial.fromChannelsLast(y)
+        return y
+    }
+
+    /// The training pass keeps each operation's input and the pre-activation z (for relu,
+    /// y itself). Backward: ∂z = activation′ · ∂y, then each operation's oneDNN
+    /// backward-data and backward-weights primitives from the last to the first (for a
+    /// separable layer: pointwise, then depthwise), giving ∂kernel per operation and
+    /// ∂bias from the last.
+    public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        let (input, operations, bias) = try prepare(x)
+        let (linear, inputs, relu) = try linearPart(input, operations, bias: bias)
+        let z = spatial.fromChannelsLast(linear)
+        let output = relu || activation.isLinear ? z : activation(z)
+        let kernels = Array(weights.prefix(operations.count))
+        let activation = self.activation, spatial = self.spatial, who = self.who
+        return (output, { g in
+            var d = spatial.toChannelsLast(activation.gradient(try g.checkedGradient(of: output, who), pre: z, output: output))
+            var kernelGradients: [Tensor] = [], biasGradient: Tensor?
+            for i in operations.indices.reversed() {
+                let last = i == operations.count - 1
+                let (dx, dw, db) = try operations[i].gradients(inputs[i], kernel: kernels[i], hasBias: last && bias != nil, outputGradient: d)
+                d = dx
+                kernelGradients.insert(dw, at: 0)
+                if last { biasGradient = db }
+            }
+            return (spatial.fromChannelsLast(d), kernelGradients + (biasGradient.map { [$0] } ?? []))
+        })
     }
 
     // MARK: - Explaining

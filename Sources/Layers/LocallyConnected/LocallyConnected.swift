@@ -5,7 +5,7 @@ import Text
 /// a convolution whose weights are not shared, one filter bank per output position.
 /// Implementation 1 only: kernel (positions, k·in, filters), bias (positions…, filters);
 /// padding 'valid' only, as Keras 2's implementation 1 requires.
-public struct LocallyConnected: UnaryLayer, DeclaredLayer {
+public struct LocallyConnected: DifferentiableUnaryLayer, DeclaredLayer {
     /// The implementation; each instance's Keras class is `className`.
     public static let className = "LocallyConnected"
     public let className: String
@@ -84,24 +84,49 @@ public struct LocallyConnected: UnaryLayer, DeclaredLayer {
         return [kernel.spec("kernel", [positions, window, filters])] + (useBias ? [bias.spec("bias", p.output + [filters])] : [])
     }
 
-    public func call(_ x: Tensor, training: Bool) throws -> Tensor {
-        guard weights.count == (useBias ? 2 : 1), let kernel = weights.first else { throw LabError("\(who): weights are not built yet") }
+    /// The geometry of the windows over a batch, checked.
+    func geometry(_ x: Tensor) throws -> ConvGeometry {
+        guard weights.count == (useBias ? 2 : 1) else { throw LabError("\(who): weights are not built yet") }
         guard x.rank == spatial.rank + 2 else {
             throw LabError("\(who): expected a batch of rank \(spatial.rank + 2) \(spatial.sampleLayout), got \(Tensor.describe(x.shape))")
         }
         let p = try plan(Shape(batchOf: Array(x.shape.dropFirst())))
-        let batch = x.shape[0]
-        let g = try spatial.geometry(batch: batch, spatial: p.spatial, channels: p.channels, output: p.output)
-        var y = try x.locallyConnected(with: kernel, g)
+        return try spatial.geometry(batch: x.shape[0], spatial: p.spatial, channels: p.channels, output: p.output)
+    }
+
+    /// x · kernel per position, plus the bias: the pre-activation.
+    func linearPart(_ x: Tensor, _ g: ConvGeometry) throws -> Tensor {
+        var y = try x.locallyConnected(with: weights[0], g)
         if useBias, let bias = weights.last {
             // One bias per position and filter: add it to every sample.
             let perSample = bias.count
-            var flat = try y.reshaped([batch, perSample])
+            var flat = try y.reshaped([g.batch, perSample])
             try flat.addBias(try bias.reshaped([perSample]))
             y = try flat.reshaped(y.shape)
         }
+        return y
+    }
+
+    public func call(_ x: Tensor, training: Bool) throws -> Tensor {
+        var y = try linearPart(x, try geometry(x))
         activation.apply(&y)
         return y
+    }
+
+    /// The training pass keeps x and the pre-activation z. Backward: ∂z = activation′ · ∂y,
+    /// then per position ∂kernel = colsᵀ · ∂z and ∂x = col2im(∂z · kernelᵀ), and ∂bias = ∂z
+    /// summed over the batch (`locallyConnectedGradients`).
+    public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        let g = try geometry(x)
+        let z = try linearPart(x, g)
+        let y = activation.isLinear ? z : activation(z)
+        let kernel = weights[0], hasBias = useBias, activation = self.activation, who = self.who
+        return (y, { dy in
+            let dz = activation.gradient(try dy.checkedGradient(of: y, who), pre: z, output: y)
+            let (dx, dw, db) = try x.locallyConnectedGradients(kernel, g, hasBias: hasBias, outputGradient: dz)
+            return (dx, [dw] + (db.map { [$0] } ?? []))
+        })
     }
 
     public func macs(for input: Shape) -> Int {

@@ -2,7 +2,7 @@ import TensorCore
 
 /// The one pooling implementation for 1, 2 or 3 spatial axes: MaxPooling1D/2D/3D and
 /// AveragePooling1D/2D/3D, each a row of `types`.
-public struct Pooling: UnaryLayer, DeclaredLayer {
+public struct Pooling: DifferentiableUnaryLayer, DeclaredLayer {
     /// The implementation; each instance's Keras class is `className`.
     public static let className = "Pooling"
     public let className: String
@@ -59,13 +59,32 @@ public struct Pooling: UnaryLayer, DeclaredLayer {
         return spatial.shape(spatial: p.output, channels: p.channels)
     }
 
-    public func call(_ x: Tensor, training: Bool) throws -> Tensor {
+    /// The geometry of the windows over a batch.
+    func geometry(_ x: Tensor) throws -> ConvGeometry {
         guard x.rank == spatial.rank + 2 else {
             throw LabError("\(who): expected a batch of rank \(spatial.rank + 2) \(spatial.sampleLayout), got \(Tensor.describe(x.shape))")
         }
         let p = try plan(Shape(batchOf: Array(x.shape.dropFirst())))
-        let g = try spatial.geometry(batch: x.shape[0], spatial: p.spatial, channels: p.channels, output: p.output)
+        return try spatial.geometry(batch: x.shape[0], spatial: p.spatial, channels: p.channels, output: p.output)
+    }
+
+    public func call(_ x: Tensor, training: Bool) throws -> Tensor {
+        let g = try geometry(x)
         return spatial.fromChannelsLast(try spatial.toChannelsLast(x).pooled(g, mode: mode))
+    }
+
+    /// Backward on oneDNN's pooling primitive (`ConvOperation.poolingGradient`): a max
+    /// window's gradient goes to its first maximum in row-major order, as JAX gives it.
+    public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        let g = try geometry(x)
+        let input = spatial.toChannelsLast(x)
+        let y = spatial.fromChannelsLast(try input.pooled(g, mode: mode))
+        let spatial = self.spatial, mode = self.mode, who = self.who
+        return (y, { dy in
+            let d = spatial.toChannelsLast(try dy.checkedGradient(of: y, who))
+            return (spatial.fromChannelsLast(try ConvOperation.pooling(g, mode: mode).poolingGradient(input, outputGradient: d)), [])
+        })
     }
 
     public func explanation(for input: Shape) -> [String] {
@@ -86,7 +105,7 @@ public struct Pooling: UnaryLayer, DeclaredLayer {
 }
 
 /// GlobalMaxPooling1D/2D/3D and GlobalAveragePooling1D/2D/3D: one value per channel.
-public struct GlobalPooling: UnaryLayer, DeclaredLayer {
+public struct GlobalPooling: DifferentiableUnaryLayer, DeclaredLayer {
     /// The implementation; each instance's Keras class is `className`.
     public static let className = "GlobalPooling"
     public let className: String
@@ -155,6 +174,20 @@ public struct GlobalPooling: UnaryLayer, DeclaredLayer {
         guard keepdims, let c = y.shape.last else { return y }
         let ones = Array(repeating: 1, count: rank)
         return try y.reshaped([x.shape[0]] + (dataFormat == .channelsLast ? ones + [c] : [c] + ones))
+    }
+
+    /// Backward as JAX differentiates `jnp.mean` and `jnp.max` (`globalPoolingGradient`):
+    /// the mean spreads ∂y evenly; the max splits it equally among tied maxima.
+    public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        let y = try call(x, training: training)
+        let input = dataFormat == .channelsLast ? x : x.channelsMovedLast()
+        let mode = self.mode, dataFormat = self.dataFormat, who = self.who
+        return (y, { dy in
+            let d = try dy.checkedGradient(of: y, who).reshaped([x.shape[0], input.shape.last ?? 0])
+            let dx = try input.globalPoolingGradient(mode, outputGradient: d)
+            return (dataFormat == .channelsLast ? dx : dx.channelsMovedFirst(), [])
+        })
     }
 
     public func explanation(for input: Shape) -> [String] {
