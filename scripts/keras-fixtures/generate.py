@@ -1038,6 +1038,561 @@ def losses():
     save_json("losses/cases.json", cases)
 
 
+# ---------------------------------------------------------------------------
+# Gradients (`generate.py grads`): what JAX computes through Keras for the backward pass.
+# A. Beside every forward case of a single layer (conv/cases/NNN/, core/N/, layers/cases/NNN/,
+#    lambda/N/, merge/<file>., activations/): grad_output.npy (a standard-normal dy of the
+#    output's shape, seeded by the case's name), grad_input.npy (grad_input0.npy,
+#    grad_input1.npy … for a list of inputs; none for integer ids) and grad_weight0.npy …
+#    (in layer.weights order): the vector-Jacobian product of
+#    layer.stateless_call(…, training=False) at dy, in float32.
+#    gradients/pool_ties/NNN/ and gradients/layers/NNN/ add cases the forward fixtures lack
+#    (ties in max pooling and Maximum/Minimum, every activation after Dense, …), each with a
+#    case.json holding the class and its full get_config().
+# B. gradients/models/<name>/: the gradient of the total loss fit minimises (compiled loss +
+#    weight penalties + activity penalties / batch) through Keras's own
+#    compute_loss_and_updates, checked against model.train_on_batch.
+# This target reads the forward fixtures and only adds files; it uses no module-level rng.
+# The VJPs of a family run in one jax.jit (XLA compiles once, not once per case).
+
+GRAD_ACTIVATIONS = ["linear", "relu", "relu6", "leaky_relu", "elu", "selu", "softplus", "softsign", "tanh",
+                    "sigmoid", "hard_sigmoid", "exponential", "gelu", "silu", "hard_silu", "mish", "log_sigmoid",
+                    "softmax", "log_softmax"]
+
+
+def case_rng(name):
+    """A generator seeded by the case's name: each case's arrays are fixed whatever else runs."""
+    import zlib
+    return np.random.default_rng(zlib.crc32(name.encode()))
+
+
+def load(path):
+    return np.load(os.path.join(OUT, path))
+
+
+def check_forward(name, y, expected):
+    np.testing.assert_allclose(np.asarray(y, dtype=np.float32), expected, rtol=1e-5, atol=1e-5,
+                               err_msg=f"{name}: the rebuilt layer's output differs from the committed one")
+
+
+def built_layer(cls, config, shapes):
+    """The Keras layer `cls` rebuilt from `config` and built on `shapes` (a list for merge
+    layers). Its initializers become zeros: the weights are set right after, and this spares
+    JAX compiling a random initializer for every new shape."""
+    config = {k: ("zeros" if k.endswith("_initializer") else v) for k, v in config.items()}
+    layer = getattr(keras.layers, cls).from_config(config)
+    layer.build(shapes)
+    return layer
+
+
+def vjp_job(name, layer, xs, multi=False, ids=False):
+    return {"name": name, "layer": layer, "xs": [np.asarray(x) for x in xs], "multi": multi, "ids": ids}
+
+
+def run_vjps(jobs):
+    """For each job: Keras's output y, dy (None when y is not floating point: a comparison has
+    no gradient), the input gradients (None for ids) and the weight gradients in
+    layer.weights order, all jobs traced into one jax.jit."""
+    import jax
+    import jax.numpy as jnp
+    calls, args = [], []
+    for job in jobs:
+        layer = job["layer"]
+        trainable = list(layer.trainable_variables)
+        for w in layer.weights:
+            if not any(w is v for v in trainable):
+                raise RuntimeError(f"{job['name']}: weight {w.name} is not trainable")
+        kwargs = {"training": False} if layer._call_has_training_arg else {}
+
+        def f(inputs, values, fixed, layer=layer, kwargs=kwargs, multi=job["multi"]):
+            return layer.stateless_call(values, fixed, inputs if multi else inputs[0], **kwargs)[0]
+        xs = [jnp.asarray(x) for x in job["xs"]]
+        tv = [v.value for v in trainable]
+        ntv = [v.value for v in layer.non_trainable_variables]
+        spec = jax.eval_shape(f, xs, tv, ntv)
+        dy = (case_rng(job["name"]).standard_normal(spec.shape).astype(np.float32)
+              if jnp.issubdtype(spec.dtype, jnp.floating) else None)
+        calls.append((f, job["ids"], dy is not None))
+        args.append((xs, tv, ntv, dy))
+
+    def everything(args):
+        out = []
+        for (f, ids, differentiable), (xs, tv, ntv, dy) in zip(calls, args):
+            if not differentiable:
+                out.append((f(xs, tv, ntv), None, None))
+            elif ids:
+                y, pull = jax.vjp(lambda values: f(xs, values, ntv), tv)
+                out.append((y, None, pull(dy)[0]))
+            else:
+                y, pull = jax.vjp(lambda inputs, values: f(inputs, values, ntv), xs, tv)
+                gx, gw = pull(dy)
+                out.append((y, gx, gw))
+        return out
+    results = jax.jit(everything)(args)
+    done = []
+    for job, (xs, tv, ntv, dy), (y, gx, gw) in zip(jobs, args, results):
+        by_id = {id(v): g for v, g in zip(job["layer"].trainable_variables, gw or [])}
+        done.append((np.asarray(y), dy, None if gx is None else [np.asarray(g) for g in gx],
+                     None if dy is None else [np.asarray(by_id[id(w)]) for w in job["layer"].weights]))
+    return done
+
+
+def save_grads(stem, dy, gx, gw, multi=False):
+    """stem is a folder with a trailing slash, or a file prefix ending in a dot (merge/Add_x3_y3.)."""
+    save(stem + "grad_output.npy", dy)
+    if gx is not None:
+        if multi:
+            for i, g in enumerate(gx):
+                save(stem + f"grad_input{i}.npy", g)
+        else:
+            save(stem + "grad_input.npy", gx[0])
+    for i, g in enumerate(gw):
+        save(stem + f"grad_weight{i}.npy", g)
+
+
+def grads_token_cases(index_file, skipped):
+    """conv/cases.json and layers/cases.json: each layer made from its tokens as conv_layers and
+    layer_cases made it, checked against the recorded config, and given the recorded weights."""
+    jobs = []
+    for case in json.load(open(os.path.join(OUT, index_file))):
+        if "folder" not in case:
+            continue
+        folder = case["folder"]
+        if not hasattr(keras.layers, case["class"]):
+            skipped.append({"case": folder, "class": case["class"], "reason": "not a Keras 3 layer"})
+            continue
+        config = eval("keras.layers." + case["class"] + "(" + ", ".join(case["tokens"]) + ")").get_config()
+        for key, value in case["config"].items():
+            if plain(config[key]) != value:
+                raise RuntimeError(f"{folder}: rebuilt {key}={config[key]!r}, recorded {value!r}")
+        x = load(f"{folder}/input.npy")
+        layer = built_layer(case["class"], config, x.shape)
+        layer.set_weights([load(f"{folder}/weight{i}.npy") for i in range(len(case["weights"]))])
+        jobs.append(vjp_job(folder, layer, [x]))
+    for job, (y, dy, gx, gw) in zip(jobs, run_vjps(jobs)):
+        check_forward(job["name"], y, load(f"{job['name']}/output.npy"))
+        save_grads(job["name"] + "/", dy, gx, gw)
+    return len(jobs)
+
+
+def grads_core(skipped):
+    """core/cases.json: each layer rebuilt with from_config on the recorded config."""
+    jobs = []
+    for case in json.load(open(os.path.join(OUT, "core", "cases.json"))):
+        folder = f"core/{case['index']}"
+        if not hasattr(keras.layers, case["class_name"]):
+            skipped.append({"case": folder, "class": case["class_name"], "reason": "not a Keras 3 layer"})
+            continue
+        x = load(f"{folder}/input.npy").astype(case["dtype"])
+        layer = built_layer(case["class_name"], case["config"], x.shape)
+        layer.set_weights([load(f"{folder}/{name}.npy") for name, _ in case["weights"]])
+        jobs.append(vjp_job(folder, layer, [x], ids=case["class_name"] == "Embedding"))
+    for job, (y, dy, gx, gw) in zip(jobs, run_vjps(jobs)):
+        check_forward(job["name"], y, load(f"{job['name']}/output.npy"))
+        save_grads(job["name"] + "/", dy, gx, gw)
+    return len(jobs)
+
+
+def grads_lambda():
+    """lambda/cases.json: the expression evaluated over keras.ops as lambda_layers did; the
+    cases whose output is boolean have no gradient and are listed instead."""
+    jobs, expressions = [], {}
+    ns = lambda_namespace()
+    for case in json.load(open(os.path.join(OUT, "lambda", "cases.json")))["cases"]:
+        folder = f"lambda/{case['index']}"
+        x = load(f"{folder}/input.npy")
+        layer = keras.layers.Lambda(eval("lambda x: " + case["expression"], ns))
+        layer.build(x.shape)
+        jobs.append(vjp_job(folder, layer, [x]))
+        expressions[folder] = (case["index"], case["expression"])
+    count, refused = 0, []
+    for job, (y, dy, gx, gw) in zip(jobs, run_vjps(jobs)):
+        check_forward(job["name"], y, load(f"{job['name']}/output.npy"))
+        if dy is None:
+            index, expression = expressions[job["name"]]
+            refused.append({"index": index, "expression": expression, "folder": job["name"],
+                            "reason": f"the output is {y.dtype} (a comparison): no gradient"})
+            continue
+        save_grads(job["name"] + "/", dy, gx, gw)
+        count += 1
+    return count, refused
+
+
+def grads_merge():
+    """merge/cases.json: inputs merge/<name>.npy, output merge/<file>.npy; grads merge/<file>.grad_*.npy."""
+    jobs = []
+    for case in json.load(open(os.path.join(OUT, "merge", "cases.json"))):
+        xs = [load(f"merge/{n}.npy") for n in case["inputs"]]
+        config = getattr(keras.layers, case["class"])(**case["config"]).get_config()
+        layer = built_layer(case["class"], config, [x.shape for x in xs])
+        jobs.append(vjp_job(f"merge/{case['file']}", layer, xs, multi=True))
+    for job, (y, dy, gx, gw) in zip(jobs, run_vjps(jobs)):
+        check_forward(job["name"], y, load(f"{job['name']}.npy"))
+        save_grads(job["name"] + ".", dy, gx, gw, multi=True)
+    return len(jobs)
+
+
+def grads_activations():
+    """activations/: one dy on the grid x.npy (which holds 0, ±3, 6 and other kinks exactly),
+    and activations/<name>.grad_input.npy for each function."""
+    import jax
+    x = load("activations/x.npy")
+    dy = case_rng("activations").standard_normal(x.shape).astype(np.float32)
+    save("activations/grad_output.npy", dy)
+    names = json.load(open(os.path.join(OUT, "activations", "names.json")))
+
+    def everything(x, dy):
+        out = []
+        for name in names:
+            y, pull = jax.vjp(keras.activations.get(name), x)
+            out.append((y, pull(dy)[0]))
+        return out
+    for name, (y, g) in zip(names, jax.jit(everything)(x, dy)):
+        check_forward(f"activations/{name}", y, load(f"activations/{name}.npy"))
+        save(f"activations/{name}.grad_input.npy", g)
+    return len(names)
+
+
+class NewCases:
+    """Cases under gradients/<family>/NNN/ that the forward fixtures lack: each layer is made
+    from its get_config() (what case.json records), given weights (seeded normal ×0.5 unless
+    given), and input(s), output, weights and gradients are written beside case.json."""
+
+    def __init__(self, family):
+        self.family, self.jobs, self.extra = family, [], []
+        keras.backend.clear_session()
+
+    def add(self, layer, xs, weights=None, multi=False, ids=False, note=None):
+        name = f"gradients/{self.family}/{len(self.jobs):03d}"
+        cls, config = type(layer).__name__, layer.get_config()
+        xs = [np.asarray(x) for x in xs]
+        built = built_layer(cls, config, [x.shape for x in xs] if multi else xs[0].shape)
+        if weights is None:
+            r = case_rng(name + "/weights")
+            weights = [(r.standard_normal(w.shape) * 0.5).astype(np.float32) for w in built.weights]
+        built.set_weights(weights)
+        self.jobs.append(vjp_job(name, built, xs, multi=multi, ids=ids))
+        keras.backend.clear_session()  # the next case's layer gets the plain name (dense, max_pooling1d, …)
+        case = {"class": cls, "config": plain(config), "input_shapes": [list(x.shape) for x in xs], "inputs_are_ids": ids}
+        if note:
+            case["note"] = note
+        self.extra.append((weights, case))
+
+    def write(self):
+        for job, (weights, case), (y, dy, gx, gw) in zip(self.jobs, self.extra, run_vjps(self.jobs)):
+            name, multi = job["name"], job["multi"]
+            for i, x in enumerate(job["xs"]):
+                save(f"{name}/input{i}.npy" if multi else f"{name}/input.npy", x)
+            save(f"{name}/output.npy", y)
+            for i, w in enumerate(weights):
+                save(f"{name}/weight{i}.npy", w)
+            save_grads(f"{name}/", dy, gx, gw, multi=multi)
+            save_json(f"{name}/case.json", case)
+        return len(self.jobs)
+
+
+def grads_pool_ties():
+    """gradients/pool_ties/NNN/: max pooling where windows hold equal values (integers in
+    {0, 1, 2}, or relu'd normals with an all-zero region), every padding and strides below,
+    equal to and above the pool size; average pooling with 'same' padding; global pooling."""
+    L = keras.layers
+    shapes = {1: (2, 10, 3), 2: (2, 7, 7, 2), 3: (1, 6, 5, 5, 2)}
+    cases = NewCases("pool_ties")
+
+    def ints(shape, name):
+        return case_rng(name).integers(0, 3, size=shape).astype(np.float32)
+
+    def relu_zeros(shape, name):
+        x = np.maximum(case_rng(name).standard_normal(shape), 0).astype(np.float32)
+        x[:, : shape[1] // 2] = 0  # an all-zero region: whole windows of ties at 0
+        return x
+
+    for rank in (1, 2, 3):
+        cls = getattr(L, f"MaxPooling{rank}D")
+        for padding in ("valid", "same"):
+            for pool, strides in [(2, 1), (2, 2), (2, 3), (3, 2)]:
+                tag = f"max{rank}d p{pool} s{strides} {padding}"
+                cases.add(cls(pool, strides=strides, padding=padding), [ints(shapes[rank], tag + " ints")],
+                          note=f"ties: integers in {{0, 1, 2}}; pool {pool}, strides {strides}")
+                if strides != pool:
+                    cases.add(cls(pool, strides=strides, padding=padding), [relu_zeros(shapes[rank], tag + " relu")],
+                              note="ties: relu'd normals, the first half of axis 1 all zero")
+    cases.add(L.MaxPooling2D(3, strides=2, padding="same", data_format="channels_first"),
+              [ints((2, 2, 7, 6), "max2d channels_first")], note="ties: integers in {0, 1, 2}; channels_first")
+    for rank in (1, 2, 3):
+        cls = getattr(L, f"AveragePooling{rank}D")
+        for pool, strides in [(2, None), (3, 2), (3, 1), (2, 3)]:
+            x = case_rng(f"avg{rank}d p{pool} s{strides}").standard_normal(shapes[rank]).astype(np.float32)
+            cases.add(cls(pool, strides=strides, padding="same"), [x],
+                      note="same padding: the divisor counts only the window's cells inside the input")
+    for kind in ("Max", "Average"):
+        for rank in (1, 2, 3):
+            for keepdims in (False, True):
+                name = f"global {kind} {rank} {keepdims}"
+                x = (ints(shapes[rank], name) if kind == "Max"
+                     else case_rng(name).standard_normal(shapes[rank]).astype(np.float32))
+                cases.add(getattr(L, f"Global{kind}Pooling{rank}D")(keepdims=keepdims), [x],
+                          note="ties: integers in {0, 1, 2}" if kind == "Max" else None)
+    return cases.write()
+
+
+def grads_extra_layers():
+    """gradients/layers/NNN/: Dense with each activation, Activation with each, Embedding with
+    repeated ids, Dot, Concatenate and the element-wise merges (Maximum/Minimum with ties)."""
+    L = keras.layers
+    cases = NewCases("layers")
+    # Dense(3) on (4, 5): pre-activations spread over about ±8 so every piece of relu6 and
+    # hard_sigmoid (kinks at 0, 6 and ±3) is visited, none near a kink.
+    for act in GRAD_ACTIVATIONS:
+        r = case_rng(f"dense {act}")
+        x = (r.standard_normal((4, 5)) * 2.0).astype(np.float32)
+        w = [(r.standard_normal((5, 3)) * 1.2).astype(np.float32), (r.standard_normal(3) * 0.5).astype(np.float32)]
+        z = x @ w[0] + w[1]
+        for kink in (0.0, 6.0, -3.0, 3.0):
+            if np.abs(z - kink).min() < 1e-3:
+                raise RuntimeError(f"dense {act}: a pre-activation sits on the kink {kink}")
+        kinks = {"relu6": [0, 6], "hard_sigmoid": [-3, 3], "hard_silu": [-3, 3]}.get(act, [0])
+        pieces = np.searchsorted(kinks, z.ravel())
+        if len(set(pieces.tolist())) != len(kinks) + 1:
+            raise RuntimeError(f"dense {act}: the pre-activations miss a piece between the kinks {kinks}")
+        cases.add(L.Dense(3, activation=act), [x], weights=w,
+                  note=f"pre-activations from {z.min():.2f} to {z.max():.2f}")
+    # Activation on values from -7.9 to 7.7 (past relu6's 6 and hard_sigmoid's ±3, never on a kink).
+    grid = np.linspace(-7.9, 7.7, 20).astype(np.float32)
+    for act in GRAD_ACTIVATIONS:
+        cases.add(L.Activation(act), [case_rng(f"activation {act}").permutation(grid).reshape(4, 5)])
+    # Embedding with repeated ids: the table's gradient sums dy over every occurrence.
+    ids = np.array([[1, 1, 1, 2, 0], [2, 2, 5, 1, 1], [0, 0, 0, 0, 3]], dtype=np.float32)
+    cases.add(L.Embedding(6, 3), [ids], ids=True, note="repeated ids (float32 in input.npy); id 4 unused")
+    # Dot on 2-D and 3-D inputs, normalize both ways.
+    for shapes, axes, normalize in [
+        ([(4, 3), (4, 3)], 1, False), ([(4, 3), (4, 3)], 1, True), ([(4, 3), (4, 3)], -1, True),
+        ([(2, 4, 3), (2, 5, 3)], 2, True), ([(2, 4, 3), (2, 5, 3)], -1, False),
+        ([(2, 4, 3), (2, 4, 5)], 1, True), ([(2, 4, 3), (2, 4, 5)], 1, False),
+        ([(2, 4, 3), (2, 3)], [2, 1], True), ([(2, 4, 3), (2, 5, 4)], [1, 2], True),
+        ([(2, 5, 3), (2, 4, 3)], [2, 2], False),
+    ]:
+        r = case_rng(f"dot {shapes} {axes} {normalize}")
+        cases.add(L.Dot(axes=axes, normalize=normalize), [r.standard_normal(s).astype(np.float32) for s in shapes],
+                  multi=True)
+    # Concatenate on several axes, two and three inputs.
+    for shapes, axis in [([(2, 4, 3), (2, 4, 2)], -1), ([(2, 4, 3), (2, 1, 3), (2, 2, 3)], 1),
+                         ([(2, 4, 3), (2, 4, 3)], -2), ([(3, 2), (3, 5), (3, 1)], 1)]:
+        r = case_rng(f"concatenate {shapes} {axis}")
+        cases.add(L.Concatenate(axis=axis), [r.standard_normal(s).astype(np.float32) for s in shapes], multi=True)
+    # Element-wise merges; Maximum and Minimum on small integers so many elements are equal.
+    for cls in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"):
+        combos = [[(4, 3), (4, 3)], [(4, 3), (4, 1)]] + ([] if cls == "Subtract" else [[(4, 3), (4, 3), (4, 3)]])
+        for shapes in combos:
+            r = case_rng(f"{cls} {shapes}")
+            if cls in ("Maximum", "Minimum"):
+                xs = [r.integers(0, 3, size=s).astype(np.float32) for s in shapes]
+                for x in xs[1:]:
+                    x[0] = xs[0][0, : x.shape[1]]  # row 0: every input equal (the first column for (4, 1))
+                note = "ties: integers in {0, 1, 2}; row 0 equal in every input"
+            else:
+                xs = [r.standard_normal(s).astype(np.float32) for s in shapes]
+                note = None
+            cases.add(getattr(L, cls)(), xs, multi=True, note=note)
+    return cases.write()
+
+
+def save_keras_file(model, path):
+    """model.save, then the zip rewritten so the file is identical on every run: fixed entry
+    times, a fixed date_saved in metadata.json (Keras stamps the current time) and the
+    shared_object_id values in config.json (Python id()s) renumbered 1, 2, … in order."""
+    import zipfile
+
+    def renumber(value, ids):
+        if isinstance(value, dict):
+            return {k: (ids.setdefault(v, len(ids) + 1) if k == "shared_object_id" else renumber(v, ids))
+                    for k, v in value.items()}
+        if isinstance(value, list):
+            return [renumber(v, ids) for v in value]
+        return value
+    full = os.path.join(OUT, path)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    tmp = full[:-len(".keras")] + ".tmp.keras"
+    model.save(tmp)
+    with zipfile.ZipFile(tmp) as zin, zipfile.ZipFile(full, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "metadata.json":
+                meta = json.loads(data)
+                meta["date_saved"] = "1980-01-01@00:00:00"
+                data = json.dumps(meta).encode()
+            elif info.filename == "config.json":
+                data = json.dumps(renumber(json.loads(data), {})).encode()
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = info.external_attr
+            zout.writestr(fixed, data)
+    os.remove(tmp)
+
+
+def model_gradients(name, model, x, y, loss, loss_text):
+    """gradients/models/<name>/: the compiled model as model.keras, x.npy, y.npy (y0.npy, y1.npy …
+    per output), grad<i>.npy for model.trainable_weights in order, grad_input.npy, case.json."""
+    import jax
+    d = f"gradients/models/{name}"
+    model.compile(loss=loss)
+    save_keras_file(model, f"{d}/model.keras")
+    ids = not np.issubdtype(x.dtype, np.floating)
+    if ids:
+        os.makedirs(os.path.join(OUT, d), exist_ok=True)
+        np.save(os.path.join(OUT, d, "x.npy"), x)
+    else:
+        save(f"{d}/x.npy", x)
+    if isinstance(y, list):
+        for i, t in enumerate(y):
+            save(f"{d}/y{i}.npy", t)
+    else:
+        save(f"{d}/y.npy", y)
+    model._symbolic_build(data_batch=(x, y))  # as fit does: the compiled loss and optimizer, built outside a trace
+    tv = [v.value for v in model.trainable_variables]
+    ntv = [v.value for v in model.non_trainable_variables]
+    mv = [v.value for v in model.metrics_variables]
+    ov = [v.value for v in model.optimizer.variables]
+
+    def total(values, inputs):
+        # What fit differentiates (JAXTrainer.train_step → compute_loss_and_updates), split
+        # into the compiled loss and the penalties (model.losses of the same forward pass).
+        loss_value, aux = model.compute_loss_and_updates(values, ntv, mv, inputs, y, None, training=True,
+                                                         optimizer_variables=ov)
+        _, _, extra = model.stateless_call(values, ntv, inputs, return_losses=True, training=True)
+        penalties = sum(jax.numpy.sum(v) for v in extra) if extra else jax.numpy.zeros(())
+        return loss_value, (model._compile_loss(y, aux[1]), penalties)
+    if ids:
+        (loss_value, (compiled, penalties)), gw = jax.jit(jax.value_and_grad(total, has_aux=True))(tv, x)
+        gx = None
+    else:
+        (loss_value, (compiled, penalties)), (gw, gx) = jax.jit(
+            jax.value_and_grad(total, argnums=(0, 1), has_aux=True))(tv, x)
+    loss_value, compiled, penalties = float(loss_value), float(compiled), float(penalties)
+    if abs(compiled + penalties - loss_value) > 1e-5 * max(1.0, abs(loss_value)):
+        raise RuntimeError(f"{name}: compiled {compiled} + penalties {penalties} != total {loss_value}")
+    owner = {}
+    for layer in model.layers:
+        for w in layer.trainable_weights:
+            owner[id(w)] = f"{layer.name}/{w.name}"
+    weights = [owner[id(w)] for w in model.trainable_weights]
+    for i, g in enumerate(gw):
+        save(f"{d}/grad{i}.npy", g)
+    if gx is not None:
+        save(f"{d}/grad_input.npy", gx)
+    # What fit reports for this batch: the loss before the update, penalties included.
+    output_losses = None
+    if isinstance(y, list):
+        # One loss for several outputs: Keras applies it to each output and sums.
+        y_pred = model(x, training=True)
+        output_losses = [float(np.mean(keras.losses.get(loss)(t, p))) for t, p in zip(y, y_pred)]
+        if abs(sum(output_losses) - compiled) > 1e-5 * max(1.0, abs(compiled)):
+            raise RuntimeError(f"{name}: the outputs' losses {output_losses} do not sum to {compiled}")
+    trained = model.train_on_batch(x, y)
+    trained = float(trained[0] if isinstance(trained, list) else trained)
+    if abs(trained - loss_value) > 1e-5 * max(1.0, abs(loss_value)):
+        raise RuntimeError(f"{name}: Keras's train_on_batch loss {trained} != {loss_value}")
+    case = {"loss": loss_text, "weights": weights, "weight_shapes": [list(w.shape) for w in model.trainable_weights],
+            "loss_value": loss_value, "compiled_loss": compiled, "penalties": penalties, "batch": int(len(x))}
+    if output_losses is not None:
+        case["output_losses"] = output_losses
+    save_json(f"{d}/case.json", case)
+
+
+def grads_models():
+    L, R = keras.layers, keras.regularizers
+    made = []
+
+    def begin(name):
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(int(case_rng("model " + name).integers(1 << 30)))
+        made.append(name)
+        return case_rng("data " + name)
+
+    r = begin("deep_sigmoid")
+    model = keras.Sequential([keras.Input(shape=(16,))]
+                             + [L.Dense(16, activation="sigmoid",
+                                        kernel_initializer=keras.initializers.RandomNormal(stddev=1.0, seed=100 + i))
+                                for i in range(6)] + [L.Dense(1)])
+    model_gradients("deep_sigmoid", model, r.standard_normal((32, 16)).astype(np.float32),
+                    r.standard_normal((32, 1)).astype(np.float32), "mse", "mse")
+
+    r = begin("regularized")
+    model = keras.Sequential([
+        keras.Input(shape=(8,)),
+        L.Dense(6, activation="relu", kernel_regularizer=R.L1L2(l1=0.01, l2=0.02), bias_regularizer=R.L2(0.1),
+                activity_regularizer=R.L1(0.05)),
+        L.Dense(5, activation="tanh", kernel_regularizer=R.OrthogonalRegularizer(factor=0.3, mode="rows")),
+        L.Dense(4, activation="softmax", kernel_regularizer=R.OrthogonalRegularizer(0.2, mode="columns"))])
+    model_gradients("regularized", model, r.standard_normal((10, 8)).astype(np.float32),
+                    np.eye(4, dtype=np.float32)[r.integers(0, 4, size=10)],
+                    keras.losses.CategoricalCrossentropy(label_smoothing=0.1),
+                    "CategoricalCrossentropy(label_smoothing=0.1)")
+
+    r = begin("cnn")
+    model = keras.Sequential([keras.Input(shape=(12, 12, 3)), L.Conv2D(4, 3, activation="relu"), L.MaxPooling2D(2),
+                              L.Conv2D(6, 3, padding="same", strides=2, activation="tanh"), L.Flatten(), L.Dense(5)])
+    model_gradients("cnn", model, r.standard_normal((8, 12, 12, 3)).astype(np.float32),
+                    r.integers(0, 5, size=8).astype(np.float32),
+                    keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                    "SparseCategoricalCrossentropy(from_logits=True)")
+
+    r = begin("branching")
+    x = keras.Input(shape=(6,))
+    a = L.Dense(4, name="a")(x)
+    b = L.Dense(4, activation="elu", name="b")(x)
+    c = L.Add()([a, b])
+    out = L.Dense(1, activation="sigmoid")(L.Concatenate()([c, a]))
+    model_gradients("branching", keras.Model(x, out), r.standard_normal((12, 6)).astype(np.float32),
+                    r.integers(0, 2, size=(12, 1)).astype(np.float32), "binary_crossentropy", "binary_crossentropy")
+
+    r = begin("frozen")
+    model = keras.Sequential([keras.Input(shape=(5,)), L.Dense(4, activation="relu", name="frozen", trainable=False),
+                              L.Dense(3)])
+    model_gradients("frozen", model, r.standard_normal((6, 5)).astype(np.float32),
+                    r.standard_normal((6, 3)).astype(np.float32), "mae", "mae")
+
+    r = begin("embedding")
+    model = keras.Sequential([keras.Input(shape=(7,), dtype="int32"), L.Embedding(10, 4), L.Flatten(), L.Dense(2)])
+    ids = r.integers(0, 10, size=(5, 7)).astype(np.int32)
+    ids[0, :3] = 4  # repeats within a row as well as across rows
+    model_gradients("embedding", model, ids, r.standard_normal((5, 2)).astype(np.float32), "mse", "mse")
+
+    r = begin("conv_family")
+    model = keras.Sequential([keras.Input(shape=(10, 3)), L.Conv1D(4, 3, padding="causal", dilation_rate=2),
+                              L.SeparableConv1D(4, 3, padding="same"), L.DepthwiseConv1D(3, depth_multiplier=2),
+                              L.Conv1DTranspose(3, 3, strides=2), L.AveragePooling1D(2, padding="same"),
+                              L.GlobalMaxPooling1D(), L.Dense(2)])
+    model_gradients("conv_family", model, r.standard_normal((6, 10, 3)).astype(np.float32),
+                    r.standard_normal((6, 2)).astype(np.float32), "huber", "huber")
+
+    r = begin("two_outputs")
+    x = keras.Input(shape=(6,))
+    body = L.Dense(4, activation="tanh", name="body")(x)
+    model = keras.Model(x, [L.Dense(2, name="out_a")(body), L.Dense(1, activation="sigmoid", name="out_b")(body)])
+    model_gradients("two_outputs", model, r.standard_normal((5, 6)).astype(np.float32),
+                    [r.standard_normal((5, 2)).astype(np.float32), r.uniform(0, 1, size=(5, 1)).astype(np.float32)],
+                    "mse", "mse")
+    return made
+
+
+def grads():
+    skipped = []
+    keras.backend.clear_session()
+    counts = {"conv/cases": grads_token_cases("conv/cases.json", skipped),
+              "layers/cases": grads_token_cases("layers/cases.json", skipped),
+              "core": grads_core(skipped)}
+    counts["lambda"], refused = grads_lambda()
+    counts["merge"] = grads_merge()
+    counts["activations"] = grads_activations()
+    counts["gradients/pool_ties"] = grads_pool_ties()
+    counts["gradients/layers"] = grads_extra_layers()
+    counts["gradients/models"] = len(grads_models())
+    save_json("gradients/lambda_no_gradient.json", refused)
+    save_json("gradients/summary.json", {"cases": counts, "skipped": skipped, "lambda_no_gradient": len(refused),
+                                         "keras": keras.__version__, "backend": keras.backend.backend()})
+
+
 if __name__ == "__main__":
     print("keras", keras.__version__, "backend", keras.backend.backend(), file=sys.stderr)
     if sys.argv[1:] == ["python"]:
@@ -1054,6 +1609,10 @@ if __name__ == "__main__":
         sys.exit(0)
     if sys.argv[1:] == ["optimizers"]:
         optimizers()
+        sys.exit(0)
+    if sys.argv[1:] == ["grads"]:
+        # Only the gradients (they read the forward fixtures and add files beside them).
+        grads()
         sys.exit(0)
     activations()
     dense_models()
@@ -1075,6 +1634,7 @@ if __name__ == "__main__":
     losses()
     cnn_model()
     optimizers()
+    grads()
     python_snippets()
     save_json("version.json", {"keras": keras.__version__, "backend": keras.backend.backend()})
     print("wrote", OUT, file=sys.stderr)
