@@ -27,6 +27,29 @@ indirect enum Expression: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Why Keras computes this value as booleans or integers, which JAX does not differentiate
+    /// (nil: a float value). A comparison gives bools; indexing, max, min, maximum, minimum,
+    /// `+` and `*` of bools stay bools; sum counts them (int32). Numbers are taken as floats
+    /// (the language does not tell 2 from 2.0, so `(x > 0) * 2`, int32 in Keras, is a float here).
+    var discreteReason: String? {
+        switch self {
+        case .binary(let op, let a, let b):
+            if op.isComparison { return "'\(op.rawValue)' gives True/False (a bool tensor in Keras)" }
+            guard op == .add || op == .multiply, let reason = a.discreteReason, b.discreteReason != nil else { return nil }
+            return reason
+        case .subscripted(let base, _): return base.discreteReason
+        case .call(let name, let args, _):
+            guard let first = args.first?.discreteReason else { return nil }
+            switch name {
+            case "max", "min": return first
+            case "maximum", "minimum": return args.count > 1 && args[1].discreteReason != nil ? first : nil
+            case "sum": return "sum counts True values (an int32 tensor in Keras): " + first
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
     /// Nesting depth of the tree.
     var depth: Int {
         switch self {
@@ -50,6 +73,19 @@ enum BinaryOperator: String, Sendable, CaseIterable {
     case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=", equal = "==", notEqual = "!="
 
     var isComparison: Bool { [.less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual].contains(self) }
+
+    /// ∂y/∂a and ∂y/∂b at one element; nil for a comparison, whose True/False is constant
+    /// as far as gradients go.
+    var derivative: (@Sendable (Float, Float, Float) -> (Float, Float))? {
+        switch self {
+        case .add: return BinaryDerivative.sum
+        case .subtract: return BinaryDerivative.difference
+        case .multiply: return BinaryDerivative.product
+        case .divide: return BinaryDerivative.quotient
+        case .power: return BinaryDerivative.power
+        default: return nil
+        }
+    }
 
     /// The operation on one pair of values; comparisons give 1 or 0.
     func apply(_ a: Double, _ b: Double) -> Double {

@@ -3,7 +3,7 @@ import TensorCore
 /// Keras's `Lambda` layer, with an expression in a small, safe language instead of
 /// Python code: `add lambda "x * 2 + 1"`. The expression can read only its input `x`,
 /// numbers, the layer's `arguments` and a fixed list of functions (docs/lambda.md).
-public struct Lambda: UnaryLayer, DeclaredLayer {
+public struct Lambda: DifferentiableUnaryLayer, DeclaredLayer {
     /// An expression may reduce over or index the batch axis (`x - mean(x, axis=0)`, `x[0]`).
     public var mixesSamples: Bool { true }
 
@@ -138,6 +138,27 @@ public struct Lambda: UnaryLayer, DeclaredLayer {
             return t
         case let other: throw LabError("'\(function)' gives \(other.text), not a tensor", suggestion: "use x in the expression")
         }
+    }
+
+    /// One walk of the expression computes the output and keeps each node's pullback
+    /// (`ExpressionEvaluator.trace`); the gradient of x is the sum over every place x is read.
+    /// An output of booleans or integers (a comparison) has no gradient, as in JAX.
+    public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        if let reason = expression.discreteReason {
+            throw LabError("'\(function)' has no gradient: \(reason), which JAX does not differentiate",
+                           suggestion: "use it as a mask on a float value, e.g. (x > 0) * x")
+        }
+        let traced = try ExpressionEvaluator(x: .tensor(x), tracing: true).trace(expression)
+        guard case .tensor(var y) = traced.value else {
+            throw LabError("'\(function)' gives \(traced.value.text), not a tensor", suggestion: "use x in the expression")
+        }
+        y.dtype = .float32
+        let name = name, back = traced.pullback, output = y
+        return (y, { g in
+            let g = try g.checkedGradient(of: output, name)
+            return (try back?(g) ?? Tensor(zeros: x.shape), [])
+        })
     }
 
     public func explanation(for inputs: [Shape]) -> [String] {

@@ -39,6 +39,12 @@ enum Operand: Sendable {
         }
     }
 
+    /// A number or a tensor as a `Tensor` (a number as a 0-d one): what gradient rules read.
+    func tensor(_ context: String) throws -> Tensor {
+        guard case .tensor(let t) = try asTensor(context) else { throw LabError("\(context): cannot compute with \(text)") }
+        return t
+    }
+
     var shape: [Int] {
         switch self {
         case .tensor(let t): return t.shape

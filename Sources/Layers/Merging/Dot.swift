@@ -2,7 +2,7 @@ import TensorCore
 
 /// `Dot(axes, normalize=False)`: a dot product per sample between two inputs, over
 /// one axis of each (Keras's `batch_dot`); `normalize` makes it a cosine similarity.
-public struct Dot: Layer, DeclaredLayer {
+public struct Dot: DifferentiableLayer, DeclaredLayer {
     public static let className = "Dot"
     public var name = ""
     public var trainable = true
@@ -55,29 +55,68 @@ public struct Dot: Layer, DeclaredLayer {
     }
 
     public func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
+        try product(inputs).output
+    }
+
+    public func differentiableCall(_ inputs: [Tensor], training: Bool, random: inout RandomGenerator) throws -> (output: Tensor, pullback: Pullback) {
+        try product(inputs)
+    }
+
+    /// Forward: the contracted axis of x moved last and of y first (after the batch), then
+    /// one product per sample. Backward: ∂x̃ = g · ỹᵀ and ∂ỹ = x̃ᵀ · g per sample, moved back
+    /// to the inputs' layouts, then (with `normalize`) through the normalisation.
+    private func product(_ inputs: [Tensor]) throws -> (output: Tensor, pullback: Pullback) {
         guard inputs.count == 2 else { throw LabError("Dot takes exactly 2 inputs, got \(inputs.count)") }
-        var (x, y) = (inputs[0], inputs[1])
-        let (a, b) = try resolved(x.rank, y.rank)
-        if normalize { x = Dot.l2Normalized(x, axis: a); y = Dot.l2Normalized(y, axis: b) }
-        // Move the contracted axis of x last and of y first (after the batch), then one gemm per sample.
-        let xt = try x.transposed((0..<x.rank).filter { $0 != a } + [a])
-        let yt = try y.transposed([0, b] + (1..<y.rank).filter { $0 != b })
+        let (x0, y0) = (inputs[0], inputs[1])
+        let (a, b) = try resolved(x0.rank, y0.rank)
+        guard x0.shape[0] == y0.shape[0], x0.shape[a] == y0.shape[b] else {
+            throw LabError("Dot over axes \(axes.python): inputs \(Tensor.describe(x0.shape)) and \(Tensor.describe(y0.shape)) do not fit")
+        }
+        let x = normalize ? Dot.l2Normalized(x0, axis: a) : x0, y = normalize ? Dot.l2Normalized(y0, axis: b) : y0
+        // x̃ (batch, m, k) and ỹ (batch, k, n): the orders that bring the contracted axes together.
+        let xOrder = (0..<x.rank).filter { $0 != a } + [a], yOrder = [0, b] + (1..<y.rank).filter { $0 != b }
         let batch = x.shape[0], k = x.shape[a]
-        let m = xt.count / max(1, batch * k), n = yt.count / max(1, batch * k)
+        let m = x.count / max(1, batch * k), n = y.count / max(1, batch * k)
+        let out = Dot.products(try x.transposed(xOrder), try y.transposed(yOrder), batch: batch, m: m, k: k, n: n)
+        let shape = try outputShape(for: [Shape([nil] + x.shape.dropFirst().map { Optional($0) }),
+                                          Shape([nil] + y.shape.dropFirst().map { Optional($0) })]).dims.dropFirst().compactMap { $0 }
+        let output = try Tensor(shape: [batch] + shape, scalars: out)
+        let name = name, normalize = normalize
+        return (output, { g in
+            let g = try g.checkedGradient(of: output, name)
+            // g·ỹᵀ: ỹᵀ is y with its contracted axis last; x̃ᵀ·g: x̃ᵀ is x with it first.
+            let yT = try y.transposed((0..<y.rank).filter { $0 != b } + [b]), xT = try x.transposed([0, a] + (1..<x.rank).filter { $0 != a })
+            let dxt = Dot.products(g, yT, batch: batch, m: m, k: n, n: k), dyt = Dot.products(xT, g, batch: batch, m: k, k: m, n: n)
+            var dx = try Tensor(shape: xOrder.map { x.shape[$0] }, scalars: dxt).transposed(Dot.inverse(xOrder))
+            var dy = try Tensor(shape: yOrder.map { y.shape[$0] }, scalars: dyt).transposed(Dot.inverse(yOrder))
+            if normalize {
+                dx = Dot.l2NormalizedGradient(x0, axis: a, dx)
+                dy = Dot.l2NormalizedGradient(y0, axis: b, dy)
+            }
+            return LayerGradients(inputs: [dx, dy])
+        })
+    }
+
+    /// For each of `batch` samples, A[m×k] · B[k×n], all row-major and packed one sample after another.
+    static func products(_ a: Tensor, _ b: Tensor, batch: Int, m: Int, k: Int, n: Int) -> [Float] {
         var out = [Float](repeating: 0, count: batch * m * n)
-        xt.scalars.withUnsafeBufferPointer { xp in
-            yt.scalars.withUnsafeBufferPointer { yp in
+        a.scalars.withUnsafeBufferPointer { ap in
+            b.scalars.withUnsafeBufferPointer { bp in
                 out.withUnsafeMutableBufferPointer { op in
-                    guard let xb = xp.baseAddress, let yb = yp.baseAddress, let ob = op.baseAddress else { return }
+                    guard let ab = ap.baseAddress, let bb = bp.baseAddress, let ob = op.baseAddress else { return }
                     for s in 0..<batch {
-                        BLAS.gemm(m: m, n: n, k: k, a: xb + s * m * k, b: yb + s * k * n, c: ob + s * m * n)
+                        BLAS.gemm(m: m, n: n, k: k, a: ab + s * m * k, b: bb + s * k * n, c: ob + s * m * n)
                     }
                 }
             }
         }
-        let shape = try outputShape(for: [Shape([nil] + x.shape.dropFirst().map { Optional($0) }),
-                                          Shape([nil] + y.shape.dropFirst().map { Optional($0) })]).dims.dropFirst().compactMap { $0 }
-        return try Tensor(shape: [batch] + shape, scalars: out)
+        return out
+    }
+
+    static func inverse(_ order: [Int]) -> [Int] {
+        var inverse = order
+        for (i, axis) in order.enumerated() { inverse[axis] = i }
+        return inverse
     }
 
     /// x · min(1/‖x‖, 1/ε) along `axis`, as Keras's `ops.normalize` (ε = 1e-7).
@@ -85,6 +124,32 @@ public struct Dot: Layer, DeclaredLayer {
         let (norms, groupOf) = x.norms(reducing: [axis])
         var out = x
         for i in 0..<out.count { out.scalars[i] *= Float(min(1 / norms[groupOf[i]], 1e7)) }
+        return out
+    }
+
+    /// The gradient of `l2Normalized` as JAX takes it of Keras's `x · minimum(rsqrt(s), 1/ε)`,
+    /// s = Σx² over the axis, for ∂L/∂x̂ `g`: with r = rsqrt(s) and m = min(r, 1/ε),
+    /// ∂x = g·m + 2x · ∂s, ∂s = −½·r/s · c·Σ(g·x), c = 1 where r < 1/ε (0 past it, ½ at a tie).
+    /// An all-zero vector gets NaN, as in JAX (0 · ∞ in ∂s).
+    static func l2NormalizedGradient(_ x: Tensor, axis: Int, _ g: Tensor) -> Tensor {
+        let (groupOf, groups) = x.groups(reducing: [axis])
+        var squares = [Double](repeating: 0, count: groups), dots = squares
+        for i in 0..<x.count {
+            let v = Double(x.scalars[i])
+            squares[groupOf[i]] += v * v
+            dots[groupOf[i]] += Double(g.scalars[i]) * v
+        }
+        let cap: Float = 1e7
+        let scale = squares.indices.map { j -> (m: Float, ds: Float) in
+            let s = Float(squares[j]), r = 1 / s.squareRoot(), m = min(r, cap)
+            let (c, _) = BinaryDerivative.chooser(r, cap, m)
+            return (m, c * Float(dots[j]) * (-0.5 * r / s))
+        }
+        var out = g
+        for i in 0..<out.count {
+            let (m, ds) = scale[groupOf[i]]
+            out.scalars[i] = g.scalars[i] * m + 2 * x.scalars[i] * ds
+        }
         return out
     }
 

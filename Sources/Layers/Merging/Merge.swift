@@ -4,10 +4,30 @@ import TensorCore
 /// parameterised by its operation. Shapes broadcast as Keras allows: sample shapes
 /// align at the right and sizes of 1 stretch; an input of lower rank gets axes of
 /// size 1 inserted after the batch axis.
-public struct Merge: Layer, DeclaredLayer {
+public struct Merge: DifferentiableLayer, DeclaredLayer {
     public enum Operation: String, Sendable, CaseIterable {
         case add = "Add", subtract = "Subtract", multiply = "Multiply"
         case average = "Average", maximum = "Maximum", minimum = "Minimum"
+
+        /// One step of the fold (Average adds, and divides at the end).
+        var function: (Float, Float) -> Float {
+            switch self {
+            case .add, .average: return (+)
+            case .subtract: return (-)
+            case .multiply: return (*)
+            case .maximum: return { Swift.max($0, $1) }
+            case .minimum: return { Swift.min($0, $1) }
+            }
+        }
+
+        var derivative: @Sendable (Float, Float, Float) -> (Float, Float) {
+            switch self {
+            case .add, .average: return BinaryDerivative.sum
+            case .subtract: return BinaryDerivative.difference
+            case .multiply: return BinaryDerivative.product
+            case .maximum, .minimum: return BinaryDerivative.chooser
+            }
+        }
     }
 
     public var operation: Operation
@@ -70,25 +90,44 @@ public struct Merge: Layer, DeclaredLayer {
     }
 
     public func call(_ inputs: [Tensor], training: Bool) throws -> Tensor {
+        try fold(inputs).output
+    }
+
+    /// The inputs, lower-rank ones given axes of size 1 after the batch axis (as Keras
+    /// expands them), folded left to right as Keras does: `steps[i]` is the result after
+    /// input i (`steps[0]` the first input), `output` the last one (divided, for Average).
+    private func fold(_ inputs: [Tensor]) throws -> (inputs: [Tensor], steps: [Tensor], output: Tensor) {
         try checkCount(inputs.count)
         let rank = inputs.map(\.rank).max() ?? 0
-        // Lower-rank inputs get axes of size 1 after the batch axis, as Keras expands them.
         let xs = try inputs.map { t -> Tensor in
             guard t.rank < rank, let batch = t.shape.first else { return t }
             return try t.reshaped([batch] + Array(repeating: 1, count: rank - t.rank) + t.shape.dropFirst())
         }
-        var result = xs[0]
-        for x in xs.dropFirst() {
-            switch operation {
-            case .add, .average: result = try Tensor.combine(result, x, +)
-            case .subtract: result = try Tensor.combine(result, x, -)
-            case .multiply: result = try Tensor.combine(result, x, *)
-            case .maximum: result = try Tensor.combine(result, x) { Swift.max($0, $1) }
-            case .minimum: result = try Tensor.combine(result, x) { Swift.min($0, $1) }
+        var steps = [xs[0]]
+        for x in xs.dropFirst() { steps.append(try Tensor.combine(steps[steps.count - 1], x, operation.function)) }
+        let last = steps[steps.count - 1]
+        return (xs, steps, operation == .average ? last.map { $0 / Float(xs.count) } : last)
+    }
+
+    /// Backward through the fold, last input first: each step's rule (a maximum or minimum
+    /// split half and half between equal operands, as jnp.maximum's gradient is) gives the
+    /// gradient of that input and of the result before it, each summed back over the axes
+    /// broadcasting stretched; an expanded input's gradient takes its own shape again.
+    public func differentiableCall(_ inputs: [Tensor], training: Bool, random: inout RandomGenerator) throws -> (output: Tensor, pullback: Pullback) {
+        let (xs, steps, y) = try fold(inputs)
+        let rule = operation.derivative, name = name, n = Float(xs.count), average = operation == .average
+        return (y, { g in
+            var running = try g.checkedGradient(of: y, name)
+            if average { running = running.map { $0 / n } }
+            var grads = [Tensor?](repeating: nil, count: xs.count)
+            for i in stride(from: xs.count - 1, through: 1, by: -1) {
+                let (before, dx) = try Tensor.broadcastGradients(steps[i - 1], xs[i], output: steps[i], running, rule)
+                grads[i] = try dx.reshaped(inputs[i].shape)
+                running = before
             }
-        }
-        if operation == .average { result = result.map { $0 / Float(xs.count) } }
-        return result
+            grads[0] = try running.reshaped(inputs[0].shape)
+            return LayerGradients(inputs: grads)
+        })
     }
 
     public func explanation(for inputs: [Shape]) -> [String] {
@@ -111,7 +150,7 @@ public struct Merge: Layer, DeclaredLayer {
 }
 
 /// `Concatenate(axis=-1)`: joins its inputs along one axis; the other sizes must agree.
-public struct Concatenate: Layer, DeclaredLayer {
+public struct Concatenate: DifferentiableLayer, DeclaredLayer {
     public static let className = "Concatenate"
     public var name = ""
     public var trainable = true
@@ -162,6 +201,26 @@ public struct Concatenate: Layer, DeclaredLayer {
         var shape = first.shape
         shape[a] = inputs.reduce(0) { $0 + $1.shape[a] }
         return try Tensor(shape: shape, scalars: out)
+    }
+
+    /// Backward: ∂L/∂y cut back into the inputs' pieces along the axis.
+    public func differentiableCall(_ inputs: [Tensor], training: Bool, random: inout RandomGenerator) throws -> (output: Tensor, pullback: Pullback) {
+        let y = try call(inputs, training: training), name = name
+        let a = try resolvedAxis(rank: y.rank)
+        let outer = y.shape.prefix(a).reduce(1, *)
+        let blocks = inputs.map { $0.count / max(1, outer) }, row = blocks.reduce(0, +)
+        return (y, { g in
+            let g = try g.checkedGradient(of: y, name)
+            var start = 0
+            let grads = try zip(inputs, blocks).map { x, b -> Tensor? in
+                defer { start += b }
+                var piece = [Float]()
+                piece.reserveCapacity(x.count)
+                for o in 0..<outer { piece += g.scalars[(o * row + start)..<(o * row + start + b)] }
+                return try Tensor(shape: x.shape, scalars: piece)
+            }
+            return LayerGradients(inputs: grads)
+        })
     }
 
     public func explanation(for inputs: [Shape]) -> [String] {
