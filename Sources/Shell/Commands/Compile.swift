@@ -12,8 +12,8 @@ extension Commands {
                    "compile optimizer=RMSprop(learning_rate=ExponentialDecay(0.01, 1000, 0.9)) loss=BinaryCrossentropy(from_logits=True)"],
         details: "As in Keras, the optimizer defaults to 'rmsprop' and the loss may be left out. Optimizers, losses and "
             + "learning-rate schedules take Keras's arguments and defaults and are refused where Keras refuses them. "
-            + "The choice is kept with the model ('summary' shows it; 'undo' takes it back); gradients and fit, "
-            + "which use it, are not in LayerLab yet."
+            + "The choice is kept with the model ('summary' shows it; 'undo' takes it back); 'grads' differentiates the "
+            + "loss and 'fit' trains with the optimizer."
     ) { inv, session in
         // Keras's positional order: compile(optimizer, loss, loss_weights, metrics, …).
         guard inv.values.count <= 2 else {
