@@ -165,6 +165,18 @@ public typealias Pullback = (Tensor) throws -> LayerGradients
 /// returns its pullback; a random layer draws from `random` as its `call` would.
 public protocol DifferentiableLayer: Layer {
     func differentiableCall(_ inputs: [Tensor], training: Bool, random: inout RandomGenerator) throws -> (output: Tensor, pullback: Pullback)
+    /// The same, for a layer whose inputs need no gradient (they are the model's inputs and
+    /// nobody asked for ∂L/∂input): a layer may then skip computing it (nil), as Dense skips
+    /// its largest product in the first layer.
+    func differentiableCall(_ inputs: [Tensor], training: Bool, inputGradients: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: Pullback)
+}
+
+extension DifferentiableLayer {
+    public func differentiableCall(_ inputs: [Tensor], training: Bool, inputGradients: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: Pullback) {
+        try differentiableCall(inputs, training: training, random: &random)
+    }
 }
 
 /// A one-input layer with a backward pass: the pullback gives ∂L/∂x and the weights' gradients.

@@ -21,7 +21,7 @@ public struct ModelGradients: Sendable {
     public var total: Double { loss + penalties.reduce(0) { $0 + $1.value } }
     /// Every trainable weight's gradient, layer by layer, each layer's weights in order.
     public var weights: [WeightGradient]
-    /// ∂total/∂input for each float input.
+    /// ∂total/∂input for each float input (when asked for).
     public var inputs: [String: Tensor]
     /// With `keepingLayers`: every layer's output and ∂total/∂output, by layer name.
     public var layerOutputs: [String: Tensor]
@@ -40,7 +40,7 @@ extension Model {
     /// gradient on but get none themselves. The memory the kept values take is checked
     /// against `limit` first.
     public func gradients(_ feeds: [String: Tensor], targets: [String: Tensor], loss: Loss, training: Bool = true,
-                          random: inout RandomGenerator, keepingLayers: Bool = false,
+                          random: inout RandomGenerator, inputGradients: Bool = false, keepingLayers: Bool = false,
                           limit: Int = MemoryBudget.defaultLimit) throws -> ModelGradients {
         let (values, rows) = try checkedFeeds(feeds)
         let outputs = outputNames
@@ -66,7 +66,9 @@ extension Model {
                 throw LabError("\(node.name) (\(node.layer.className)) has no gradient in LayerLab yet")
             }
             do {
-                let (y, back) = try layer.differentiableCall(args, training: training, random: &random)
+                // A layer that reads only the model's inputs skips ∂L/∂input unless it was asked for.
+                let needsInput = inputGradients || node.inbound.contains { source in !inputs.contains { $0.name == source } }
+                let (y, back) = try layer.differentiableCall(args, training: training, inputGradients: needsInput, random: &random)
                 forward[node.name] = y
                 pullbacks[node.name] = back
                 if let r = node.layer.activityRegularizer, let p = try Model.activityPenalty(node, output: y) {
@@ -123,11 +125,11 @@ extension Model {
                 weights.append(WeightGradient(layer: node.name, weight: spec.name, value: value, gradient: g))
             }
         }
-        var inputGradients: [String: Tensor] = [:]
-        for input in inputs where input.dtype == .float32 {
-            inputGradients[input.name] = try gradients[input.name] ?? Tensor(zeros: [rows] + input.shape)
+        var inputGradientsByName: [String: Tensor] = [:]
+        for input in inputs where input.dtype == .float32 && inputGradients {
+            inputGradientsByName[input.name] = try gradients[input.name] ?? Tensor(zeros: [rows] + input.shape)
         }
-        return ModelGradients(loss: lossValue, penalties: penalties, weights: weights, inputs: inputGradients,
+        return ModelGradients(loss: lossValue, penalties: penalties, weights: weights, inputs: inputGradientsByName,
                               layerOutputs: keepingLayers ? forward : [:], layerGradients: layerGradients)
     }
 

@@ -215,12 +215,13 @@ public enum DNNL {
     /// Runs the backward primitives of the operation `key` describes (without relu):
     /// ∂L/∂src, ∂L/∂kernel (in the kernel's layout of the key) and ∂L/∂bias (when the key
     /// has a bias) from src, the kernel and ∂L/∂dst.
+    /// `data` false skips ∂L/∂src (an input that needs no gradient).
     static func backward(_ key: Key, src: [Float], kernel: [Float], diffDst: [Float], diffSrc: inout [Float],
-                         diffKernel: inout [Float], diffBias: inout [Float]) throws {
+                         diffKernel: inout [Float], diffBias: inout [Float], data: Bool = true) throws {
         try cache.withLock { cache in
             var message = [CChar](repeating: 0, count: 256)
             let gradient = try cache.gradient(key, &message)
-            let dataStatus = kernel.withUnsafeBufferPointer { w in
+            let dataStatus = !data ? 0 : kernel.withUnsafeBufferPointer { w in
                 diffDst.withUnsafeBufferPointer { dy in
                     diffSrc.withUnsafeMutableBufferPointer { dx in
                         ll_dnnl_backward_data(gradient.pointer, w.baseAddress, dy.baseAddress, dx.baseAddress, &message, message.count)

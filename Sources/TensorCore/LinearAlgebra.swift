@@ -194,8 +194,9 @@ extension Tensor {
     /// The gradients of `innerProduct` (without relu) for ∂L/∂output `dy` (m × n):
     /// ∂L/∂x = dy · kernelᵀ, ∂L/∂kernel = xᵀ · dy and ∂L/∂bias = Σ rows of dy, on oneDNN's
     /// backward primitives.
-    public func innerProductGradients(_ kernel: Tensor, hasBias: Bool, outputGradient dy: Tensor, blockRows: Int? = nil) throws
-        -> (input: Tensor, kernel: Tensor, bias: Tensor?) {
+    public func innerProductGradients(_ kernel: Tensor, hasBias: Bool, outputGradient dy: Tensor, inputGradient: Bool = true,
+                                      blockRows: Int? = nil) throws
+        -> (input: Tensor?, kernel: Tensor, bias: Tensor?) {
         guard kernel.rank == 2, let k = shape.last, k == kernel.shape[0], k > 0 else {
             throw LabError("cannot multiply \(Tensor.describe(shape)) by \(Tensor.describe(kernel.shape)): inner sizes differ")
         }
@@ -203,25 +204,26 @@ extension Tensor {
         guard dy.shape == Array(shape.dropLast()) + [n] else {
             throw LabError("inner product: the output's gradient \(Tensor.describe(dy.shape)) does not match the output")
         }
-        var dx = [Float](repeating: 0, count: count), dw = [Float](repeating: 0, count: kernel.count)
+        var dx = [Float](repeating: 0, count: inputGradient ? count : 0), dw = [Float](repeating: 0, count: kernel.count)
         var db = [Float](repeating: 0, count: hasBias ? n : 0)
         // Blocks of rows of about 2³¹ multiply-adds, so Ctrl-C is noticed between them; the
         // kernel's and bias's gradients add up over the blocks.
         let block = max(1, min(m, blockRows ?? (1 << 31) / max(1, n * k)))
         if block == m, m > 0 {
             try DNNL.backward(Tensor.innerProductKey(rows: m, k: k, n: n, bias: hasBias, relu: false), src: scalars,
-                              kernel: kernel.scalars, diffDst: dy.scalars, diffSrc: &dx, diffKernel: &dw, diffBias: &db)
+                              kernel: kernel.scalars, diffDst: dy.scalars, diffSrc: &dx, diffKernel: &dw, diffBias: &db,
+                              data: inputGradient)
         } else {
             var row = 0
             while row < m {
                 try Interrupt.check()
                 let rows = min(block, m - row)
-                var dxBlock = [Float](repeating: 0, count: rows * k), dwBlock = dw, dbBlock = db
+                var dxBlock = [Float](repeating: 0, count: inputGradient ? rows * k : 0), dwBlock = dw, dbBlock = db
                 try DNNL.backward(Tensor.innerProductKey(rows: rows, k: k, n: n, bias: hasBias, relu: false),
                                   src: Array(scalars[row * k ..< (row + rows) * k]), kernel: kernel.scalars,
                                   diffDst: Array(dy.scalars[row * n ..< (row + rows) * n]),
-                                  diffSrc: &dxBlock, diffKernel: &dwBlock, diffBias: &dbBlock)
-                dx.replaceSubrange(row * k ..< (row + rows) * k, with: dxBlock)
+                                  diffSrc: &dxBlock, diffKernel: &dwBlock, diffBias: &dbBlock, data: inputGradient)
+                if inputGradient { dx.replaceSubrange(row * k ..< (row + rows) * k, with: dxBlock) }
                 if row == 0 { dw = dwBlock; db = dbBlock } else {
                     for i in dw.indices { dw[i] += dwBlock[i] }
                     for i in db.indices { db[i] += dbBlock[i] }
@@ -229,6 +231,6 @@ extension Tensor {
                 row += rows
             }
         }
-        return (Tensor(unchecked: shape, dx), Tensor(unchecked: kernel.shape, dw), hasBias ? Tensor(unchecked: [n], db) : nil)
+        return (inputGradient ? Tensor(unchecked: shape, dx) : nil, Tensor(unchecked: kernel.shape, dw), hasBias ? Tensor(unchecked: [n], db) : nil)
     }
 }

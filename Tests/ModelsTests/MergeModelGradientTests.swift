@@ -35,7 +35,7 @@ import TestSupport
             return try m.gradients([input: x], targets: targets, loss: loss, random: &r).total
         }
         var r = RandomGenerator(seed: 1)
-        let result = try model.gradients([input: x], targets: targets, loss: loss, random: &r)
+        let result = try model.gradients([input: x], targets: targets, loss: loss, random: &r, inputGradients: true)
         let eps: Float = 1e-2
         func expectClose(_ numeric: Double, _ analytic: Float, _ what: String) {
             #expect(abs(numeric - Double(analytic)) <= 2e-3 + 0.02 * abs(numeric), "\(what): \(analytic) vs finite differences \(numeric)")

@@ -143,7 +143,7 @@ import TestSupport
             return try m.gradients(feeds, targets: targets, loss: loss, random: &r).total
         }
         var r = RandomGenerator(seed: 1)
-        let result = try model.gradients(feeds, targets: targets, loss: loss, random: &r)
+        let result = try model.gradients(feeds, targets: targets, loss: loss, random: &r, inputGradients: true)
         #expect(result.penalties.count == (commands == Self.chain ? 4 : 3))
         #expect(result.weights.count == 8)
         let eps: Float = 1e-2

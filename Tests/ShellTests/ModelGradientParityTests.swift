@@ -56,7 +56,7 @@ import TestSupport
         let feeds = Dictionary(uniqueKeysWithValues: zip(model.inputs.map(\.name), xs))
         let targets = Dictionary(uniqueKeysWithValues: zip(model.outputNames, ys))
         var random = RandomGenerator(seed: 1)
-        let result = try model.gradients(feeds, targets: targets, loss: loss, random: &random)
+        let result = try model.gradients(feeds, targets: targets, loss: loss, random: &random, inputGradients: true)
         #expect(abs(result.loss - c.compiledLoss) <= 1e-5 * max(1, abs(c.compiledLoss)), "compiled loss \(result.loss) vs Keras \(c.compiledLoss)")
         #expect(abs(result.total - c.lossValue) <= 1e-5 * max(1, abs(c.lossValue)), "total \(result.total) vs Keras \(c.lossValue)")
         #expect(result.weights.map(\.path).sorted() == c.weights.sorted(), "trainable weights")

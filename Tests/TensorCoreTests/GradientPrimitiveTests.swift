@@ -64,7 +64,11 @@ import Testing
     @Test(arguments: [nil, 2] as [Int?])
     func innerProductGradientsAreTheProducts(blockRows: Int?) throws {
         let x = try random([5, 7], seed: 1), w = try random([7, 3], seed: 2), dy = try random([5, 3], seed: 3)
-        let (dx, dw, db) = try x.innerProductGradients(w, hasBias: true, outputGradient: dy, blockRows: blockRows)
+        let (input, dw, db) = try x.innerProductGradients(w, hasBias: true, outputGradient: dy, blockRows: blockRows)
+        let dx = try #require(input)
+        // Without the input's gradient: the same kernel and bias gradients, and no product for ∂x.
+        let (skipped, dw2, db2) = try x.innerProductGradients(w, hasBias: true, outputGradient: dy, inputGradient: false, blockRows: blockRows)
+        #expect(skipped == nil && dw2.scalars == dw.scalars && db2?.scalars == db?.scalars)
         for i in 0..<5 {
             for j in 0..<7 {
                 let want = (0..<3).reduce(0.0) { $0 + Double(dy.scalars[i * 3 + $1]) * Double(w.scalars[j * 3 + $1]) }

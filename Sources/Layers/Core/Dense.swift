@@ -123,6 +123,18 @@ public struct Dense: DifferentiableUnaryLayer, DeclaredLayer {
     /// on oneDNN's backward primitives (the rows are all positions of the batch).
     public func differentiableCall(_ x: Tensor, training: Bool, random: inout RandomGenerator)
         throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
+        try differentiableCall(x, training: training, inputGradient: true)
+    }
+
+    public func differentiableCall(_ inputs: [Tensor], training: Bool, inputGradients: Bool, random: inout RandomGenerator)
+        throws -> (output: Tensor, pullback: Pullback) {
+        guard inputs.count == 1, let x = inputs.first else { throw LabError("\(name) (Dense) takes one input, got \(inputs.count)") }
+        let (y, back) = try differentiableCall(x, training: training, inputGradient: inputGradients)
+        return (y, { g in let (dx, dw) = try back(g); return LayerGradients(inputs: [dx], weights: dw) })
+    }
+
+    func differentiableCall(_ x: Tensor, training: Bool, inputGradient: Bool)
+        throws -> (output: Tensor, pullback: (Tensor) throws -> (input: Tensor?, weights: [Tensor])) {
         guard let kernel = weights.first else { throw LabError("\(name): weights are not built yet") }
         let hasBias = useBias && weights.count > 1
         let z: Tensor, y: Tensor
@@ -138,7 +150,7 @@ public struct Dense: DifferentiableUnaryLayer, DeclaredLayer {
         let activation = self.activation, name = self.name
         return (y, { g in
             let dz = activation.gradient(try g.checkedGradient(of: y, name), pre: z, output: y)
-            let (dx, dw, db) = try x.innerProductGradients(kernel, hasBias: hasBias, outputGradient: dz)
+            let (dx, dw, db) = try x.innerProductGradients(kernel, hasBias: hasBias, outputGradient: dz, inputGradient: inputGradient)
             return (dx, [dw] + (db.map { [$0] } ?? []))
         })
     }

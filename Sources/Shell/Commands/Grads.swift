@@ -55,8 +55,8 @@ extension Commands {
         let batch = feeds.values.first?.shape.first ?? 0
         let targets = try session.targets(inv, loss: loss, batch: batch)
         let training = !inv.has("inference")
-        let result = try model.gradients(feeds, targets: targets, loss: loss, training: training,
-                                         random: &session.dataGenerator, keepingLayers: inv.has("stats"))
+        let result = try model.gradients(feeds, targets: targets, loss: loss, training: training, random: &session.dataGenerator,
+                                         inputGradients: wrtInput, keepingLayers: inv.has("stats"))
         let style = session.style
         let penalties = result.penalties.reduce(0) { $0 + $1.value }
         session.say(style.bold("loss") + " \(Format.compact(result.total, 6)) = \(compilation.lossText.trimmingCharacters(in: ["'", "\""])) \(Format.compact(result.loss, 6))"
