@@ -89,10 +89,14 @@ extension Model {
                 try accumulate(&gradients, name, g)
             } catch let e as LabError { throw outputs.count > 1 ? e.at(name) : e }
         }
-        let total = lossValue + penalties.reduce(0) { $0 + $1.value }
+        let penaltySum = penalties.reduce(0) { $0 + $1.value }, total = lossValue + penaltySum
         guard total.isFinite else {
-            throw LabError("the loss is \(total) (compiled loss \(lossValue), penalties \(total - lossValue)): its gradient is not defined",
-                           suggestion: "look at the outputs with 'forward' — a log of 0 or an overflow upstream")
+            // Name the first layer whose output is not finite: where the trouble starts.
+            let first = nodes.first { node in forward[node.name]?.scalars.contains { !$0.isFinite } ?? false }
+            throw LabError("the loss is \(total) (compiled loss \(lossValue), penalties \(penaltySum)): its gradient is not defined"
+                           + (first.map { "; \($0.name) is the first layer whose output holds NaN or Inf" } ?? ""),
+                           suggestion: first == nil ? "the outputs are finite: the loss itself overflows (a log of 0, or huge errors)"
+                               : "its inputs or weights are too large (exploding activations — a smaller learning rate, or another initializer)")
         }
 
         // Backward, in reverse order.

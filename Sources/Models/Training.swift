@@ -29,8 +29,17 @@ extension Model {
             guard let node = node(named: w.layer) else { continue }
             constraints.append(try weightSpecs(of: node).first { $0.name == w.weight }?.constraint)
         }
+        if let bad = result.weights.first(where: { $0.gradient.scalars.contains { !$0.isFinite } }) {
+            throw LabError("the gradient of \(bad.path) holds NaN or Inf (the loss is \(result.total))",
+                           suggestion: "the activations or the loss overflow: a smaller learning rate, or another initializer")
+        }
         var values = result.weights.map(\.value)
-        try compilation.optimizer.apply(result.weights.map(\.gradient), to: &values, state: &compilation.state, constraints: constraints)
+        var state = compilation.state
+        try compilation.optimizer.apply(result.weights.map(\.gradient), to: &values, state: &state, constraints: constraints)
+        if let i = values.firstIndex(where: { $0.scalars.contains { !$0.isFinite } }) {
+            throw LabError("the update made \(result.weights[i].path) NaN or Inf", suggestion: "the learning rate is too large for these gradients")
+        }
+        compilation.state = state
         for (w, v) in zip(result.weights, values) { try setWeight(layer: w.layer, weight: w.weight, to: v) }
         self.compilation = compilation
         return result.total
@@ -48,6 +57,7 @@ extension Model {
             throw LabError("the target of \(name) holds \(t.shape.first ?? 0) samples but the inputs hold \(rows)")
         }
         guard batchSize > 0 else { throw LabError("the batch size must be at least 1") }
+        try checkTargets(targets, rows: rows)
         guard rows > 0 else { throw LabError("there are no samples to train on") }
         let steps = (rows + batchSize - 1) / batchSize
         var logs: [EpochLog] = []
@@ -78,6 +88,11 @@ extension Model {
                     // Ctrl-C inside a step: that step is not taken; the ones before it stay.
                     logs.append(EpochLog(loss: seen > 0 ? weighted / Double(seen) : .nan, steps: done))
                     throw FitInterrupted(logs: logs)
+                } catch let e as LabError {
+                    // A step that cannot be taken (the loss or an update went NaN/Inf): training
+                    // stops there and keeps the last finite weights, the steps before it.
+                    logs.append(EpochLog(loss: seen > 0 ? weighted / Double(seen) : .nan, steps: done))
+                    throw FitInterrupted(logs: logs, error: e, step: (epoch + 1, step + 1))
                 }
             }
             logs.append(EpochLog(loss: weighted / Double(seen), steps: done))
@@ -86,9 +101,33 @@ extension Model {
     }
 }
 
-/// Ctrl-C during `fit`: the epochs (the last one partial) that ran before it.
+/// `fit` stopped early — by Ctrl-C (`error` nil) or by a step that could not be taken
+/// (`error`: the loss or an update went NaN/Inf) — with the epochs (the last one partial)
+/// that ran before it; the model keeps their steps.
 public struct FitInterrupted: Error {
     public var logs: [EpochLog]
+    public var error: LabError?
+    /// The epoch and step (counted from 1) that could not be taken.
+    public var step: (epoch: Int, step: Int)?
+    public init(logs: [EpochLog], error: LabError? = nil, step: (epoch: Int, step: Int)? = nil) {
+        self.logs = logs
+        self.error = error
+        self.step = step
+    }
+}
+
+extension Model {
+    /// Every target checked against its output's shape and the loss (labels in range) before
+    /// any step, so bad data is one error and the model unchanged, not a fit stopped halfway.
+    func checkTargets(_ targets: [String: Tensor], rows: Int) throws {
+        guard let loss = compilation?.loss else { return }
+        for name in outputNames {
+            guard let t = targets[name] else { throw LabError("no target given for output '\(name)'") }
+            guard let sample = shape(of: name)?.sample else { continue }
+            let zeros = try Tensor(zeros: [rows] + sample)
+            do { _ = try loss.evaluate(yTrue: t, yPred: zeros) } catch let e as LabError { throw outputNames.count > 1 ? e.at(name) : e }
+        }
+    }
 }
 
 extension Tensor {

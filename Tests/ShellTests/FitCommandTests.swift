@@ -54,11 +54,24 @@ import TestSupport
         #expect(model.nodes[0].layer.weights != run.session.model.nodes[0].layer.weights)
     }
 
+    /// A learning rate that blows up: fit stops at the step that cannot be taken, says where and
+    /// why, and keeps the last finite weights (Keras would go on training on NaN).
+    @Test func divergenceStopsAndKeepsTheLastFiniteWeights() throws {
+        let (x, y) = try Self.data()
+        let run = ShellRun("input 3; add dense 8 exponential; add dense 1; compile optimizer=SGD(learning_rate=1000.0) loss=mse")
+        #expect(run.run("fit --input \(x) --target \(y) --epochs 5 --batch-size 4"), "\(run.errors)")
+        #expect(run.text.contains("stopped: epoch 1, step "), "\(run.text)")
+        #expect(run.text.contains("NaN or Inf") && run.text.contains("the model keeps the"))
+        #expect(run.session.model.nodes.allSatisfy { $0.layer.weights.allSatisfy { $0.scalars.allSatisfy(\.isFinite) } })
+        #expect(run.run("undo"))
+    }
+
     @Test(arguments: [
         ("fit --input X --target Y --batch-size 100", "larger than the 40 samples"),
         ("fit --input X --target Y --validation-split 1.0", "between 0 and 1"),
         ("fit --input X", "fit needs the targets"),
         ("fit --target Y", "give every input with --input"),
+        ("fit --input X --target X", "y_true has shape (40, 3) but y_pred has shape (40, 1)"),
     ])
     func mistakesAreOneLine(_ line: String, _ expected: String) throws {
         let (x, y) = try Self.data()

@@ -79,8 +79,14 @@ extension Commands {
                     interrupted = stop
                     let done = stop.logs.last?.steps ?? 0
                     if atTerminal { session.write("\r") }
-                    session.say(style.error("interrupted") + " during epoch \(epoch + 1), after \(done) step\(done == 1 ? "" : "s") of it: "
-                                + "the model keeps them ('undo' brings back the weights from before the fit)")
+                    let kept = "the model keeps the \(done) step\(done == 1 ? "" : "s") before it ('undo' brings back the weights from before the fit)"
+                    if let error = stop.error {
+                        let at = stop.step.map { "epoch \($0.epoch), step \($0.step): " } ?? ""
+                        session.say(style.error("stopped:") + " " + at + error.message + (error.suggestion.map { " — \($0)" } ?? ""))
+                        session.say("  " + kept)
+                    } else {
+                        session.say(style.error("interrupted") + " during epoch \(epoch + 1): " + kept)
+                    }
                     return
                 }
                 var entries = [("loss", logs[0].loss)]
