@@ -22,6 +22,14 @@ struct Command: Sendable {
     var run: @Sendable (Invocation, Session) throws -> Void
 }
 
+extension Command.Flag {
+    /// The data flags forward, grads, fit and evaluate share.
+    static let input = Command.Flag(name: "input", value: "FILE",
+                                    help: "read a batch from a .npy file of shape (samples, …input shape); NAME=FILE for one of several inputs")
+    static let target = Command.Flag(name: "target", value: "FILE",
+                                     help: "the targets (y_true), a .npy file with one row per sample; OUTPUT=FILE for one of several outputs")
+}
+
 /// A parsed command bound to its flags: values, keywords and flag values.
 struct Invocation {
     var command: Command

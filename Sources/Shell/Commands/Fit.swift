@@ -10,8 +10,8 @@ extension Commands {
         summary: "train the compiled model on arrays, as Keras's model.fit: its loss per epoch, the weights updated (undo takes them back)",
         examples: ["fit --input x.npy --target y.npy --epochs 5", "fit --input x.npy --target y.npy --epochs 3 --batch-size 16 --validation-split 0.2",
                    "fit --input x.npy --target y.npy --no-shuffle"],
-        flags: [.init(name: "input", value: "FILE", help: "the samples, a .npy file of shape (samples, …input shape); NAME=FILE for one of several inputs"),
-                .init(name: "target", value: "FILE", help: "the targets (y), a .npy file with one row per sample; OUTPUT=FILE for one of several outputs"),
+        flags: [.input,
+                .target,
                 .init(name: "epochs", value: "N", help: "passes over the data (default 1)"),
                 .init(name: "batch-size", value: "N", help: "samples per step (default 32); the last batch may be smaller and is a step too"),
                 .init(name: "no-shuffle", value: nil, help: "take the samples in order (by default each epoch shuffles them, seeded by the session)"),
@@ -116,8 +116,8 @@ extension Commands {
         name: "evaluate", usage: "evaluate --input [INPUT=]FILE.npy … --target [OUTPUT=]FILE.npy … [--batch-size N]",
         summary: "the compiled loss (with the penalties) on arrays in inference mode, as Keras's model.evaluate",
         examples: ["evaluate --input xt.npy --target yt.npy"],
-        flags: [.init(name: "input", value: "FILE", help: "the samples, a .npy file; NAME=FILE for one of several inputs"),
-                .init(name: "target", value: "FILE", help: "the targets, a .npy file; OUTPUT=FILE for one of several outputs"),
+        flags: [.input,
+                .target,
                 .init(name: "batch-size", value: "N", help: "samples per batch (default 32)")]
     ) { inv, session in
         try inv.noArguments()

@@ -13,7 +13,7 @@ extension Commands {
                    "forward --input a=a.npy --input b=b.npy --output out/", "forward --training",
                    "forward --batch 64 --repeat 20", "time forward --batch 64", "forward --batch 256 --profile"],
         flags: [.init(name: "batch", value: "N", help: "size of the random batch (default 1); inputs are drawn from N(0, 1), int32 ids uniformly"),
-                .init(name: "input", value: "FILE", help: "read a batch from a .npy file of shape (batch, …input shape); NAME=FILE for one of several inputs"),
+                .input,
                 .init(name: "output", value: "FILE", help: "write the output to a .npy file; with several outputs, DIR/ gets one LAYER.npy each"),
                 .init(name: "stats", value: nil, help: "a table of each layer's output statistics beside what theory predicts"),
                 .init(name: "training", value: nil, help: "run as in training (model(x, training=True)): dropout layers drop values"),
