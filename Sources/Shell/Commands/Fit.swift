@@ -33,71 +33,17 @@ extension Commands {
         guard inv.repeated["target"] != nil else {
             throw LabError("fit needs the targets: --target FILE.npy", suggestion: "for example 'fit --input x.npy --target y.npy'")
         }
-        var feeds = try session.forwardFeeds(inv)
+        let feeds = try session.forwardFeeds(inv)
         let rows = feeds.values.first?.shape.first ?? 0
-        var targets = try session.targets(inv, loss: try model.compilation?.loss ?? LossType.make(.string("mse")), batch: rows)
-        let epochs = try inv.int("epochs", default: 1, range: 1...1_000_000)
-        let batchSize = try inv.int("batch-size", default: 32, range: 1...1_000_000_000)
-        var validation: (feeds: [String: Tensor], targets: [String: Tensor])?
+        let targets = try session.targets(inv, loss: try model.compilation?.loss ?? LossType.make(.string("mse")), batch: rows)
+        var split: Double?
         if let text = try inv.text("validation-split") {
-            guard let split = Double(text), split > 0, split < 1 else {
-                throw LabError("fit: --validation-split must be a fraction between 0 and 1 (exclusive), got \(text)")
-            }
-            // Keras keeps the first floor(N·(1 − split)) samples for training, the rest for validation.
-            let cut = Int((Double(rows) * (1 - split)).rounded(.down))
-            guard cut > 0, cut < rows else {
-                throw LabError("fit: a validation split of \(text) leaves \(cut == 0 ? "no sample to train on" : "no sample to validate on") among \(rows)")
-            }
-            let train = Array(0..<cut), held = Array(cut..<rows)
-            validation = (try feeds.mapValues { try $0.gatheringRows(held) }, try targets.mapValues { try $0.gatheringRows(held) })
-            feeds = try feeds.mapValues { try $0.gatheringRows(train) }
-            targets = try targets.mapValues { try $0.gatheringRows(train) }
+            guard let v = Double(text) else { throw LabError("fit: --validation-split must be a fraction between 0 and 1 (exclusive), got \(text)") }
+            split = v
         }
-        let samples = feeds.values.first?.shape.first ?? 0
-        guard batchSize <= samples else {
-            throw LabError("fit: --batch-size \(batchSize) is larger than the \(samples) samples to train on",
-                           suggestion: "use --batch-size \(samples) or less")
-        }
-        let shuffle = !inv.has("no-shuffle")
-        let style = session.style
-        var interrupted: FitInterrupted?
-        var started = DispatchTime.now().uptimeNanoseconds
-        let atTerminal = session.confirm != nil
-        try session.change { m in
-            for epoch in 0..<epochs {
-                session.say("Epoch \(epoch + 1)/\(epochs)")
-                started = DispatchTime.now().uptimeNanoseconds
-                let logs: [EpochLog]
-                do {
-                    logs = try m.fit(feeds, targets: targets, epochs: 1, batchSize: batchSize, shuffle: shuffle,
-                                     random: &session.dataGenerator) { _, step, steps, loss in
-                        if atTerminal, step + 1 < steps {
-                            session.write("\r" + progressLine(step + 1, steps, started, [("loss", loss)]))
-                        }
-                    }
-                } catch let stop as FitInterrupted {
-                    interrupted = stop
-                    let done = stop.logs.last?.steps ?? 0
-                    if atTerminal { session.write("\r") }
-                    let kept = "the model keeps the \(done) step\(done == 1 ? "" : "s") before it ('undo' brings back the weights from before the fit)"
-                    if let error = stop.error {
-                        let at = stop.step.map { "epoch \($0.epoch), step \($0.step): " } ?? ""
-                        session.say(style.error("stopped:") + " " + at + error.message + (error.suggestion.map { " — \($0)" } ?? ""))
-                        session.say("  " + kept)
-                    } else {
-                        session.say(style.error("interrupted") + " during epoch \(epoch + 1): " + kept)
-                    }
-                    return
-                }
-                var entries = [("loss", logs[0].loss)]
-                if let validation {
-                    entries.append(("val_loss", try m.evaluate(validation.feeds, targets: validation.targets, batchSize: batchSize)))
-                }
-                if atTerminal { session.write("\r") }
-                session.say(progressLine(logs[0].steps, logs[0].steps, started, entries))
-            }
-        }
-        _ = interrupted
+        try session.fit(feeds, targets: targets, epochs: try inv.int("epochs", default: 1, range: 1...1_000_000),
+                        batchSize: try inv.int("batch-size", default: 32, range: 1...1_000_000_000),
+                        shuffle: !inv.has("no-shuffle"), validationSplit: split)
     }
 
     /// Keras's progress line: `13/13 ━━━━━━━━━━━━━━━━━━━━ 0s 2ms/step - loss: 1.0831`.
@@ -132,5 +78,73 @@ extension Commands {
         let targets = try session.targets(inv, loss: loss, batch: feeds.values.first?.shape.first ?? 0)
         let value = try model.evaluate(feeds, targets: targets, batchSize: try inv.int("batch-size", default: 32, range: 1...1_000_000_000))
         session.say("loss: " + String(format: "%.4f", value))
+    }
+}
+
+extension Session {
+    /// What `fit` and Python's `model.fit` do, one path for both: Keras's fit on arrays with
+    /// its progress lines, as one undoable change of the model (weights and optimizer state).
+    /// `validationSplit` holds out the last fraction, as Keras does. Ctrl-C, or a step that
+    /// cannot be taken, stops it with the steps before kept and a line saying so.
+    func fit(_ feeds: [String: Tensor], targets: [String: Tensor], epochs: Int, batchSize: Int, shuffle: Bool,
+             validationSplit: Double?) throws {
+        var feeds = feeds, targets = targets
+        let rows = feeds.values.first?.shape.first ?? 0
+        var validation: (feeds: [String: Tensor], targets: [String: Tensor])?
+        if let split = validationSplit {
+            guard split > 0, split < 1 else {
+                throw LabError("fit: the validation split must be a fraction between 0 and 1 (exclusive), got \(Value.pythonFloat(split))")
+            }
+            // Keras keeps the first floor(N·(1 − split)) samples for training, the rest for validation.
+            let cut = Int((Double(rows) * (1 - split)).rounded(.down))
+            guard cut > 0, cut < rows else {
+                throw LabError("fit: a validation split of \(Value.pythonFloat(split)) leaves \(cut == 0 ? "no sample to train on" : "no sample to validate on") among \(rows)")
+            }
+            let train = Array(0..<cut), held = Array(cut..<rows)
+            validation = (try feeds.mapValues { try $0.gatheringRows(held) }, try targets.mapValues { try $0.gatheringRows(held) })
+            feeds = try feeds.mapValues { try $0.gatheringRows(train) }
+            targets = try targets.mapValues { try $0.gatheringRows(train) }
+        }
+        let samples = feeds.values.first?.shape.first ?? 0
+        guard batchSize <= samples else {
+            throw LabError("fit: the batch size \(batchSize) is larger than the \(samples) samples to train on",
+                           suggestion: "use a batch size of \(samples) or less")
+        }
+        let style = self.style
+        var started = DispatchTime.now().uptimeNanoseconds
+        let atTerminal = confirm != nil
+        try change { m in
+            for epoch in 0..<epochs {
+                say("Epoch \(epoch + 1)/\(epochs)")
+                started = DispatchTime.now().uptimeNanoseconds
+                let logs: [EpochLog]
+                do {
+                    logs = try m.fit(feeds, targets: targets, epochs: 1, batchSize: batchSize, shuffle: shuffle,
+                                     random: &dataGenerator) { _, step, steps, loss in
+                        if atTerminal, step + 1 < steps {
+                            self.write("\r" + Commands.progressLine(step + 1, steps, started, [("loss", loss)]))
+                        }
+                    }
+                } catch let stop as FitInterrupted {
+                    let done = stop.logs.last?.steps ?? 0
+                    if atTerminal { write("\r") }
+                    let kept = "the model keeps the \(done) step\(done == 1 ? "" : "s") before it ('undo' brings back the weights from before the fit)"
+                    if let error = stop.error {
+                        let at = stop.step.map { "epoch \($0.epoch), step \($0.step): " } ?? ""
+                        say(style.error("stopped:") + " " + at + error.message + (error.suggestion.map { " — \($0)" } ?? ""))
+                        say("  " + kept)
+                    } else {
+                        say(style.error("interrupted") + " during epoch \(epoch + 1): " + kept)
+                    }
+                    return
+                }
+                var entries = [("loss", logs[0].loss)]
+                if let validation {
+                    entries.append(("val_loss", try m.evaluate(validation.feeds, targets: validation.targets, batchSize: batchSize)))
+                }
+                if atTerminal { write("\r") }
+                say(Commands.progressLine(logs[0].steps, logs[0].steps, started, entries))
+            }
+        }
     }
 }
