@@ -198,7 +198,7 @@ public struct Loss: Sendable, Equatable {
     }
 
     /// Keras's `squeeze_or_expand_to_same_rank`: the shape both are read as, or nil.
-    static func workingShape(_ a: [Int], _ b: [Int]) -> [Int]? {
+    public static func workingShape(_ a: [Int], _ b: [Int]) -> [Int]? {
         if a == b { return a }
         let (long, short) = a.count > b.count ? (a, b) : (b, a)
         guard long.count == short.count + 1, long.last == 1, Array(long.dropLast()) == short else { return nil }

@@ -23,6 +23,8 @@ public struct ModelGradients: Sendable {
     public var weights: [WeightGradient]
     /// ∂total/∂input for each float input (when asked for).
     public var inputs: [String: Tensor]
+    /// The model's outputs (the predictions the loss was taken on), by output name.
+    public var outputs: [String: Tensor] = [:]
     /// With `keepingLayers`: every layer's output and ∂total/∂output, by layer name.
     public var layerOutputs: [String: Tensor]
     public var layerGradients: [String: Tensor]
@@ -134,6 +136,7 @@ extension Model {
             inputGradientsByName[input.name] = try gradients[input.name] ?? Tensor(zeros: [rows] + input.shape)
         }
         return ModelGradients(loss: lossValue, penalties: penalties, weights: weights, inputs: inputGradientsByName,
+                              outputs: Dictionary(uniqueKeysWithValues: outputs.compactMap { name in forward[name].map { (name, $0) } }),
                               layerOutputs: keepingLayers ? forward : [:], layerGradients: layerGradients)
     }
 

@@ -8,6 +8,9 @@ public struct EpochLog: Sendable, Equatable {
     public var loss: Double
     /// Steps taken in this epoch (fewer than planned when Ctrl-C stopped it).
     public var steps: Int
+    /// The compiled metrics over the epoch's steps (each on the step's training-mode
+    /// predictions, before its update), by name.
+    public var metrics: [String: Double] = [:]
 }
 
 extension Model {
@@ -17,6 +20,13 @@ extension Model {
     /// Keras's optimizer state is kept in `compilation.state`.
     @discardableResult
     public mutating func trainStep(_ feeds: [String: Tensor], targets: [String: Tensor], random: inout RandomGenerator) throws -> Double {
+        var none: [Metric] = []
+        return try trainStep(feeds, targets: targets, random: &random, metrics: &none)
+    }
+
+    /// `trainStep`, adding the step's predictions (before the update) to `metrics`.
+    mutating func trainStep(_ feeds: [String: Tensor], targets: [String: Tensor], random: inout RandomGenerator,
+                            metrics: inout [Metric]) throws -> Double {
         guard var compilation else {
             throw LabError("the model is not compiled", suggestion: "compile it first, for example 'compile optimizer=sgd loss=mse'")
         }
@@ -38,6 +48,9 @@ extension Model {
         try compilation.optimizer.apply(result.weights.map(\.gradient), to: &values, state: &state, constraints: constraints)
         if let i = values.firstIndex(where: { $0.scalars.contains { !$0.isFinite } }) {
             throw LabError("the update made \(result.weights[i].path) NaN or Inf", suggestion: "the learning rate is too large for these gradients")
+        }
+        if let output = outputNames.first, let yPred = result.outputs[output], let yTrue = targets[output] {
+            for i in metrics.indices { try metrics[i].add(yTrue: yTrue, yPred: yPred) }
         }
         compilation.state = state
         for (w, v) in zip(result.weights, values) { try setWeight(layer: w.layer, weight: w.weight, to: v) }
@@ -68,10 +81,15 @@ extension Model {
                 for i in stride(from: rows - 1, to: 0, by: -1) { order.swapAt(i, random.nextInt(below: i + 1)) }
             }
             var weighted = 0.0, seen = 0, done = 0
+            var metrics = try self.metrics(for: targets)
+            func log() -> EpochLog {
+                EpochLog(loss: seen > 0 ? weighted / Double(seen) : .nan, steps: done,
+                         metrics: Dictionary(metrics.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }))
+            }
             for step in 0..<steps {
                 if step > 0 || epoch > 0 {
                     do { try Interrupt.check() } catch {
-                        logs.append(EpochLog(loss: seen > 0 ? weighted / Double(seen) : .nan, steps: done))
+                        logs.append(log())
                         throw FitInterrupted(logs: logs)
                     }
                 }
@@ -79,23 +97,23 @@ extension Model {
                 let batchFeeds = try values.mapValues { try $0.gatheringRows(picked) }
                 let batchTargets = try targets.mapValues { try $0.gatheringRows(picked) }
                 do {
-                    let loss = try trainStep(batchFeeds, targets: batchTargets, random: &random)
+                    let loss = try trainStep(batchFeeds, targets: batchTargets, random: &random, metrics: &metrics)
                     weighted += loss * Double(picked.count)
                     seen += picked.count
                     done += 1
                     try onStep(epoch, step, steps, weighted / Double(seen))
                 } catch let e as LabError where Interrupt.isRequested || e.message == Interrupt.error.message {
                     // Ctrl-C inside a step: that step is not taken; the ones before it stay.
-                    logs.append(EpochLog(loss: seen > 0 ? weighted / Double(seen) : .nan, steps: done))
+                    logs.append(log())
                     throw FitInterrupted(logs: logs)
                 } catch let e as LabError {
                     // A step that cannot be taken (the loss or an update went NaN/Inf): training
                     // stops there and keeps the last finite weights, the steps before it.
-                    logs.append(EpochLog(loss: seen > 0 ? weighted / Double(seen) : .nan, steps: done))
+                    logs.append(log())
                     throw FitInterrupted(logs: logs, error: e, step: (epoch + 1, step + 1))
                 }
             }
-            logs.append(EpochLog(loss: weighted / Double(seen), steps: done))
+            logs.append(log())
         }
         return logs
     }
@@ -151,12 +169,19 @@ extension Model {
     /// penalties and activity penalties / batch — in inference mode, batch by batch of
     /// `batchSize`, averaged weighted by the batches' sizes.
     public func evaluate(_ feeds: [String: Tensor], targets: [String: Tensor], batchSize: Int = 32) throws -> Double {
+        try evaluateWithMetrics(feeds, targets: targets, batchSize: batchSize).loss
+    }
+
+    /// `evaluate` with the compiled metrics on the inference predictions, by name.
+    public func evaluateWithMetrics(_ feeds: [String: Tensor], targets: [String: Tensor], batchSize: Int = 32) throws
+        -> (loss: Double, metrics: [String: Double]) {
         guard let loss = compilation?.loss else {
             throw LabError("the model is not compiled with a loss", suggestion: "compile it first, for example 'compile optimizer=sgd loss=mse'")
         }
         let (values, rows) = try checkedFeeds(feeds)
         guard rows > 0 else { throw LabError("there are no samples to evaluate") }
         let weightPenalty = try weightPenalties().reduce(0) { $0 + $1.value }
+        var metrics = try self.metrics(for: targets)
         var weighted = 0.0
         for start in stride(from: 0, to: rows, by: max(1, batchSize)) {
             try Interrupt.check()
@@ -170,10 +195,12 @@ extension Model {
             }
             for (name, yPred) in outputs {
                 guard let yTrue = targets[name] else { throw LabError("no target given for output '\(name)'") }
-                total += try loss.evaluate(yTrue: try yTrue.gatheringRows(picked), yPred: yPred).value
+                let batchTrue = try yTrue.gatheringRows(picked)
+                total += try loss.evaluate(yTrue: batchTrue, yPred: yPred).value
+                if name == outputNames.first { for i in metrics.indices { try metrics[i].add(yTrue: batchTrue, yPred: yPred) } }
             }
             weighted += total * Double(picked.count)
         }
-        return weighted / Double(rows)
+        return (weighted / Double(rows), Dictionary(metrics.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }))
     }
 }

@@ -1151,6 +1151,10 @@ def training_models():
     names = {n: getattr(keras.optimizers, n) for n in ("SGD", "Adam", "AdamW", "RMSprop", "Nadam")}
     names.update({n: getattr(keras.optimizers.schedules, n) for n in ("ExponentialDecay",)})
     names.update({n: getattr(keras.losses, n) for n in ("CategoricalCrossentropy", "SparseCategoricalCrossentropy")})
+    # Metrics (resolved by Keras from the output's shape) and one case with a validation split.
+    metrics = {"dense_mse": ["mae"], "regularized": ["accuracy"], "cnn": ["accuracy"], "embedding": ["mse"],
+               "scheduled": ["acc"], "frozen": []}
+    splits = {"regularized": 0.25}
     epochs, batch = 3, 4
     for name, build in builders.items():
         model, x, y, opt_text, loss_text = build()
@@ -1162,16 +1166,18 @@ def training_models():
         save(f"training/{name}/x.npy", x)
         save(f"training/{name}/y.npy", y)
         loss = eval(loss_text, names) if "(" in loss_text else loss_text
-        model.compile(optimizer=eval(opt_text, names), loss=loss)
+        model.compile(optimizer=eval(opt_text, names), loss=loss, metrics=metrics[name])
         weights = []
-        history = []
+        history = {}
         for epoch in range(epochs):
-            h = model.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0)
-            history.append(float(h.history["loss"][0]))
+            h = model.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0, validation_split=splits.get(name, 0.0))
+            for key, values in h.history.items():
+                history.setdefault(key, []).append(float(values[0]))
             for i, v in enumerate(model.trainable_weights):
                 save(f"training/{name}/epoch{epoch}_{i}.npy", keras.ops.convert_to_numpy(v.value).astype(np.float32))
         save_json(f"training/{name}/case.json", {
-            "optimizer": opt_text, "loss": loss_text, "epochs": epochs, "batch_size": batch, "history": history,
+            "optimizer": opt_text, "loss": loss_text, "metrics": metrics[name], "validation_split": splits.get(name, 0.0),
+            "epochs": epochs, "batch_size": batch, "history": history,
             "weights": ["/".join(v.path.split("/")[-2:]) for v in model.trainable_weights],
             "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations))})
 

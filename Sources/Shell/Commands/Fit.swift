@@ -76,8 +76,10 @@ extension Commands {
         }
         let feeds = try session.forwardFeeds(inv)
         let targets = try session.targets(inv, loss: loss, batch: feeds.values.first?.shape.first ?? 0)
-        let value = try model.evaluate(feeds, targets: targets, batchSize: try inv.int("batch-size", default: 32, range: 1...1_000_000_000))
-        session.say("loss: " + String(format: "%.4f", value))
+        let (value, metrics) = try model.evaluateWithMetrics(feeds, targets: targets,
+                                                             batchSize: try inv.int("batch-size", default: 32, range: 1...1_000_000_000))
+        let entries = ([("loss", value)] + metrics.map { ($0.key, $0.value) }).sorted { $0.0 < $1.0 }
+        session.say(entries.map { "\($0.0): " + String(format: "%.4f", $0.1) }.joined(separator: " - "))
     }
 }
 
@@ -138,10 +140,13 @@ extension Session {
                     }
                     return
                 }
-                var entries = [("loss", logs[0].loss)]
+                var entries = [("loss", logs[0].loss)] + logs[0].metrics.map { ($0.key, $0.value) }
                 if let validation {
-                    entries.append(("val_loss", try m.evaluate(validation.feeds, targets: validation.targets, batchSize: batchSize)))
+                    let (loss, metrics) = try m.evaluateWithMetrics(validation.feeds, targets: validation.targets, batchSize: batchSize)
+                    entries += [("val_loss", loss)] + metrics.map { ("val_" + $0.key, $0.value) }
                 }
+                // Keras lists the logs by name: accuracy, loss, …, val_accuracy, val_loss.
+                entries.sort { $0.0 < $1.0 }
                 if atTerminal { write("\r") }
                 say(Commands.progressLine(logs[0].steps, logs[0].steps, started, entries))
             }
