@@ -39,7 +39,7 @@ test: deps
 FUZZ_SECONDS ?= 300
 FUZZ_RUNS ?= -1
 FUZZ_TIMEOUT ?= 10
-FUZZ_TARGETS ?= commands python lambda npy npz json keras
+FUZZ_TARGETS ?= commands python lambda npy npz json keras csv
 
 fuzz-build: deps
 	LAYERLAB_FUZZ_BUILD=1 $(SWIFT) build -c release --product layerlab-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer

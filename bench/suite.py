@@ -111,6 +111,11 @@ COMMAND_CASES = ["MLP b1", "MLP b1024", "CNN b256", "conv-heavy b32"]
 GRAD_CASES = [("grad MLP b64", MLP_LL, mlp_keras, (784,), 64), ("grad MLP b256", MLP_LL, mlp_keras, (784,), 256),
               ("grad CNN b64", CNN_LL, cnn_keras, (28, 28, 1), 64), ("grad CNN b256", CNN_LL, cnn_keras, (28, 28, 1), 256)]
 GRAD_LOSS = "sparse_categorical_crossentropy"
+# One training step (Adam, the same loss): LayerLab's Model.trainStep against Keras's fit,
+# per step (an epoch of TRAIN_STEPS batches, after a warm-up epoch, divided by the steps).
+TRAIN_CASES = [("train MLP b64", MLP_LL, mlp_keras, (784,), 64), ("train MLP b256", MLP_LL, mlp_keras, (784,), 256),
+               ("train CNN b64", CNN_LL, cnn_keras, (28, 28, 1), 64), ("train CNN b256", CNN_LL, cnn_keras, (28, 28, 1), 256)]
+TRAIN_STEPS = 20
 
 
 def runs_for(batch, quick):
@@ -189,6 +194,28 @@ def layerlab_gradients(case, prefix, runs):
                              "--runs", str(runs), "--warmup", "5", "--json"])
 
 
+def keras_train(case, runs):
+    """Keras's fit (Adam, the loss above, shuffle=False, verbose=0) per step: one epoch of
+    TRAIN_STEPS batches timed after a warm-up epoch; min / median over `runs` epochs."""
+    import keras
+    import numpy as np
+
+    name, _, build, sample, batch = case
+    model = build(keras)
+    model.compile(optimizer="adam", loss=GRAD_LOSS)
+    x = np.random.default_rng(0).normal(size=(batch * TRAIN_STEPS,) + sample).astype(np.float32)
+    y = np.random.default_rng(1).integers(0, 10, size=(batch * TRAIN_STEPS,)).astype(np.int32)
+    fit = lambda: model.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0)
+    best, median = timed(fit, 1, max(3, runs // TRAIN_STEPS))
+    return best / TRAIN_STEPS, median / TRAIN_STEPS
+
+
+def layerlab_train(case, prefix, runs):
+    _, commands, _, _, batch = case
+    return run_json(prefix, [BENCH, "-c", commands + f"; compile optimizer=adam loss={GRAD_LOSS}", "--train", "--batch", str(batch),
+                             "--runs", str(runs), "--warmup", "5", "--json"])
+
+
 def run_json(prefix, args):
     out = subprocess.run(prefix + args, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -255,7 +282,7 @@ def fmt(t):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="fewer runs per case")
-    p.add_argument("--only", help="comma-separated case prefixes (mlp, cnn, conv, text, cmd, grad, summary, init)")
+    p.add_argument("--only", help="comma-separated case prefixes (mlp, cnn, conv, text, cmd, grad, train, summary, init)")
     p.add_argument("--no-build", action="store_true", help="use the existing release builds")
     p.add_argument("--json", help="also write every figure to this file")
     args = p.parse_args()
@@ -368,6 +395,26 @@ def main():
                 row["layerlab"][key] = entry
                 cells.append(f"{ours['min_ms']:8.3f} / {ours['median_ms']:8.3f} {entry['ratio']:5.2f} fwd {ours['forward_min_ms']:7.3f}")
             report["gradients"].append(row)
+            print(f"{case[0]:16s} {fmt(k):>19s} | " + " | ".join(cells), flush=True)
+
+    train_cases = [c for c in TRAIN_CASES if wanted(c[0])]
+    if train_cases:
+        print(f"\none training step (Adam, {GRAD_LOSS}): LayerLab's Model.trainStep (gradients + the optimizer's update) "
+              f"against Keras's fit per step ({TRAIN_STEPS} batches an epoch, shuffle=False, verbose=0, after a warm-up epoch). "
+              f"min / median ms per step; ratio = LayerLab min ÷ Keras min.")
+        print(f"{'case':16s} {'Keras fit/step':>19s} | " + " | ".join(f"{k + ' (' + cores[k] + ')':>27s}" for k, _, _ in SETTINGS))
+        report["training"] = []
+        for case in train_cases:
+            runs = runs_for(case[4], args.quick)
+            k = keras_train(case, runs)
+            row = {"case": case[0], "batch": case[4], "keras": k, "layerlab": {}}
+            cells = []
+            for key, _, prefix in SETTINGS:
+                ours = layerlab_train(case, prefix, runs)
+                entry = {"min_ms": ours["min_ms"], "median_ms": ours["median_ms"], "ratio": ours["min_ms"] / k[0], "core": ours["blas_core"]}
+                row["layerlab"][key] = entry
+                cells.append(f"{ours['min_ms']:8.3f} / {ours['median_ms']:8.3f} {entry['ratio']:5.2f}")
+            report["training"].append(row)
             print(f"{case[0]:16s} {fmt(k):>19s} | " + " | ".join(cells), flush=True)
 
     if wanted("summary"):

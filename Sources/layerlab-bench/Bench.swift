@@ -18,7 +18,8 @@ import Glibc
 /// - `--sgemm "M,N,K …"`: raw `cblas_sgemm` on the given shapes (the reference rate);
 /// - `--init NAME --shape A,B`: sampling one kernel with an initializer;
 /// - `--gradients`: the forward and backward pass of the compiled loss (`Model.gradients`,
-///   training mode) on one random batch with random sparse labels, beside the bare forward.
+///   training mode) on one random batch with random sparse labels, beside the bare forward;
+///   `--train`: one whole training step (`Model.trainStep`, the compiled optimizer's update too).
 @main
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,6 +53,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Time the forward + backward pass of the compiled loss (the commands must compile one) instead.")
     var gradients = false
 
+    @Flag(help: "Time one training step (Model.trainStep: gradients and the compiled optimizer's update) instead.")
+    var train = false
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -63,7 +67,7 @@ struct Bench: ParsableCommand {
             result.merge(try timeSgemm(sgemm)) { $1 }
         } else if let command {
             result.merge(try timeCommand(command)) { $1 }
-        } else if gradients {
+        } else if gradients || train {
             result.merge(try timeGradients()) { $1 }
         } else if let initializer {
             result.merge(try timeInitializer(initializer)) { $1 }
@@ -182,10 +186,15 @@ struct Bench: ParsableCommand {
         var rng = RandomGenerator(seed: 3)
         for i in labels.scalars.indices { labels.scalars[i] = Float(rng.nextInt(below: classes)) }
         let macs = model.nodes.reduce(0) { total, node in total + (model.inputShapes(of: node).map { node.layer.macs(for: $0) } ?? 0) }
+        var trained = model
         let times = try measure(2) { which in
             if which == 0 {
                 var random = RandomGenerator(seed: 5)
-                _ = try model.gradients([name: x], targets: [output: labels], loss: loss, random: &random)
+                if train {
+                    try trained.trainStep([name: x], targets: [output: labels], random: &random)
+                } else {
+                    _ = try model.gradients([name: x], targets: [output: labels], loss: loss, random: &random)
+                }
             } else {
                 _ = try model.forward([name: x])
             }

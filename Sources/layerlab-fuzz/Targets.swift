@@ -11,7 +11,7 @@ import TensorCore
 /// input or file content, fed arbitrary bytes. A reader may reject its input with a
 /// LabError; anything else — a crash, a trap, a hang — is a bug.
 enum Fuzzing {
-    static let targets = ["commands", "python", "lambda", "npy", "npz", "json", "keras"]
+    static let targets = ["commands", "python", "lambda", "npy", "npz", "json", "keras", "csv"]
 
     static func run(_ target: String, _ data: Data) {
         var text: String { String(decoding: data, as: UTF8.self) }
@@ -36,6 +36,8 @@ enum Fuzzing {
             if let json = try? JSON.parse(text) { _ = try? KerasModel.model(from: json, seed: 1) }
         case "keras":
             _ = try? KerasArchive.decode(data, seed: 1)
+        case "csv":
+            if let table = try? CSVTable.decode(data) { _ = try? table.split(target: try table.columnIndex("-1")) }
         default:
             break
         }

@@ -66,6 +66,30 @@ import TestSupport
         #expect(run.run("undo"))
     }
 
+    /// A CSV whose last column (or --target-column) holds the targets.
+    @Test func fitReadsACSV() throws {
+        let dir = try temporaryDirectory()
+        let file = dir.appendingPathComponent("data.csv").path
+        var lines = ["a,b,label,c"]
+        var random = RandomGenerator(seed: 2)
+        for _ in 0..<30 {
+            let (a, b, c) = (random.nextNormal(), random.nextNormal(), random.nextNormal())
+            lines.append("\(a),\(b),\(a + b > 0 ? 1 : 0),\(c)")
+        }
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let run = ShellRun("input 3; add dense 1 sigmoid; compile optimizer=SGD(learning_rate=0.5) loss=binary_crossentropy metrics=accuracy")
+        #expect(run.run("fit --input \(file) --target-column label --epochs 3 --batch-size 10"), "\(run.errors)")
+        #expect(run.text.contains("3/3 ━━━━━━━━━━━━━━━━━━━━") && run.text.contains("accuracy: "))
+        #expect(run.run("evaluate --input \(file) --target-column label"), "\(run.errors)")
+        // Without --target-column the last column is the target, the three others the input.
+        #expect(run.run("fit --input \(file) --batch-size 10"), "\(run.errors)")
+        let narrow = ShellRun("input 2; add dense 1; compile loss=mse")
+        #expect(!narrow.run("fit --input \(file) --batch-size 10"))
+        #expect(narrow.errors.contains("has 3 input columns besides the target, but the model's input takes (None, 2)"), "\(narrow.errors)")
+        #expect(!run.run("fit --input \(file) --target-column nothing"))
+        #expect(run.errors.contains("its columns: a, b, label, c"), "\(run.errors)")
+    }
+
     @Test(arguments: [
         ("fit --input X --target Y --batch-size 100", "larger than the 40 samples"),
         ("fit --input X --target Y --validation-split 1.0", "between 0 and 1"),

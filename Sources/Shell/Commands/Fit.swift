@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 import Layers
 import Models
 import TensorCore
@@ -8,10 +9,11 @@ extension Commands {
     static let fit = Command(
         name: "fit", usage: "fit --input [INPUT=]FILE.npy … --target [OUTPUT=]FILE.npy … [--epochs N] [--batch-size N] [--no-shuffle] [--validation-split F]",
         summary: "train the compiled model on arrays, as Keras's model.fit: its loss per epoch, the weights updated (undo takes them back)",
-        examples: ["fit --input x.npy --target y.npy --epochs 5", "fit --input x.npy --target y.npy --epochs 3 --batch-size 16 --validation-split 0.2",
+        examples: ["fit --input x.npy --target y.npy --epochs 5", "fit --input iris.csv --target-column species --epochs 20", "fit --input x.npy --target y.npy --epochs 3 --batch-size 16 --validation-split 0.2",
                    "fit --input x.npy --target y.npy --no-shuffle"],
         flags: [.input,
                 .target,
+                .init(name: "target-column", value: "NAME", help: "with a .csv input: the column that holds the targets (a header name or a number; default the last)"),
                 .init(name: "epochs", value: "N", help: "passes over the data (default 1)"),
                 .init(name: "batch-size", value: "N", help: "samples per step (default 32); the last batch may be smaller and is a step too"),
                 .init(name: "no-shuffle", value: nil, help: "take the samples in order (by default each epoch shuffles them, seeded by the session)"),
@@ -30,12 +32,7 @@ extension Commands {
             throw LabError("fit trains on data from files: give every input with --input FILE.npy",
                            suggestion: model.inputs.count > 1 ? "inputs: " + model.inputs.map(\.name).joined(separator: ", ") : "for example 'fit --input x.npy --target y.npy'")
         }
-        guard inv.repeated["target"] != nil else {
-            throw LabError("fit needs the targets: --target FILE.npy", suggestion: "for example 'fit --input x.npy --target y.npy'")
-        }
-        let feeds = try session.forwardFeeds(inv)
-        let rows = feeds.values.first?.shape.first ?? 0
-        let targets = try session.targets(inv, loss: try model.compilation?.loss ?? LossType.make(.string("mse")), batch: rows)
+        let (feeds, targets) = try session.trainingData(inv)
         var split: Double?
         if let text = try inv.text("validation-split") {
             guard let v = Double(text) else { throw LabError("fit: --validation-split must be a fraction between 0 and 1 (exclusive), got \(text)") }
@@ -64,6 +61,7 @@ extension Commands {
         examples: ["evaluate --input xt.npy --target yt.npy"],
         flags: [.input,
                 .target,
+                .init(name: "target-column", value: "NAME", help: "with a .csv input: the column that holds the targets (default the last)"),
                 .init(name: "batch-size", value: "N", help: "samples per batch (default 32)")]
     ) { inv, session in
         try inv.noArguments()
@@ -71,11 +69,11 @@ extension Commands {
         guard let loss = model.compilation?.loss else {
             throw LabError("the model is not compiled with a loss: evaluate needs one", suggestion: "compile it first, for example 'compile loss=mse'")
         }
-        guard (inv.repeated["input"] ?? []).count == model.inputs.count, !model.inputs.isEmpty, inv.repeated["target"] != nil else {
-            throw LabError("evaluate reads the data from files: --input FILE.npy --target FILE.npy")
+        guard (inv.repeated["input"] ?? []).count == model.inputs.count, !model.inputs.isEmpty else {
+            throw LabError("evaluate reads the data from files: --input FILE.npy --target FILE.npy (or --input FILE.csv)")
         }
-        let feeds = try session.forwardFeeds(inv)
-        let targets = try session.targets(inv, loss: loss, batch: feeds.values.first?.shape.first ?? 0)
+        _ = loss
+        let (feeds, targets) = try session.trainingData(inv)
         let (value, metrics) = try model.evaluateWithMetrics(feeds, targets: targets,
                                                              batchSize: try inv.int("batch-size", default: 32, range: 1...1_000_000_000))
         let entries = ([("loss", value)] + metrics.map { ($0.key, $0.value) }).sorted { $0.0 < $1.0 }
@@ -151,5 +149,37 @@ extension Session {
                 say(Commands.progressLine(logs[0].steps, logs[0].steps, started, entries))
             }
         }
+    }
+}
+
+extension Session {
+    /// The data fit and evaluate take: `--input` and `--target` .npy files, or one `--input
+    /// FILE.csv` whose `--target-column` (default the last) holds the targets and whose other
+    /// columns are the input.
+    func trainingData(_ inv: Invocation) throws -> (feeds: [String: Tensor], targets: [String: Tensor]) {
+        let name = inv.command.name
+        if case .value(.string(let file))? = inv.repeated["input"]?.first, file.lowercased().hasSuffix(".csv") {
+            guard inv.repeated["target"] == nil else {
+                throw LabError("\(name): a .csv input holds its targets: say which column with --target-column, not --target")
+            }
+            guard model.inputs.count == 1, let input = model.inputs.first, model.outputNames.count == 1, let output = model.outputNames.first else {
+                throw LabError("\(name): a .csv file feeds a model with one input and one output", suggestion: "give .npy files: --input NAME=FILE --target NAME=FILE")
+            }
+            let table = try CSVTable.read(path: file)
+            let column = try table.columnIndex(try inv.text("target-column") ?? "-1")
+            let (x, y) = try table.split(target: column)
+            guard [x.shape[1]] == input.shape else {
+                throw LabError("\(name): \(file) has \(x.shape[1]) input column\(x.shape[1] == 1 ? "" : "s") besides the target, but the model's input takes \(Shape(batchOf: input.shape))",
+                               suggestion: "a .csv row feeds a flat input: 'input \(x.shape[1])'")
+            }
+            return ([input.name: x], [output: y])
+        }
+        guard inv.repeated["target"] != nil else {
+            throw LabError("\(name) needs the targets: --target FILE.npy", suggestion: "for example '\(name) --input x.npy --target y.npy'")
+        }
+        if inv.has("target-column") { throw LabError("\(name): --target-column goes with a .csv input") }
+        let feeds = try forwardFeeds(inv)
+        guard let loss = model.compilation?.loss else { throw LabError("\(name): the model is not compiled with a loss") }
+        return (feeds, try targets(inv, loss: loss, batch: feeds.values.first?.shape.first ?? 0))
     }
 }
