@@ -50,7 +50,20 @@ public enum KerasCode {
             }
             body.append("model = keras.Model(inputs=\(list(model.inputs.map(\.name))), outputs=\(list(model.outputNames)), name=\(Value.string(model.name).python))")
         }
+        if let compilation = model.compilation { body.append(compileCall(compilation)) }
         return (["import keras"] + imports + ["", ""] + body + ["model.summary()"]).joined(separator: "\n")
+    }
+
+    /// `model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss='mse', metrics=['accuracy'])`.
+    static func compileCall(_ c: Compilation) -> String {
+        var optimizer = "keras.optimizers." + c.optimizer.python
+        for schedule in ["ExponentialDecay", "PiecewiseConstantDecay", "CosineDecay", "PolynomialDecay", "InverseTimeDecay"] {
+            optimizer = optimizer.replacingOccurrences(of: "=\(schedule)(", with: "=keras.optimizers.schedules.\(schedule)(")
+        }
+        var arguments = ["optimizer=\(optimizer)"]
+        if c.loss != nil { arguments.append("loss=" + (c.lossText.hasSuffix(")") ? "keras.losses." + c.lossText : c.lossText)) }
+        if !c.metrics.isEmpty { arguments.append("metrics=[" + c.metrics.map { Value.string($0).python }.joined(separator: ", ") + "]") }
+        return "model.compile(" + arguments.joined(separator: ", ") + ")"
     }
 
     static func isMerge(_ node: LayerNode) -> Bool {

@@ -2,6 +2,7 @@ import Layers
 import Testing
 import TestSupport
 @testable import Shell
+import KerasPython
 
 /// `compile`: Keras's model.compile arguments kept with the model (issue 19's first step).
 @Suite struct CompileTests {
@@ -85,5 +86,15 @@ import TestSupport
         let run = ShellRun("input 784; add dense 512 relu; add dense 10; compile optimizer=adam loss=mse; summary --memory")
         // 407,050 trainable values × 2 slots × 4 bytes = 3,256,400 bytes.
         #expect(run.text.contains(" Optimizer state: 3.11 MB  Adam keeps 2 values per trainable parameter"), "\(run.text)")
+    }
+
+    /// `export python` writes the compile call as Keras takes it (checked by running the
+    /// exported file in Keras 3.15.1 by hand: it compiles and prints the summary).
+    @Test func exportWritesTheCompileCall() throws {
+        let run = ShellRun(Self.model + "; compile optimizer=SGD(learning_rate=ExponentialDecay(0.1, 100, 0.9), momentum=0.9) loss=CategoricalCrossentropy(label_smoothing=0.1) metrics=accuracy")
+        let code = try KerasCode.generate(run.session.model)
+        #expect(code.contains("model.compile(optimizer=keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.ExponentialDecay(initial_learning_rate=0.1, decay_steps=100, decay_rate=0.9, staircase=False, name='ExponentialDecay'), momentum=0.9), loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1), metrics=['accuracy'])"), "\(code)")
+        let plain = try KerasCode.generate(ShellRun(Self.model + "; compile adam mse").session.model)
+        #expect(plain.contains("model.compile(optimizer=keras.optimizers.Adam(), loss='mse')"), "\(plain)")
     }
 }
