@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "KerasPython", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["layerlab", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["layerlab", "TestSupport", "TensorCore", "Formats"]),
         .testTarget(name: "FuzzTests", dependencies: ["layerlab-fuzz", "TestSupport"]),
     ]
 )

@@ -40,7 +40,8 @@ public final class Journal {
     /// The most recent journal other than `excluding`, with its seed and commands.
     public static func latest(in directory: URL, excluding: URL? = nil) -> (url: URL, seed: UInt64, commands: [String])? {
         let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
-        let candidates = files.filter { $0.lastPathComponent.hasPrefix("session-") && $0.standardizedFileURL != excluding?.standardizedFileURL }
+        let candidates = files.filter { $0.lastPathComponent.hasPrefix("session-") && $0.pathExtension == "txt"
+            && $0.standardizedFileURL != excluding?.standardizedFileURL }
         let dated = candidates.compactMap { url -> (URL, Date)? in
             guard let d = (try? url.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate else { return nil }
             return (url, d)
@@ -59,9 +60,20 @@ public final class Journal {
 
     static let continuation = "... "
 
+    /// Keeps the newest `keep` journals; an older journal goes with its fits' checkpoints.
     static func prune(_ directory: URL, keep: Int) {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
-            .filter { $0.hasPrefix("session-") }.sorted()
-        for old in files.dropLast(keep) { try? FileManager.default.removeItem(at: directory.appendingPathComponent(old)) }
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let journals = files.filter { $0.hasPrefix("session-") && $0.hasSuffix(".txt") }.sorted()
+        for old in journals.dropLast(keep) {
+            let stem = String(old.dropLast(4))
+            for file in files where file == old || file.hasPrefix(stem + ".") {
+                try? FileManager.default.removeItem(at: directory.appendingPathComponent(file))
+            }
+        }
     }
+
+    /// Where this session's fit number `k` keeps the weights of its last finished epoch
+    /// (`session-….fit1.npz` beside the journal): the journal says `load` it, so a resumed
+    /// session gets the trained weights without training again.
+    public func checkpoint(_ k: Int) -> URL { url.deletingPathExtension().appendingPathExtension("fit\(k).npz") }
 }

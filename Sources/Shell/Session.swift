@@ -142,11 +142,19 @@ public final class Session {
         }
         if revision != before {
             timeline.append((currentCommand, model))
-            journal?.append(text)
+            if !journaledByCommand { journal?.append(text) }
         } else if replayable {
             journal?.append(text)
         }
+        journaledByCommand = false
     }
+
+    /// How many fits this session has run (each keeps its own checkpoint for the journal).
+    var fits = 0
+
+    /// Set by a command that wrote its own journal line (fit journals the checkpoint it
+    /// keeps, not itself: a replay must not train again).
+    var journaledByCommand = false
 
     /// Silences a session's output while a journal is replayed.
     public struct Quiet {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import TestSupport
+import TensorCore
+import Formats
 
 /// Issue 10: nothing lost, bounded memory, interruptible work, NaN reporting — through the binary.
 @Suite(.serialized) struct ReliabilityTests {
@@ -73,6 +75,34 @@ import TestSupport
             #expect(p == q, "\(x) differs after resume")
         }
         #expect(before.contains("dense_1/kernel"))
+    }
+
+    /// A fit is journaled as the weights of its last finished epoch: after a SIGKILL,
+    /// --resume loads them (it does not train again) and has the trained weights.
+    @Test func killedSessionKeepsItsFit() throws {
+        let env = try environment()
+        let dir = try temporaryDirectory()
+        var random = RandomGenerator(seed: 3)
+        var x = try Tensor(zeros: [64, 4])
+        random.fillNormal(&x.scalars)
+        try NPY.write(x, to: dir.appendingPathComponent("x.npy").path)
+        try NPY.write(try Tensor(shape: [64, 1], scalars: (0..<64).map { x.scalars[$0 * 4] }), to: dir.appendingPathComponent("y.npy").path)
+        let live = try Live([], environment: env)
+        live.send("input 4; add dense 8 relu; add dense 1; compile optimizer=adam loss=mse")
+        live.send("fit --input \(dir.path)/x.npy --target \(dir.path)/y.npy --epochs 3 --batch-size 16")
+        live.send("weights dense/kernel --output \(dir.path)/trained.npy")
+        #expect(live.wait(for: "wrote"))
+        kill(live.process.processIdentifier, SIGKILL)
+        live.process.waitUntilExit()
+        #expect(live.text.contains("Epoch 3/3"))
+
+        let resumed = try Binary.run(["--resume", "-c", "weights dense/kernel --output \(dir.path)/resumed.npy; history"], environment: env)
+        #expect(resumed.status == 0, "\(resumed.err)")
+        #expect(!resumed.out.contains("Epoch 1/3"), "the resume trained again")
+        #expect(resumed.out.contains(".fit1.npz"), "\(resumed.out)")
+        let trained = try Data(contentsOf: dir.appendingPathComponent("trained.npy"))
+        let back = try Data(contentsOf: dir.appendingPathComponent("resumed.npy"))
+        #expect(trained == back, "the resumed weights are not the trained ones")
     }
 
     /// Python statements are journaled like commands: after a SIGKILL, --resume rebuilds them.

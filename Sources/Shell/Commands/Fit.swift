@@ -113,6 +113,12 @@ extension Session {
         let style = self.style
         var started = DispatchTime.now().uptimeNanoseconds
         let atTerminal = confirm != nil
+        // The journal gets `load CHECKPOINT` (the weights of the last finished epoch, written
+        // after each epoch), never the fit itself: a resumed session must not train again.
+        fits += 1
+        let checkpoint = journal?.checkpoint(fits).path
+        if journal != nil { journaledByCommand = true }
+        var journaled = false
         try change { m in
             for epoch in 0..<epochs {
                 say("Epoch \(epoch + 1)/\(epochs)")
@@ -147,6 +153,14 @@ extension Session {
                 entries.sort { $0.0 < $1.0 }
                 if atTerminal { write("\r") }
                 say(Commands.progressLine(logs[0].steps, logs[0].steps, started, entries))
+                if let checkpoint {
+                    do {
+                        try FileAccess.write(try NPZ.encode(m), to: checkpoint)
+                        if !journaled { journal?.append("load " + Value.string(checkpoint).python); journaled = true }
+                    } catch let e as LabError {
+                        say(style.error("warning:") + " the journal could not keep this epoch's weights (\(e.message)); --resume would not have them")
+                    }
+                }
             }
         }
     }
