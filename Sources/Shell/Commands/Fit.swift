@@ -86,8 +86,23 @@ extension Session {
     /// its progress lines, as one undoable change of the model (weights and optimizer state).
     /// `validationSplit` holds out the last fraction, as Keras does. Ctrl-C, or a step that
     /// cannot be taken, stops it with the steps before kept and a line saying so.
+    /// Returns Keras's `History.history`: `loss` (and `val_loss`) per epoch completed.
+    @discardableResult
     func fit(_ feeds: [String: Tensor], targets: [String: Tensor], epochs: Int, batchSize: Int, shuffle: Bool,
-             validationSplit: Double?) throws {
+             validationSplit: Double?) throws -> [(String, [Double])] {
+        var logs: [(String, [Double])] = []
+        try change { m in
+            logs = try fit(&m, feeds: feeds, targets: targets, epochs: epochs, batchSize: batchSize, shuffle: shuffle,
+                           validationSplit: validationSplit)
+        }
+        return logs
+    }
+
+    /// The fit itself, on a model the caller keeps as one change: the `fit` command
+    /// (above, through `change`) and Python's `model.fit` (on the statement's copy, which
+    /// the session records for `undo` as it records every Python statement that changes the model).
+    public func fit(_ m: inout Model, feeds: [String: Tensor], targets: [String: Tensor], epochs: Int, batchSize: Int, shuffle: Bool,
+                    validationSplit: Double?) throws -> [(String, [Double])] {
         var feeds = feeds, targets = targets
         let rows = feeds.values.first?.shape.first ?? 0
         var validation: (feeds: [String: Tensor], targets: [String: Tensor])?
@@ -113,7 +128,8 @@ extension Session {
         let style = self.style
         var started = DispatchTime.now().uptimeNanoseconds
         let atTerminal = confirm != nil
-        try change { m in
+        var history: [(String, [Double])] = [("loss", [])] + (validation == nil ? [] : [("val_loss", [])])
+        do {
             for epoch in 0..<epochs {
                 say("Epoch \(epoch + 1)/\(epochs)")
                 started = DispatchTime.now().uptimeNanoseconds
@@ -136,7 +152,7 @@ extension Session {
                     } else {
                         say(style.error("interrupted") + " during epoch \(epoch + 1): " + kept)
                     }
-                    return
+                    return history
                 }
                 var entries = [("loss", logs[0].loss)]
                 if let validation {
@@ -144,7 +160,9 @@ extension Session {
                 }
                 if atTerminal { write("\r") }
                 say(Commands.progressLine(logs[0].steps, logs[0].steps, started, entries))
+                for (i, entry) in entries.enumerated() { history[i].1.append(entry.1) }
             }
         }
+        return history
     }
 }
