@@ -55,6 +55,9 @@ extension PyEvaluator {
             throw LabError("You must call `compile()` before using the model.",
                            suggestion: "model.compile(optimizer='adam', loss='mse') first")
         }
+        if let metrics = model.compilation?.metrics, !metrics.isEmpty {
+            session.note("LayerLab does not compute metrics yet (" + metrics.joined(separator: ", ") + "): model.\(owner) reports the loss only")
+        }
         let xs = try arrays(x, owner, "x")
         let feeds = try feedsFor(xs, owner: "model.\(owner)")
         let ys = try arrays(y, owner, "y")

@@ -176,3 +176,33 @@ import TensorCore
         #expect(run.text.hasSuffix("'int32'\n(2, 3)\n(4,)\n'float32'\n"), "\(run.text)")
     }
 }
+
+extension PythonTrainingTests {
+    @Test func aFitStoppedAtAStepThatCannotBeTakenSaysSoAndKeepsTheStepsBefore() throws {
+        let run = ShellRun("""
+        import numpy as np
+        import keras
+        x = np.random.rand(8, 2)
+        y = np.random.rand(8, 1)
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        compile optimizer=SGD(learning_rate=1e38) loss=mse
+        h = model.fit(x, y, epochs=2, batch_size=4)
+        h.history
+        """)
+        #expect(run.errors.isEmpty, "\(run.errors)")
+        #expect(run.text.contains("stopped: epoch 1, step "), "\(run.text)")
+        #expect(run.text.hasSuffix("{'loss': []}\n"), "\(run.text)")
+    }
+
+    @Test func metricsAreNotComputedAndSayingSoIsOneNote() throws {
+        let run = ShellRun("""
+        import numpy as np
+        import keras
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation='sigmoid')])
+        model.compile(optimizer='adam', loss='binary_crossentropy', metrics=['accuracy'])
+        loss = model.evaluate(np.random.rand(4, 2), np.random.randint(0, 2, size=(4, 1)), verbose=0)
+        """)
+        #expect(run.errors.isEmpty, "\(run.errors)")
+        #expect(run.text.hasSuffix("LayerLab does not compute metrics yet (accuracy): model.evaluate reports the loss only\n"), "\(run.text)")
+    }
+}
