@@ -43,7 +43,7 @@ enum KerasModules {
         if supportedModules.contains(qualified) { return .module(qualified) }
         switch module {
         case "numpy", "numpy.random":
-            let functions = module == "numpy" ? ["zeros", "ones", "array"] : ["rand", "randn", "normal", "uniform", "randint", "random", "random_sample", "seed"]
+            let functions = module == "numpy" ? ["zeros", "ones", "array", "load"] : ["rand", "randn", "normal", "uniform", "randint", "random", "random_sample", "seed"]
             if functions.contains(name) { return .function(qualified) }
             if module == "numpy", name == "random" { return .module("numpy.random") }
             throw LabError("LayerLab's numpy subset has no 'np\(qualified.dropFirst(5))'",

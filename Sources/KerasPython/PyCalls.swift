@@ -55,6 +55,7 @@ extension PyEvaluator {
             switch a["obj"] {
             case .list(let l)?, .tuple(let l)?: return .int(l.count)
             case .string(let s)?: return .int(s.count)
+            case .dict(let d)?: return .int(d.count)
             case .array(let t)?: return .int(t.shape.first ?? 0)
             case let v?: throw LabError("object of type '\(v.typeName)' has no len()")
             case nil: return .none

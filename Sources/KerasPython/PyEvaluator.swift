@@ -176,6 +176,13 @@ struct PyEvaluator {
     }
 
     mutating func subscriptValue(_ base: PyObject, _ index: PyObject) throws -> PyObject {
+        if case .dict(let entries) = base {
+            guard case .string(let key) = index else { throw LabError("KeyError: \((try? repr(index)) ?? index.typeName)") }
+            guard let entry = entries.first(where: { $0.0 == key }) else {
+                throw LabError("KeyError: \(Value.string(key).python)", suggestion: "keys: " + entries.map { Value.string($0.0).python }.joined(separator: ", "))
+            }
+            return entry.1
+        }
         guard case .int(let i) = index else { throw LabError("indices must be integers, not \(index.typeName)") }
         let items: [PyObject]
         switch base {

@@ -6,10 +6,10 @@ import Text
 
 extension PyEvaluator {
     static let modelAttributes = ["add", "summary", "get_weights", "predict", "save", "compile", "layers", "inputs", "outputs", "input",
-                                  "output", "input_shape", "output_shape", "name", "count_params", "get_layer"]
+                                  "output", "input_shape", "output_shape", "name", "count_params", "get_layer",
+                                  "fit", "evaluate", "train_on_batch", "test_on_batch", "predict_on_batch"]
     /// Real Keras model methods LayerLab does not have: they are named in the error.
-    static let trainingMethods = ["fit", "evaluate", "train_on_batch", "test_on_batch", "predict_on_batch",
-                                  "save_weights", "load_weights", "to_json", "get_config", "set_weights",
+    static let trainingMethods = ["save_weights", "load_weights", "to_json", "get_config", "set_weights",
                                   "pop", "build", "call", "fit_generator", "export", "quantize", "optimizer", "loss"]
     static let layerAttributes = ["get_weights", "count_params", "name", "output", "input", "weights", "kernel", "bias",
                                   "trainable", "built", "output_shape"]
@@ -49,7 +49,8 @@ extension PyEvaluator {
             case "add":
                 guard m.kerasClass != "Functional" else { throw LabError("'Functional' object has no attribute 'add'") }
                 return .method(base, name)
-            case "summary", "get_weights", "predict", "count_params", "get_layer", "save", "compile": return .method(base, name)
+            case "summary", "get_weights", "predict", "count_params", "get_layer", "save", "compile",
+                 "fit", "evaluate", "train_on_batch", "test_on_batch", "predict_on_batch": return .method(base, name)
             default:
                 if Self.trainingMethods.contains(name) { throw Self.missingMethod(name) }
                 throw LabError("'\(cls)' object has no attribute '\(name)'",
@@ -107,6 +108,19 @@ extension PyEvaluator {
             case "dtype": return .string(t.dtype.rawValue)
             default: throw LabError("LayerLab's arrays have shape, ndim, size and dtype, not '\(name)'")
             }
+        case .history(let logs, let params):
+            switch name {
+            case "history": return .dict(logs.map { ($0.0, .list($0.1.map { .float($0) })) })
+            case "epoch": return .list((0..<(logs.first?.1.count ?? 0)).map { .int($0) })
+            case "params": return .dict(params)
+            default: throw LabError("'History' object has no attribute '\(name)'",
+                                    suggestion: nearest(to: name, in: ["history", "epoch", "params"]).map { "did you mean '\($0)'?" })
+            }
+        case .dict(let entries):
+            switch name {
+            case "keys", "values", "items": return .method(base, name)
+            default: throw LabError("'dict' object has no attribute '\(name)'")
+            }
         default:
             throw LabError("'\(base.typeName)' object has no attribute '\(name)'")
         }
@@ -115,9 +129,10 @@ extension PyEvaluator {
     /// A Keras model method LayerLab lacks: what it has instead.
     static func missingMethod(_ name: String) -> LabError {
         switch name {
-        case "fit", "evaluate", "train_on_batch", "test_on_batch", "fit_generator", "optimizer", "loss":
-            return LabError("LayerLab does not have model.\(name): it does not train models yet",
-                            suggestion: "it builds and inspects them: model.predict(x) and 'forward' run the model, model.save('m.keras') saves it")
+        case "fit_generator":
+            return LabError("'\(name)' was removed in Keras 3", suggestion: "model.fit(x, y) trains on arrays")
+        case "optimizer", "loss":
+            return LabError("LayerLab does not have model.\(name)", suggestion: "model.compile(optimizer=…, loss=…) sets it; 'summary' shows it")
         case "save_weights", "load_weights":
             return LabError("LayerLab does not have model.\(name)",
                             suggestion: "'\(name == "save_weights" ? "save" : "load") FILE.npz' \(name == "save_weights" ? "writes" : "reads") every weight; model.save('m.keras') saves the whole model")
@@ -215,7 +230,10 @@ extension PyEvaluator {
                 }
                 if case .int(let i)? = a["index"] { return try subscriptValue(.list(try modelLayers()), .int(i)) }
                 throw LabError("get_layer() needs name= or index=")
-            case "predict": return try predict(args, kwargs, owner: "predict")
+            case "predict", "predict_on_batch": return try predict(args, kwargs, owner: name)
+            case "fit": return try fit(args, kwargs)
+            case "evaluate", "test_on_batch": return try evaluate(name, args, kwargs)
+            case "train_on_batch": return try trainOnBatch(args, kwargs)
             case "compile":
                 // Keras 3: compile(optimizer='rmsprop', loss=None, loss_weights=None, metrics=None, …), as the
                 // `compile` command takes it; kept with the model (undo, journal).
@@ -266,6 +284,13 @@ extension PyEvaluator {
                 return .int(node.layer.parameterCount)
             default: throw LabError("'\(object.layer.className)' object has no attribute '\(name)'")
             }
+        case .dict(let entries):
+            _ = try bind(name, [], args, kwargs)
+            switch name {
+            case "keys": return .list(entries.map { .string($0.0) })
+            case "values": return .list(entries.map(\.1))
+            default: return .list(entries.map { .tuple([.string($0.0), $0.1]) })
+            }
         default:
             throw LabError("'\(receiver.typeName)' object has no method '\(name)'")
         }
@@ -287,6 +312,15 @@ extension PyEvaluator {
         case let v?: throw LabError("\(owner)(x=…) takes a NumPy array (np.zeros, np.random.rand, …), got \(article(v.typeName))")
         case nil: break
         }
+        let feeds = try feedsFor(arrays, owner: owner)
+        let outputs = try model.forward(feeds, training: training, random: &session.dataGenerator)
+        let values = outputs.map { PyObject.array($0.value) }
+        return values.count == 1 ? values[0] : .list(values)
+    }
+
+    /// One array per model input as the forward pass's feeds. Keras builds a Sequential
+    /// without an input on its first call, from the data (the model then changes).
+    mutating func feedsFor(_ arrays: [Tensor], owner: String) throws -> [String: Tensor] {
         // Keras builds a Sequential without an input on its first call, from the data:
         // the input is one sample's shape (the array's shape without the batch axis).
         if model.inputs.isEmpty, model.kerasClass == "Sequential", model.nodes.isEmpty {
@@ -312,9 +346,7 @@ extension PyEvaluator {
             }
             feeds[input.name] = t
         }
-        let outputs = try model.forward(feeds, training: training, random: &session.dataGenerator)
-        let values = outputs.map { PyObject.array($0.value) }
-        return values.count == 1 ? values[0] : .list(values)
+        return feeds
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+import Formats
 import Layers
 import Models
 import TensorCore
@@ -20,6 +22,16 @@ extension PyEvaluator {
             return .array(try Tensor(shape: shape, filledBy: fill))  // Ctrl-C stops a large draw
         }
         switch q {
+        case "numpy.load":
+            // NumPy: load(file, mmap_mode=None, allow_pickle=False, fix_imports=True, encoding='ASCII', *, max_header_size=10000).
+            let a = try bind(short, [("file", nil), ("mmap_mode", PyObject.none), ("allow_pickle", .bool(false)), ("fix_imports", .bool(true)),
+                                     ("encoding", .string("ASCII")), ("max_header_size", .int(10000))], args, kwargs)
+            guard case .string(let path)? = a["file"] else { throw LabError("np.load takes a file name such as 'x.npy'") }
+            guard (path as NSString).pathExtension.lowercased() == "npy" else {
+                throw LabError("LayerLab's np.load reads .npy files (one array), not '\(path)'",
+                               suggestion: (path as NSString).pathExtension.lowercased() == "npz" ? "'load FILE.npz' reads a model's weights" : "save the array with np.save('x.npy', x)")
+            }
+            return .array(try NPY.read(path: path))
         case "numpy.zeros", "numpy.ones":
             let a = try bind(short, [("shape", nil), ("dtype", PyObject.none)], args, kwargs)
             let value: Float = q == "numpy.ones" ? 1 : 0
@@ -161,6 +173,9 @@ extension PyEvaluator {
             return "array of shape \(Tensor.describe(t.shape)), \(t.dtype.rawValue):\n" + session.preview(t)
         case .method(let receiver, let name):
             return "<bound method \(name) of \(try repr(receiver) ?? "None")>"
+        case .dict(let entries):
+            return "{" + (try entries.map { Value.string($0.0).python + ": " + (try repr($0.1) ?? "None") }).joined(separator: ", ") + "}"
+        case .history: return "<keras.src.callbacks.history.History object>"
         }
     }
 

@@ -32,6 +32,10 @@ indirect enum PyObject {
     case method(PyObject, String)
     /// A lambda's body in LayerLab's expression language.
     case lambda(String)
+    /// A dict with string keys, in insertion order (`History.history`, `evaluate(return_dict=True)`).
+    case dict([(String, PyObject)])
+    /// What `model.fit` returns: Keras's `History` (`.history`, `.epoch`, `.params`).
+    case history([(String, [Double])], params: [(String, PyObject)])
 
     var typeName: String {
         switch self {
@@ -51,6 +55,8 @@ indirect enum PyObject {
         case .array: return "ndarray"
         case .method: return "method"
         case .lambda: return "function"
+        case .dict: return "dict"
+        case .history: return "History"
         }
     }
 }

@@ -25,4 +25,12 @@ public protocol PythonHost: AnyObject {
     func saveModel(_ model: Model, to path: String, force: Bool) throws -> String
     /// `keras.utils.plot_model(model, …)`: what the `plot` command does, with its arguments.
     func plot(_ arguments: Arguments, of model: Model) throws
+    /// `model.fit(x, y, …)`: what the `fit` command does (the shell's one training path:
+    /// progress lines, Ctrl-C, a stop at a step that cannot be taken), on the statement's
+    /// model, which the shell then records as one change (`undo`). Returns Keras's
+    /// `History.history`: `loss` (and `val_loss`) per epoch completed.
+    func fit(_ model: inout Model, feeds: [String: Tensor], targets: [String: Tensor], epochs: Int, batchSize: Int,
+             shuffle: Bool, validationSplit: Double?) throws -> [(String, [Double])]
+    /// Runs `body` with the output silenced (`verbose=0`).
+    func quietly<T>(_ body: () throws -> T) rethrows -> T
 }

@@ -112,7 +112,13 @@ extension Optimizer {
         guard gradients.count == weights.count else {
             throw LabError("\(className): \(gradients.count) gradients for \(weights.count) weights")
         }
-        if state.slots.isEmpty { state.slots = try weights.map(initialSlots(for:)) }
+        // Slots made for other weights (a layer added or rebuilt since the last step) start afresh.
+        let fits = state.slots.count == weights.count
+            && zip(state.slots, weights).allSatisfy { slots, w in slots.allSatisfy { $0.shape == w.shape } }
+        if !fits {
+            state.slots = try weights.map(initialSlots(for:))
+            state.averages = []
+        }
         var grads = gradients
         if case .double(let s) = self["loss_scale_factor"] { grads = grads.map { g in g.map { $0 / Float(s) } } }
         // Clipping.

@@ -272,4 +272,9 @@ extension Session: PythonHost {
     public func plot(_ arguments: Arguments, of model: Model) throws {
         try plot(PlotOptions(arguments), of: model)
     }
+    public func quietly<T>(_ body: () throws -> T) rethrows -> T {
+        let quiet = Quiet(self)
+        defer { quiet.restore() }
+        return try body()
+    }
 }

@@ -80,7 +80,7 @@ import TestSupport
         #expect(model.parameterCount == 10)
         let lines = run.errors.split(separator: "\n")
         #expect(lines.count == 2)
-        #expect(lines.first == "error: line 4: LayerLab does not have model.fit: it does not train models yet — it builds and inspects them: model.predict(x) and 'forward' run the model, model.save('m.keras') saves it")
+        #expect(lines.first == "error: line 4: You must call `compile()` before using the model. — model.compile(optimizer='adam', loss='mse') first")
         #expect(lines.last?.contains("model.save writes a .keras file, not '\(dir.path)/m.h5'") == true)
         #expect(!run.errors.contains("does not save"))
         let weights = ShellRun("import keras\nm = keras.Sequential()\nm.save_weights('w.weights.h5')")

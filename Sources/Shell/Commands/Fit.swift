@@ -86,8 +86,23 @@ extension Session {
     /// its progress lines, as one undoable change of the model (weights and optimizer state).
     /// `validationSplit` holds out the last fraction, as Keras does. Ctrl-C, or a step that
     /// cannot be taken, stops it with the steps before kept and a line saying so.
+    /// Returns Keras's `History.history`: `loss` (and `val_loss`) per epoch completed.
+    @discardableResult
     func fit(_ feeds: [String: Tensor], targets: [String: Tensor], epochs: Int, batchSize: Int, shuffle: Bool,
-             validationSplit: Double?) throws {
+             validationSplit: Double?) throws -> [(String, [Double])] {
+        var logs: [(String, [Double])] = []
+        try change { m in
+            logs = try fit(&m, feeds: feeds, targets: targets, epochs: epochs, batchSize: batchSize, shuffle: shuffle,
+                           validationSplit: validationSplit)
+        }
+        return logs
+    }
+
+    /// The fit itself, on a model the caller keeps as one change: the `fit` command
+    /// (above, through `change`) and Python's `model.fit` (on the statement's copy, which
+    /// the session records for `undo` as it records every Python statement that changes the model).
+    public func fit(_ m: inout Model, feeds: [String: Tensor], targets: [String: Tensor], epochs: Int, batchSize: Int, shuffle: Bool,
+                    validationSplit: Double?) throws -> [(String, [Double])] {
         var feeds = feeds, targets = targets
         let rows = feeds.values.first?.shape.first ?? 0
         var validation: (feeds: [String: Tensor], targets: [String: Tensor])?
@@ -119,50 +134,54 @@ extension Session {
         let checkpoint = journal?.checkpoint(fits).path
         if journal != nil { journaledByCommand = true }
         var journaled = false
-        try change { m in
-            for epoch in 0..<epochs {
-                say("Epoch \(epoch + 1)/\(epochs)")
-                started = DispatchTime.now().uptimeNanoseconds
-                let logs: [EpochLog]
-                do {
-                    logs = try m.fit(feeds, targets: targets, epochs: 1, batchSize: batchSize, shuffle: shuffle,
-                                     random: &dataGenerator) { _, step, steps, loss in
-                        if atTerminal, step + 1 < steps {
-                            self.write("\r" + Commands.progressLine(step + 1, steps, started, [("loss", loss)]))
-                        }
+        // Keras's History: each log's values per finished epoch, in the logs' order.
+        var history: [(String, [Double])] = []
+        for epoch in 0..<epochs {
+            say("Epoch \(epoch + 1)/\(epochs)")
+            started = DispatchTime.now().uptimeNanoseconds
+            let logs: [EpochLog]
+            do {
+                logs = try m.fit(feeds, targets: targets, epochs: 1, batchSize: batchSize, shuffle: shuffle,
+                                 random: &dataGenerator) { _, step, steps, loss in
+                    if atTerminal, step + 1 < steps {
+                        self.write("\r" + Commands.progressLine(step + 1, steps, started, [("loss", loss)]))
                     }
-                } catch let stop as FitInterrupted {
-                    let done = stop.logs.last?.steps ?? 0
-                    if atTerminal { write("\r") }
-                    let kept = "the model keeps the \(done) step\(done == 1 ? "" : "s") before it ('undo' brings back the weights from before the fit)"
-                    if let error = stop.error {
-                        let at = stop.step.map { "epoch \($0.epoch), step \($0.step): " } ?? ""
-                        say(style.error("stopped:") + " " + at + error.message + (error.suggestion.map { " — \($0)" } ?? ""))
-                        say("  " + kept)
-                    } else {
-                        say(style.error("interrupted") + " during epoch \(epoch + 1): " + kept)
-                    }
-                    return
                 }
-                var entries = [("loss", logs[0].loss)] + logs[0].metrics.map { ($0.key, $0.value) }
-                if let validation {
-                    let (loss, metrics) = try m.evaluateWithMetrics(validation.feeds, targets: validation.targets, batchSize: batchSize)
-                    entries += [("val_loss", loss)] + metrics.map { ("val_" + $0.key, $0.value) }
-                }
-                // Keras lists the logs by name: accuracy, loss, …, val_accuracy, val_loss.
-                entries.sort { $0.0 < $1.0 }
+            } catch let stop as FitInterrupted {
+                let done = stop.logs.last?.steps ?? 0
                 if atTerminal { write("\r") }
-                say(Commands.progressLine(logs[0].steps, logs[0].steps, started, entries))
-                if let checkpoint {
-                    do {
-                        try FileAccess.write(try NPZ.encode(m), to: checkpoint)
-                        if !journaled { journal?.append("load " + Value.string(checkpoint).python); journaled = true }
-                    } catch let e as LabError {
-                        say(style.error("warning:") + " the journal could not keep this epoch's weights (\(e.message)); --resume would not have them")
-                    }
+                let kept = "the model keeps the \(done) step\(done == 1 ? "" : "s") before it ('undo' brings back the weights from before the fit)"
+                if let error = stop.error {
+                    let at = stop.step.map { "epoch \($0.epoch), step \($0.step): " } ?? ""
+                    say(style.error("stopped:") + " " + at + error.message + (error.suggestion.map { " — \($0)" } ?? ""))
+                    say("  " + kept)
+                } else {
+                    say(style.error("interrupted") + " during epoch \(epoch + 1): " + kept)
+                }
+                return history.isEmpty ? [("loss", [])] : history
+            }
+            var entries = [("loss", logs[0].loss)] + logs[0].metrics.map { ($0.key, $0.value) }
+            if let validation {
+                let (loss, metrics) = try m.evaluateWithMetrics(validation.feeds, targets: validation.targets, batchSize: batchSize)
+                entries += [("val_loss", loss)] + metrics.map { ("val_" + $0.key, $0.value) }
+            }
+            // Keras lists the logs by name: accuracy, loss, …, val_accuracy, val_loss.
+            entries.sort { $0.0 < $1.0 }
+            if atTerminal { write("\r") }
+            say(Commands.progressLine(logs[0].steps, logs[0].steps, started, entries))
+            for (name, value) in entries {
+                if let i = history.firstIndex(where: { $0.0 == name }) { history[i].1.append(value) } else { history.append((name, [value])) }
+            }
+            if let checkpoint {
+                do {
+                    try FileAccess.write(try NPZ.encode(m), to: checkpoint)
+                    if !journaled { journal?.append("load " + Value.string(checkpoint).python); journaled = true }
+                } catch let e as LabError {
+                    say(style.error("warning:") + " the journal could not keep this epoch's weights (\(e.message)); --resume would not have them")
                 }
             }
         }
+        return history
     }
 }
 

@@ -64,7 +64,8 @@ import TestSupport
         for (code, expected) in [
             ("for i in range(3): pass", "Python's 'for' statements are not supported"),
             ("d = {'a': 1}", "dicts ('{' at column 5) are not supported"),
-            ("import keras\nmodel = keras.Sequential()\nmodel.fit(1)", "LayerLab does not have model.fit"),
+            ("import keras\nmodel = keras.Sequential()\nmodel.fit(1)", "You must call `compile()` before using the model."),
+            ("import keras\nmodel = keras.Sequential()\nmodel.fit_generator(1)", "'fit_generator' was removed in Keras 3"),
             ("import keras\nmodel = keras.Sequential()\nmodel.ad(3)", "'Sequential' object has no attribute 'ad' — did you mean 'add'?"),
             ("x = undefined_name", "name 'undefined_name' is not defined"),
         ] {
