@@ -55,9 +55,6 @@ extension PyEvaluator {
             throw LabError("You must call `compile()` before using the model.",
                            suggestion: "model.compile(optimizer='adam', loss='mse') first")
         }
-        if let metrics = model.compilation?.metrics, !metrics.isEmpty {
-            session.note("LayerLab does not compute metrics yet (" + metrics.joined(separator: ", ") + "): model.\(owner) reports the loss only")
-        }
         let xs = try arrays(x, owner, "x")
         let feeds = try feedsFor(xs, owner: "model.\(owner)")
         let ys = try arrays(y, owner, "y")
@@ -146,10 +143,19 @@ extension PyEvaluator {
         let batch = try batchSize(a["batch_size"], owner)
         let (feeds, targets) = try trainingData(owner, a["x"], a["y"])
         let rows = feeds.values.first?.shape.first ?? 0
-        let loss = try model.evaluate(feeds, targets: targets, batchSize: onBatch ? max(1, rows) : batch)
-        if verbose > 0 { session.say("loss: " + String(format: "%.4f", loss)) }
-        if case .bool(true)? = a["return_dict"] { return .dict([("loss", .float(loss))]) }
-        return .float(loss)
+        let (loss, metrics) = try model.evaluateWithMetrics(feeds, targets: targets, batchSize: onBatch ? max(1, rows) : batch)
+        let logs = [("loss", loss)] + (model.compilation?.metrics ?? []).compactMap { name in metrics[name].map { (name, $0) } }
+        if verbose > 0 {
+            session.say(logs.sorted { $0.0 < $1.0 }.map { "\($0.0): " + String(format: "%.4f", $0.1) }.joined(separator: " - "))
+        }
+        return Self.result(logs, asDict: a["return_dict"])
+    }
+
+    /// Keras's return value for logs: a float for the loss alone, else the list [loss, metrics…]
+    /// in compile's order; `return_dict=True` gives them by name.
+    static func result(_ logs: [(String, Double)], asDict: PyObject?) -> PyObject {
+        if case .bool(true)? = asDict { return .dict(logs.map { ($0.0, .float($0.1)) }) }
+        return logs.count == 1 ? .float(logs[0].1) : .list(logs.map { .float($0.1) })
     }
 
     /// Keras 3's `train_on_batch(x, y=None, sample_weight=None, class_weight=None, return_dict=False)`:
@@ -160,9 +166,9 @@ extension PyEvaluator {
                                             ("class_weight", PyObject.none), ("return_dict", .bool(false))], args, kwargs)
         try Self.refuseUnsupported("train_on_batch", a, [("sample_weight", .none), ("class_weight", .none)])
         let (feeds, targets) = try trainingData("train_on_batch", a["x"], a["y"])
-        let loss = try model.trainStep(feeds, targets: targets, random: &session.dataGenerator)
+        let (loss, metrics) = try model.trainStepWithMetrics(feeds, targets: targets, random: &session.dataGenerator)
         changed = true
-        if case .bool(true)? = a["return_dict"] { return .dict([("loss", .float(loss))]) }
-        return .float(loss)
+        let logs = [("loss", loss)] + (model.compilation?.metrics ?? []).compactMap { name in metrics[name].map { (name, $0) } }
+        return Self.result(logs, asDict: a["return_dict"])
     }
 }

@@ -24,6 +24,15 @@ extension Model {
         return try trainStep(feeds, targets: targets, random: &random, metrics: &none)
     }
 
+    /// `trainStep` with the compiled metrics on the batch's predictions (before the update),
+    /// as Keras's train_on_batch returns them.
+    public mutating func trainStepWithMetrics(_ feeds: [String: Tensor], targets: [String: Tensor], random: inout RandomGenerator)
+        throws -> (loss: Double, metrics: [String: Double]) {
+        var metrics = try self.metrics(for: targets)
+        let loss = try trainStep(feeds, targets: targets, random: &random, metrics: &metrics)
+        return (loss, Dictionary(metrics.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }))
+    }
+
     /// `trainStep`, adding the step's predictions (before the update) to `metrics`.
     mutating func trainStep(_ feeds: [String: Tensor], targets: [String: Tensor], random: inout RandomGenerator,
                             metrics: inout [Metric]) throws -> Double {
