@@ -1,0 +1,167 @@
+import Foundation
+@testable import Formats
+import Layers
+import Models
+import TensorCore
+import Testing
+import TestSupport
+@testable import Shell
+
+/// The training state a .keras file carries both ways (`generate.py training_state`):
+/// compile_config in config.json and the optimizer's variables in model.weights.h5.
+/// compiled.keras is Keras's model compiled but not trained (optimizer unbuilt),
+/// trained.keras the same after 2 epochs (shuffle=False, batch 4), epoch2_<i>.npy the
+/// trainable weights after a 3rd epoch in the same Keras session.
+@Suite struct KerasTrainingStateTests {
+    struct Case: Sendable, CustomStringConvertible {
+        var name: String
+        var optimizer: String
+        var loss: String
+        var batchSize: Int
+        var weights: [String]
+        var iterations: Int
+        var description: String { name }
+    }
+
+    static let folder = "keras/training_state"
+    static let cases = FixtureCases<Case>(folders: folder) { name in
+        let c = try loadJSON("\(folder)/\(name)/case.json") as? [String: Any] ?? [:]
+        func f<T>(_ key: String) throws -> T { try FixtureCases<Case>.field(c, key) }
+        return Case(name: name, optimizer: try f("optimizer"), loss: try f("loss"), batchSize: try f("batch_size"),
+                    weights: try f("weights"), iterations: try f("iterations"))
+    }
+
+    @Test func everyCaseIsRead() { Self.cases.expectComplete(exactly: 3) }
+
+    static func open(_ c: Case, _ file: String) throws -> Model {
+        try KerasArchive.decode(try Data(contentsOf: fixture("\(folder)/\(c.name)/\(file)")), seed: 1)
+    }
+
+    static func fit(_ model: inout Model, _ c: Case, epochs: Int) throws {
+        let base = "\(folder)/\(c.name)/"
+        let x = try loadFixture(base + "x.npy"), y = try loadFixture(base + "y.npy")
+        var random = RandomGenerator(seed: 1)
+        _ = try model.fit([model.inputs[0].name: x], targets: [model.outputNames[0]: y], epochs: epochs, batchSize: c.batchSize,
+                          shuffle: false, random: &random)
+    }
+
+    /// config.json of a .keras file's bytes.
+    static func config(_ data: Data) throws -> JSON {
+        let archive = try readableArchive(data)
+        return try JSON.parse(String(decoding: try extract(archive["config.json"]!, from: archive, limit: 1 << 24), as: UTF8.self))
+    }
+
+    static func expectSameState(_ ours: OptimizerState, _ keras: OptimizerState, _ what: String,
+                                sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(ours.iterations == keras.iterations, "\(what): iterations", sourceLocation: sourceLocation)
+        #expect(ours.slots.count == keras.slots.count, "\(what): slots", sourceLocation: sourceLocation)
+        for (i, (a, b)) in zip(ours.slots, keras.slots).enumerated() {
+            #expect(a.count == b.count, "\(what): value \(i) slot count", sourceLocation: sourceLocation)
+            for (s, (x, y)) in zip(a, b).enumerated() {
+                expectClose(x, y, "\(what): value \(i) slot \(s)", tolerance: 1e-5, sourceLocation: sourceLocation)
+            }
+        }
+        #expect(abs(ours.product - keras.product) <= 1e-6, sourceLocation: sourceLocation)
+    }
+
+    /// (a) Keras trained 2 epochs and saved; LayerLab opens the file (compile_config and the
+    /// optimizer's variables) and fits a 3rd epoch: Keras's weights after 3 epochs.
+    @Test(arguments: cases.cases)
+    func resumesWhereKerasStopped(_ c: Case) throws {
+        var model = try Self.open(c, "trained.keras")
+        let compilation = try #require(model.compilation)
+        let typed = try Compilation.make(optimizer: try parseValue(c.optimizer), loss: try parseValue(c.loss), metrics: .null)
+        #expect(compilation.optimizer.className == typed.optimizer.className)
+        #expect(compilation.optimizer.config.filter { $0.key != "name" } == typed.optimizer.config.filter { $0.key != "name" })
+        #expect(compilation.loss == typed.loss)
+        #expect(compilation.lossText == typed.lossText)
+        #expect(compilation.state.iterations == c.iterations * 2 / 3)
+        #expect(!compilation.state.slots.isEmpty)
+        try Self.fit(&model, c, epochs: 1)
+        #expect(model.compilation?.state.iterations == c.iterations)
+        for (i, path) in c.weights.enumerated() {
+            expectClose(try model.weight(path).value, try loadFixture("\(Self.folder)/\(c.name)/epoch2_\(i).npy"), path, tolerance: 1e-5)
+        }
+    }
+
+    /// (b) LayerLab opens Keras's compiled, untrained file (a fresh optimizer), fits 2 epochs
+    /// and has Keras's optimizer variables after 2 epochs; its own file holds the same state,
+    /// in Keras's layout and with Keras's compile_config.
+    @Test(arguments: cases.cases)
+    func savesWhatKerasSaves(_ c: Case) throws {
+        var model = try Self.open(c, "compiled.keras")
+        #expect(model.compilation?.state == OptimizerState())
+        try Self.fit(&model, c, epochs: 2)
+        let keras = try Self.open(c, "trained.keras")
+        Self.expectSameState(try #require(model.compilation).state, try #require(keras.compilation).state, c.name)
+        for path in c.weights { expectClose(try model.weight(path).value, try keras.weight(path).value, path, tolerance: 1e-5) }
+
+        let bytes = try KerasArchive.encode(model)
+        let reopened = try KerasArchive.decode(bytes, seed: 2)
+        #expect(reopened.compilation == model.compilation)
+        for path in c.weights { #expect(try reopened.weight(path).value == model.weight(path).value) }
+
+        // compile_config as Keras wrote it (Keras writes metrics=[] as []; LayerLab as None).
+        var kerasCompile = try #require(try Self.config(try Data(contentsOf: fixture("\(Self.folder)/\(c.name)/trained.keras")))["compile_config"])
+        if case .object(var items) = kerasCompile, let i = items.firstIndex(where: { $0.0 == "metrics" }), items[i].1 == .array([]) {
+            items[i].1 = .null
+            kerasCompile = .object(items)
+        }
+        #expect(try Self.config(bytes)["compile_config"] == kerasCompile)
+
+        // The optimizer group: the same datasets, shapes and types as Keras's.
+        func listing(_ data: Data) throws -> [String] {
+            let archive = try readableArchive(data)
+            let h5 = try extract(archive["model.weights.h5"]!, from: archive, limit: 1 << 26)
+            return try HDF5File.exclusively {
+                let file = try HDF5File.open(h5)
+                let vars = try #require(try file.root.group("optimizer")?.group("vars"))
+                return try [vars.attribute("name") ?? "?"] + vars.childNames().map { "\($0) \(try vars.datasetShape($0))" }
+            }
+        }
+        #expect(try listing(bytes) == listing(try Data(contentsOf: fixture("\(Self.folder)/\(c.name)/trained.keras"))))
+    }
+
+    /// A compiled model saved before any step writes Keras's unbuilt optimizer (iteration
+    /// and learning_rate only) and opens with a fresh state.
+    @Test func anUntrainedOptimizerRoundTrips() throws {
+        let c = try #require(Self.cases.cases.first { $0.name == "sgd_momentum" })
+        let model = try Self.open(c, "compiled.keras")
+        let reopened = try KerasArchive.decode(try KerasArchive.encode(model), seed: 1)
+        #expect(reopened.compilation == model.compilation)
+        #expect(reopened.compilation?.state == OptimizerState())
+    }
+
+    /// Optimizer variables that do not fit the compile_config: one error line, no model.
+    @Test func mismatchedOptimizerVariablesAreRefused() throws {
+        let c = try #require(Self.cases.cases.first { $0.name == "sgd_momentum" })
+        var trained = try Self.open(c, "trained.keras")
+        var other = trained
+        other.compilation = try Compilation.make(optimizer: try parseValue("Adam()"), loss: .string("mse"), metrics: .null)
+        // Adam's compile_config with SGD's variables.
+        let bytes = try KerasArchive.archive(metadata: "{}", config: try KerasModel.json(other).text,
+                                             weights: try KerasArchive.weightsFile(trained), date: Date())
+        #expect {
+            _ = try KerasArchive.decode(bytes, seed: 1)
+        } throws: { error in
+            let m = (error as? LabError)?.message ?? ""
+            return m.contains("optimizer/vars") && m.contains("Adam") && !m.contains("\n")
+        }
+        // A state that does not fit the model is refused on save too.
+        trained.compilation?.state.slots.removeLast()
+        #expect(throws: LabError.self) { _ = try KerasArchive.encode(trained) }
+    }
+
+    /// A metric LayerLab lacks is left out with a note; loss_weights opens the model uncompiled.
+    @Test func unsupportedCompileSettingsAreNoted() throws {
+        var notes: [String] = []
+        let config = try JSON.parse(#"{"optimizer": "adam", "loss": "mse", "metrics": ["mae", "AUC"], "loss_weights": null}"#)
+        let c = KerasTraining.compilation(from: config, notes: &notes)
+        #expect(c?.metrics == ["mae"])
+        #expect(notes.count == 1 && notes[0].contains("AUC"))
+        notes = []
+        let weighted = try JSON.parse(#"{"optimizer": "adam", "loss": "mse", "loss_weights": [1.0]}"#)
+        #expect(KerasTraining.compilation(from: weighted, notes: &notes) == nil)
+        #expect(notes.count == 1 && notes[0].contains("loss_weights"))
+    }
+}
