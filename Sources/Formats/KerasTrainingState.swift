@@ -39,9 +39,11 @@ enum KerasTraining {
         guard let config, case .object(let items) = config, !items.isEmpty, let optimizer = config["optimizer"], optimizer != .null else {
             return nil
         }
-        for key in ["loss_weights", "weighted_metrics"] where (config[key] ?? .null) != .null {
-            notes.append("the model opens uncompiled: LayerLab does not support compile's \(key) (\(config[key]!.text))")
-            return nil
+        for key in ["loss_weights", "weighted_metrics"] {
+            if let v = config[key], v != .null {
+                notes.append("the model opens uncompiled: LayerLab does not support compile's \(key) (\(v.text))")
+                return nil
+            }
         }
         var metrics: [Value] = []
         for m in config["metrics"]?.array ?? [] {
@@ -118,8 +120,9 @@ enum KerasTraining {
     // MARK: - Writing
 
     /// `optimizer/vars/…` of a compiled model. An optimizer that has not stepped yet (or one
-    /// with gradient accumulation, which LayerLab does not keep) is written as Keras writes an
-    /// unbuilt one: iteration and learning_rate only.
+    /// with gradient accumulation, which LayerLab does not keep, or a state that no longer
+    /// fits the model) is written as Keras writes an unbuilt one: iteration and
+    /// learning_rate only.
     static func write(_ model: Model, into root: HDF5Group) throws {
         guard let c = model.compilation else { return }
         let o = c.optimizer, state = c.state
@@ -133,21 +136,22 @@ enum KerasTraining {
         try vars.writeInt32Scalar(next(), Int32(state.iterations))
         if !hasSchedule(o) { try vars.writeDataset(next(), Tensor(zeros: [], value: Float(number(o, "learning_rate")))) }
         guard !state.slots.isEmpty, o["gradient_accumulation_steps"] == .null else { return }
+        // A state that no longer fits the model (a layer added or removed since the steps
+        // were taken) is written as an unbuilt optimizer: Keras, and LayerLab, start afresh.
         let order = try kerasOrder(model)
-        guard order.count == state.slots.count, order.allSatisfy({ $0.index < state.slots.count }) else {
-            throw LabError("the optimizer holds \(state.slots.count) trainable values' slots but the model has \(order.count) trainable weights",
-                           suggestion: "compile again to start the optimizer afresh")
-        }
+        let groups = slotGroups(o)
+        let slotCount = groups.reduce(0) { $0 + $1.count }
+        let fits = order.count == state.slots.count && order.allSatisfy { entry in
+            entry.index < state.slots.count && state.slots[entry.index].count == slotCount
+                && state.slots[entry.index].allSatisfy { $0.shape == entry.shape }
+        } && (!flag(o, "use_ema") || (state.averages.count == order.count && order.allSatisfy { state.averages[$0.index].shape == $0.shape }))
+        guard fits else { return }
         if flag(o, "use_ema") {
-            guard state.averages.count == state.slots.count else { throw LabError("the optimizer's EMA holds \(state.averages.count) values for \(state.slots.count) weights") }
             for entry in order { try vars.writeDataset(next(), state.averages[entry.index]) }
         }
-        for group in slotGroups(o) {
+        for group in groups {
             for entry in order {
-                for s in group {
-                    guard s < state.slots[entry.index].count else { throw LabError("the optimizer state lacks slot \(s) of a weight") }
-                    try vars.writeDataset(next(), state.slots[entry.index][s])
-                }
+                for s in group { try vars.writeDataset(next(), state.slots[entry.index][s]) }
             }
         }
         if o.className == "Nadam" { try vars.writeDataset(next(), Tensor(zeros: [], value: state.product)) }
@@ -211,13 +215,13 @@ enum KerasTraining {
         var slots = [[Tensor]](repeating: [], count: order.count)
         var averages = [Tensor?](repeating: nil, count: order.count)
         if ema { for entry in order { averages[entry.index] = try next(entry.shape) } }
-        var bySlot = [[Int: Tensor]](repeating: [:], count: order.count)
+        // The groups run through the slot indices in increasing order, so each value's
+        // slots arrive in LayerLab's order.
         for group in groups {
             for entry in order {
-                for s in group { bySlot[entry.index][s] = try next(entry.shape) }
+                for _ in group { slots[entry.index].append(try next(entry.shape)) }
             }
         }
-        for i in slots.indices { slots[i] = bySlot[i].keys.sorted().map { bySlot[i][$0]! } }
         state.slots = slots
         state.averages = ema ? averages.compactMap { $0 } : []
         if o.className == "Nadam" {
