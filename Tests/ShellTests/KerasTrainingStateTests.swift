@@ -31,7 +31,7 @@ import TestSupport
                     weights: try f("weights"), iterations: try f("iterations"))
     }
 
-    @Test func everyCaseIsRead() { Self.cases.expectComplete(exactly: 3) }
+    @Test func everyCaseIsRead() { Self.cases.expectComplete(exactly: 6) }
 
     static func open(_ c: Case, _ file: String) throws -> Model {
         try KerasArchive.decode(try Data(contentsOf: fixture("\(folder)/\(c.name)/\(file)")), seed: 1)

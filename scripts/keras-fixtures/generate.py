@@ -1135,8 +1135,25 @@ def training_state():
         return m, rng.normal(size=(9, 3)), rng.normal(size=(9, 1)), \
             "Adam(learning_rate=ExponentialDecay(0.05, 2, 0.5))", "mae", []
 
-    builders = {"sgd_momentum": sgd_momentum, "adam_functional": adam_functional, "adam_schedule": adam_schedule}
-    names = {n: getattr(keras.optimizers, n) for n in ("SGD", "Adam")}
+    def rmsprop_centered():
+        keras.utils.set_random_seed(10)
+        m = keras.Sequential([keras.Input((4,)), L.Dense(3, activation="tanh"), L.Dense(2)])
+        return m, rng.normal(size=(10, 4)), rng.normal(size=(10, 2)), \
+            "RMSprop(learning_rate=0.01, momentum=0.5, centered=True)", "mse", []
+
+    def adam_amsgrad():
+        keras.utils.set_random_seed(11)
+        m = keras.Sequential([keras.Input((4,)), L.Dense(3, activation="relu"), L.Dense(2)])
+        return m, rng.normal(size=(10, 4)), rng.normal(size=(10, 2)), "Adam(learning_rate=0.01, amsgrad=True)", "mse", []
+
+    def nadam():
+        keras.utils.set_random_seed(12)
+        m = keras.Sequential([keras.Input((4,)), L.Dense(3, activation="relu"), L.Dense(2)])
+        return m, rng.normal(size=(10, 4)), rng.normal(size=(10, 2)), "Nadam(learning_rate=0.01)", "mse", []
+
+    builders = {"sgd_momentum": sgd_momentum, "adam_functional": adam_functional, "adam_schedule": adam_schedule,
+                "rmsprop_centered": rmsprop_centered, "adam_amsgrad": adam_amsgrad, "nadam": nadam}
+    names = {n: getattr(keras.optimizers, n) for n in ("SGD", "Adam", "RMSprop", "Nadam")}
     names.update({"ExponentialDecay": keras.optimizers.schedules.ExponentialDecay,
                   "SparseCategoricalCrossentropy": keras.losses.SparseCategoricalCrossentropy})
     batch = 4
