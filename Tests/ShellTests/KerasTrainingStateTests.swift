@@ -192,4 +192,17 @@ import TestSupport
         }
         #expect(opened + refused == 300)
     }
+
+    /// use_ema: the averages go between learning_rate and the slots (Keras's order) and come back.
+    @Test func emaAveragesRoundTrip() throws {
+        let c = try #require(Self.cases.cases.first { $0.name == "sgd_momentum" })
+        var model = try Self.open(c, "compiled.keras")
+        model.compilation = try Compilation.make(optimizer: try parseValue("SGD(learning_rate=0.1, momentum=0.9, use_ema=True)"),
+                                                 loss: .string("mse"), metrics: .null)
+        try Self.fit(&model, c, epochs: 1)
+        let state = try #require(model.compilation?.state)
+        #expect(state.averages.count == 4 && state.slots.count == 4)
+        let reopened = try KerasArchive.decode(try KerasArchive.encode(model), seed: 1)
+        #expect(reopened.compilation == model.compilation)
+    }
 }
