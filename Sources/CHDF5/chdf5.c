@@ -197,3 +197,32 @@ int ll_h5_read_float_dataset(int64_t loc, const char *name, float *out, uint64_t
     H5Dclose(set);
     return status;
 }
+
+int ll_h5_write_int32_scalar(int64_t loc, const char *name, int32_t value) {
+    hid_t space = H5Screate(H5S_SCALAR);
+    if (space < 0) return -1;
+    hid_t set = H5Dcreate2(loc, name, H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int status = -1;
+    if (set >= 0) {
+        status = H5Dwrite(set, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) < 0 ? -1 : 0;
+        H5Dclose(set);
+    }
+    H5Sclose(space);
+    return status;
+}
+
+int ll_h5_read_int64_dataset(int64_t loc, const char *name, int64_t *out, uint64_t count) {
+    hid_t set = H5Dopen2(loc, name, H5P_DEFAULT);
+    if (set < 0) return -1;
+    hid_t space = H5Dget_space(set);
+    int status = -1;
+    if (space >= 0) {
+        hssize_t n = H5Sget_simple_extent_npoints(space);
+        if (n >= 0 && (uint64_t)n == count) {
+            status = H5Dread(set, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0 ? -1 : 0;
+        }
+        H5Sclose(space);
+    }
+    H5Dclose(set);
+    return status;
+}

@@ -158,6 +158,25 @@ final class HDF5Group {
     }
 }
 
+extension HDF5Group {
+    /// A scalar int32 dataset, as Keras stores its optimizer's `iteration`.
+    func writeInt32Scalar(_ name: String, _ value: Int32) throws {
+        guard ll_h5_write_int32_scalar(id, name, value) == 0 else { throw LabError("cannot write the HDF5 dataset \(path)/\(name)") }
+    }
+
+    /// A scalar dataset of numbers read as a whole number (a float is refused unless whole).
+    func readIntScalar(_ name: String) throws -> Int {
+        try Interrupt.check()
+        let where_ = path == "/" ? "/" + name : path + "/" + name
+        let shape = try datasetShape(name)
+        guard shape.isEmpty || shape == [1] else { throw LabError("\(where_) has shape \(Tensor.describe(shape)), expected a single number") }
+        guard ll_h5_dataset_is_numeric(id, name) == 1 else { throw LabError("\(where_) does not hold numbers") }
+        var value: Int64 = 0
+        guard ll_h5_read_int64_dataset(id, name, &value, 1) == 0 else { throw LabError("cannot read the HDF5 dataset \(where_)") }
+        return Int(value)
+    }
+}
+
 /// A NUL-terminated C buffer as text.
 private func cText(_ buffer: [CChar]) -> String {
     String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

@@ -17,7 +17,11 @@ public enum KerasArchive {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd@HH:mm:ss"
         let metadata = JSON.object([("keras_version", .string(kerasVersion)), ("date_saved", .string(formatter.string(from: date)))]).text
-        let weights = try weightsFile(model)
+        return try archive(metadata: metadata, config: config, weights: try weightsFile(model), date: date)
+    }
+
+    /// The zip of the three members, stored uncompressed in Keras's order.
+    static func archive(metadata: String, config: String, weights: Data, date: Date) throws -> Data {
         let archive: Archive
         do { archive = try Archive(data: Data(), accessMode: .create) } catch { throw LabError("cannot create a zip archive: \(error)") }
         let epoch = Date(timeIntervalSince1970: 315_532_800)  // 1980-01-01, as Keras dates its JSON members
@@ -44,6 +48,7 @@ public enum KerasArchive {
                 try vars.setAttribute("name", name)
                 for (i, w) in (model.node(named: name)?.layer.weights ?? []).enumerated() { try vars.writeDataset(String(i), w) }
             }
+            try KerasTraining.write(model, into: file.root)
             try file.root.createGroup("vars").setAttribute("name", model.name)
             return try file.bytes()
         }
@@ -77,15 +82,29 @@ public enum KerasArchive {
 
     /// The model in the .keras file at `path` (as the user typed it; errors name it so).
     public static func load(path: String, seed: UInt64) throws -> Model {
+        var notes: [String] = []
+        return try load(path: path, seed: seed, notes: &notes)
+    }
+
+    /// As `load(path:seed:)`, with notes on what of the training set-up was left out (an
+    /// unsupported metric, or a compile_config LayerLab cannot keep: the model opens uncompiled).
+    public static func load(path: String, seed: UInt64, notes: inout [String]) throws -> Model {
         let data = try FileAccess.read(path)
         let name = (path as NSString).lastPathComponent
         guard (name as NSString).pathExtension.lowercased() == "keras" else {
             throw LabError("'\(path)' is not a .keras file", suggestion: "LayerLab opens Keras 3 .keras files, .json configs (import json) and .npz weights")
         }
-        do { return try decode(data, seed: seed) } catch let e as LabError { throw e.at(name) }
+        do { return try decode(data, seed: seed, notes: &notes) } catch let e as LabError { throw e.at(name) }
     }
 
     public static func decode(_ data: Data, seed: UInt64) throws -> Model {
+        var notes: [String] = []
+        return try decode(data, seed: seed, notes: &notes)
+    }
+
+    /// The model of a .keras file, compiled as its compile_config says (as far as LayerLab
+    /// supports it, see `notes`) with the optimizer's state of model.weights.h5.
+    public static func decode(_ data: Data, seed: UInt64, notes: inout [String]) throws -> Model {
         guard data.count >= 4, data.prefix(2) == Data([0x50, 0x4B]) else {
             throw LabError("not a .keras file: it is not a zip archive")
         }
@@ -96,20 +115,32 @@ public enum KerasArchive {
         }
         let configData = try member("config.json", limit: 64 << 20)
         guard let text = String(data: configData, encoding: .utf8) else { throw LabError("config.json is not UTF-8 text") }
-        var model = try KerasModel.model(from: try JSON.parse(text), seed: seed)
+        let json = try JSON.parse(text)
+        var model = try KerasModel.model(from: json, seed: seed)
+        model.compilation = KerasTraining.compilation(from: json["compile_config"], notes: &notes)
         let weights = try member("model.weights.h5", limit: MemoryBudget.defaultLimit)
-        try loadWeights(weights, into: &model)
+        try loadWeights(weights, into: &model, notes: &notes)
         return model
     }
 
     /// Reads `model.weights.h5` into a model whose layers are already built.
     static func loadWeights(_ data: Data, into model: inout Model) throws {
-        try HDF5File.exclusively { try readWeights(data, into: &model) }
+        var notes: [String] = []
+        try loadWeights(data, into: &model, notes: &notes)
     }
 
-    private static func readWeights(_ data: Data, into model: inout Model) throws {
-        let file: HDF5File
-        do { file = try HDF5File.open(data) } catch let e as LabError { throw e.at("model.weights.h5") }
+    /// Reads `model.weights.h5` — the layers' weights, then the optimizer's variables when
+    /// the model is compiled — into a model whose layers are already built.
+    static func loadWeights(_ data: Data, into model: inout Model, notes: inout [String]) throws {
+        try HDF5File.exclusively {
+            let file: HDF5File
+            do { file = try HDF5File.open(data) } catch let e as LabError { throw e.at("model.weights.h5") }
+            try readWeights(file, into: &model)
+            do { try KerasTraining.read(file.root, into: &model, notes: &notes) } catch let e as LabError { throw e.at("model.weights.h5") }
+        }
+    }
+
+    private static func readWeights(_ file: HDF5File, into model: inout Model) throws {
         guard let layers = try file.root.group("layers") else {
             if model.nodes.allSatisfy({ $0.layer.weights.isEmpty }) { return }
             throw LabError("model.weights.h5 has no layers group")

@@ -41,6 +41,7 @@ public enum KerasModel {
             throw LabError("\(unbuilt.name) is not built: give the model an input first")
         }
         let functional = !model.isChain
+        let compileConfig = model.compilation.map(KerasTraining.compileConfig) ?? .object([])
         var layers: [JSON] = []
         for name in model.kerasOrder {
             if let input = model.input(named: name) {
@@ -73,7 +74,7 @@ public enum KerasModel {
                 ("module", .string("keras")), ("class_name", .string("Sequential")),
                 ("config", .object([("name", .string(model.name)), ("trainable", .bool(true)), ("dtype", dtypePolicy),
                                     ("layers", .array(layers)), ("build_input_shape", input)])),
-                ("registered_name", .null), ("build_config", .object([("input_shape", input)])), ("compile_config", .object([])),
+                ("registered_name", .null), ("build_config", .object([("input_shape", input)])), ("compile_config", compileConfig),
             ])
         }
         func refs(_ names: [String]) -> JSON {
@@ -84,7 +85,7 @@ public enum KerasModel {
             ("module", .string("keras.src.models.functional")), ("class_name", .string("Functional")),
             ("config", .object([("name", .string(model.name)), ("trainable", .bool(true)), ("layers", .array(layers)),
                                 ("input_layers", refs(model.inputs.map(\.name))), ("output_layers", refs(model.outputNames))])),
-            ("registered_name", .string("Functional")), ("build_config", .object([("input_shape", .null)])), ("compile_config", .object([])),
+            ("registered_name", .string("Functional")), ("build_config", .object([("input_shape", .null)])), ("compile_config", compileConfig),
         ])
     }
 

@@ -1103,6 +1103,81 @@ def optimizer_steps():
     save_json("optimizer_steps/cases.json", cases)
 
 
+def training_state():
+    """The training state a .keras file carries (training_state/<name>/): compiled.keras, the
+    model compiled but not trained (its optimizer unbuilt: only iteration and learning_rate);
+    trained.keras, the same after 2 epochs (shuffle=False); x.npy, y.npy; epoch2_<i>.npy, the
+    trainable weights after a 3rd epoch in the same session; and case.json with the compile
+    arguments as a LayerLab user types them and the optimizer variables' names."""
+    L = keras.layers
+    rng = np.random.default_rng(22)
+
+    def sgd_momentum():
+        keras.utils.set_random_seed(7)
+        m = keras.Sequential([keras.Input((4,)), L.Dense(3, activation="relu"), L.Dense(2)])
+        return m, rng.normal(size=(10, 4)), rng.normal(size=(10, 2)), \
+            "SGD(learning_rate=0.1, momentum=0.9)", "mse", ["mae"]
+
+    def adam_functional():
+        keras.utils.set_random_seed(8)
+        x = keras.Input((5,), name="x")
+        a = L.Dense(4, activation="tanh", name="left")(x)
+        b = L.Dense(3, activation="relu", name="right")(x)
+        c = L.Concatenate(name="join")([a, b])
+        out = L.Dense(3, name="out")(c)
+        m = keras.Model(x, out)
+        return m, rng.normal(size=(11, 5)), rng.integers(0, 3, size=(11,)), \
+            "Adam(learning_rate=0.01)", "SparseCategoricalCrossentropy(from_logits=True)", ["accuracy"]
+
+    def adam_schedule():
+        keras.utils.set_random_seed(9)
+        m = keras.Sequential([keras.Input((3,)), L.Dense(4, activation="elu"), L.Dense(1)])
+        return m, rng.normal(size=(9, 3)), rng.normal(size=(9, 1)), \
+            "Adam(learning_rate=ExponentialDecay(0.05, 2, 0.5))", "mae", []
+
+    def rmsprop_centered():
+        keras.utils.set_random_seed(10)
+        m = keras.Sequential([keras.Input((4,)), L.Dense(3, activation="tanh"), L.Dense(2)])
+        return m, rng.normal(size=(10, 4)), rng.normal(size=(10, 2)), \
+            "RMSprop(learning_rate=0.01, momentum=0.5, centered=True)", "mse", []
+
+    def adam_amsgrad():
+        keras.utils.set_random_seed(11)
+        m = keras.Sequential([keras.Input((4,)), L.Dense(3, activation="relu"), L.Dense(2)])
+        return m, rng.normal(size=(10, 4)), rng.normal(size=(10, 2)), "Adam(learning_rate=0.01, amsgrad=True)", "mse", []
+
+    def nadam():
+        keras.utils.set_random_seed(12)
+        m = keras.Sequential([keras.Input((4,)), L.Dense(3, activation="relu"), L.Dense(2)])
+        return m, rng.normal(size=(10, 4)), rng.normal(size=(10, 2)), "Nadam(learning_rate=0.01)", "mse", []
+
+    builders = {"sgd_momentum": sgd_momentum, "adam_functional": adam_functional, "adam_schedule": adam_schedule,
+                "rmsprop_centered": rmsprop_centered, "adam_amsgrad": adam_amsgrad, "nadam": nadam}
+    names = {n: getattr(keras.optimizers, n) for n in ("SGD", "Adam", "RMSprop", "Nadam")}
+    names.update({"ExponentialDecay": keras.optimizers.schedules.ExponentialDecay,
+                  "SparseCategoricalCrossentropy": keras.losses.SparseCategoricalCrossentropy})
+    batch = 4
+    for name, build in builders.items():
+        model, x, y, opt_text, loss_text, metrics = build()
+        x = x.astype(np.float32)
+        y = y.astype(np.float32) if y.dtype.kind == "f" else y.astype(np.int32)
+        save(f"training_state/{name}/x.npy", x)
+        save(f"training_state/{name}/y.npy", y)
+        loss = eval(loss_text, names) if "(" in loss_text else loss_text
+        model.compile(optimizer=eval(opt_text, names), loss=loss, metrics=metrics)
+        save_keras_file(model, f"training_state/{name}/compiled.keras")
+        model.fit(x, y, batch_size=batch, epochs=2, shuffle=False, verbose=0)
+        save_keras_file(model, f"training_state/{name}/trained.keras")
+        model.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0)
+        for i, v in enumerate(model.trainable_weights):
+            save(f"training_state/{name}/epoch2_{i}.npy", keras.ops.convert_to_numpy(v.value).astype(np.float32))
+        save_json(f"training_state/{name}/case.json", {
+            "optimizer": opt_text, "loss": loss_text, "metrics": metrics, "batch_size": batch,
+            "weights": ["/".join(v.path.split("/")[-2:]) for v in model.trainable_weights],
+            "variables": [v.path for v in model.optimizer.variables],
+            "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations))})
+
+
 def training_models():
     """Small models Keras fits (shuffle=False, a partial last batch): the model before (.keras),
     the data, the compile arguments as a LayerLab user types them, Keras's History and the
@@ -1753,6 +1828,9 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["optimizers"]:
         optimizers()
         optimizer_steps()
+        sys.exit(0)
+    if sys.argv[1:] == ["training_state"]:
+        training_state()
         sys.exit(0)
     if sys.argv[1:] == ["training"]:
         training_models()

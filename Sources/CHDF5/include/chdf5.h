@@ -41,4 +41,8 @@ int ll_h5_dataset_shape(int64_t loc, const char *name, int *rank, uint64_t *dims
 int ll_h5_dataset_is_numeric(int64_t loc, const char *name);
 /* Reads the whole dataset converted to float32 into out (count values). */
 int ll_h5_read_float_dataset(int64_t loc, const char *name, float *out, uint64_t count);
+/* A scalar int32 dataset (Keras's optimizer iteration counter). */
+int ll_h5_write_int32_scalar(int64_t loc, const char *name, int32_t value);
+/* Reads the whole dataset converted to int64 into out (count values). */
+int ll_h5_read_int64_dataset(int64_t loc, const char *name, int64_t *out, uint64_t count);
 #endif

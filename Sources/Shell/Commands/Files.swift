@@ -62,9 +62,15 @@ extension Commands {
             let missing = known.subtracting(arrays.map(\.0))
             session.say("loaded \(arrays.count) weights from \(path)" + (missing.isEmpty ? "" : "; kept the others: " + missing.sorted().joined(separator: ", ")))
         default:
-            let model = try KerasArchive.load(path: path, seed: session.seed)
+            var notes: [String] = []
+            let model = try KerasArchive.load(path: path, seed: session.seed, notes: &notes)
             try session.change { $0 = model }
             session.say("opened \(path): model \"\(model.name)\", \(model.nodes.count) layers, \(Format.thousands(model.parameterCount)) params")
+            if let c = model.compilation {
+                let steps = c.state.iterations
+                session.say("compiled with \(c.description)" + (steps > 0 ? "; the optimizer resumes after \(steps) steps" : ""))
+            }
+            for note in notes { session.say("note: \(note)") }
         }
     }
 
