@@ -169,137 +169,152 @@ extension Optimizer {
 
     /// The class's update of one value (keras-training.md §1), elementwise in float32.
     /// Hyper-parameters are float32; 1 − β is computed in double and rounded (Adam, Adamax,
-    /// RMSprop, Adadelta) or in float32 (Nadam, Lion), as Keras's expressions do.
+    /// RMSprop, Adadelta) or in float32 (Nadam, Lion), as Keras's expressions do. The values
+    /// and slots are updated in place, a large tensor split over the cores.
     private func update(_ w: inout Tensor, _ g: Tensor, _ slots: inout [Tensor], lr: Float, t: Float, product: Float) throws {
         func f(_ key: String, _ d: Double) -> Float { Float(number(key, d)) }
         func oneMinus(_ key: String, _ d: Double) -> Float { Float(1 - number(key, d)) }
         let eps = f("epsilon", 1e-7)
-        let n = w.count
-        var ws = w.scalars
-        let gs = g.scalars
+        // One step over elements `r` of the value `w`, its gradient `g` and up to three slots.
+        typealias Step = (Range<Int>, UnsafeMutablePointer<Float>, UnsafePointer<Float>,
+                          UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+        let step: Step
         switch className {
         case "SGD":
-            let mu = f("momentum", 0)
-            if slots.isEmpty {
-                for j in 0..<n { ws[j] -= gs[j] * lr }
-            } else {
-                var m = slots[0].scalars
-                let nesterov = flag("nesterov")
-                for j in 0..<n {
-                    m[j] = m[j] * mu - gs[j] * lr
-                    ws[j] += nesterov ? m[j] * mu - gs[j] * lr : m[j]
+            let mu = f("momentum", 0), nesterov = flag("nesterov"), momentum = !slots.isEmpty
+            step = { r, w, g, m, _, _ in
+                for j in r {
+                    if momentum {
+                        m[j] = m[j] * mu - g[j] * lr
+                        w[j] += nesterov ? m[j] * mu - g[j] * lr : m[j]
+                    } else {
+                        w[j] -= g[j] * lr
+                    }
                 }
-                slots[0].scalars = m
             }
         case "Adam", "AdamW":
             let b1 = f("beta_1", 0.9), b2 = f("beta_2", 0.999)
             let alpha = lr * (1 - powf(b2, t)).squareRoot() / (1 - powf(b1, t))
             let c1 = oneMinus("beta_1", 0.9), c2 = oneMinus("beta_2", 0.999)
-            var m = slots[0].scalars, v = slots[1].scalars
             let amsgrad = flag("amsgrad") && slots.count > 2
-            var vhat = amsgrad ? slots[2].scalars : []
-            for j in 0..<n {
-                m[j] += (gs[j] - m[j]) * c1
-                v[j] += (gs[j] * gs[j] - v[j]) * c2
-                var vj = v[j]
-                if amsgrad { vhat[j] = max(vhat[j], v[j]); vj = vhat[j] }
-                ws[j] -= m[j] * alpha / (vj.squareRoot() + eps)
+            step = { r, w, g, m, v, vhat in
+                for j in r {
+                    m[j] += (g[j] - m[j]) * c1
+                    v[j] += (g[j] * g[j] - v[j]) * c2
+                    var vj = v[j]
+                    if amsgrad { vhat[j] = max(vhat[j], v[j]); vj = vhat[j] }
+                    w[j] -= m[j] * alpha / (vj.squareRoot() + eps)
+                }
             }
-            slots[0].scalars = m
-            slots[1].scalars = v
-            if amsgrad { slots[2].scalars = vhat }
         case "RMSprop":
             let rho = f("rho", 0.9), c = oneMinus("rho", 0.9), mu = f("momentum", 0)
             let centered = flag("centered")
-            var v = slots[0].scalars
-            var p = mu > 0 ? slots[1].scalars : []
-            var a = centered ? slots[slots.count - 1].scalars : []
-            for j in 0..<n {
-                v[j] = rho * v[j] + c * (gs[j] * gs[j])
-                let d: Float
-                if centered {
-                    a[j] = rho * a[j] + c * gs[j]
-                    d = v[j] - a[j] * a[j] + eps
-                } else {
-                    d = v[j] + eps
+            // Slots: velocity, then momentum (μ > 0), then the average gradient (centered).
+            step = { r, w, g, v, second, third in
+                let p = second, a = mu > 0 ? third : second
+                for j in r {
+                    v[j] = rho * v[j] + c * (g[j] * g[j])
+                    let d: Float
+                    if centered {
+                        a[j] = rho * a[j] + c * g[j]
+                        d = v[j] - a[j] * a[j] + eps
+                    } else {
+                        d = v[j] + eps
+                    }
+                    let inc = lr * g[j] / d.squareRoot()
+                    if mu > 0 { p[j] = mu * p[j] + inc; w[j] -= p[j] } else { w[j] -= inc }
                 }
-                let inc = lr * gs[j] / d.squareRoot()
-                if mu > 0 { p[j] = mu * p[j] + inc; ws[j] -= p[j] } else { ws[j] -= inc }
             }
-            slots[0].scalars = v
-            if mu > 0 { slots[1].scalars = p }
-            if centered { slots[slots.count - 1].scalars = a }
         case "Adagrad":
-            var acc = slots[0].scalars
-            for j in 0..<n {
-                acc[j] += gs[j] * gs[j]
-                ws[j] -= lr * gs[j] / (acc[j] + eps).squareRoot()
+            step = { r, w, g, acc, _, _ in
+                for j in r {
+                    acc[j] += g[j] * g[j]
+                    w[j] -= lr * g[j] / (acc[j] + eps).squareRoot()
+                }
             }
-            slots[0].scalars = acc
         case "Adadelta":
             let rho = f("rho", 0.95), c = oneMinus("rho", 0.95)
-            var eg = slots[0].scalars, ed = slots[1].scalars
-            for j in 0..<n {
-                eg[j] = rho * eg[j] + c * (gs[j] * gs[j])
-                let delta = -((ed[j] + eps).squareRoot() * gs[j] / (eg[j] + eps).squareRoot())
-                ed[j] = rho * ed[j] + c * (delta * delta)
-                ws[j] += lr * delta
+            step = { r, w, g, eg, ed, _ in
+                for j in r {
+                    eg[j] = rho * eg[j] + c * (g[j] * g[j])
+                    let delta = -((ed[j] + eps).squareRoot() * g[j] / (eg[j] + eps).squareRoot())
+                    ed[j] = rho * ed[j] + c * (delta * delta)
+                    w[j] += lr * delta
+                }
             }
-            slots[0].scalars = eg
-            slots[1].scalars = ed
         case "Adamax":
             let b1 = f("beta_1", 0.9), b2 = f("beta_2", 0.999), c1 = oneMinus("beta_1", 0.9)
             let correction = 1 - powf(b1, t)
-            var m = slots[0].scalars, u = slots[1].scalars
-            for j in 0..<n {
-                m[j] += (gs[j] - m[j]) * c1
-                u[j] = max(b2 * u[j], abs(gs[j]))
-                ws[j] -= lr * m[j] / (correction * (u[j] + eps))
+            step = { r, w, g, m, u, _ in
+                for j in r {
+                    m[j] += (g[j] - m[j]) * c1
+                    u[j] = max(b2 * u[j], abs(g[j]))
+                    w[j] -= lr * m[j] / (correction * (u[j] + eps))
+                }
             }
-            slots[0].scalars = m
-            slots[1].scalars = u
         case "Nadam":
             let b1 = f("beta_1", 0.9), b2 = f("beta_2", 0.999)
             let ut = b1 * (1 - 0.5 * powf(0.96, t)), ut1 = b1 * (1 - 0.5 * powf(0.96, t + 1))
             let next = product * ut1, b2t = powf(b2, t)
-            var m = slots[0].scalars, v = slots[1].scalars
-            for j in 0..<n {
-                m[j] += (gs[j] - m[j]) * (1 - b1)
-                v[j] += (gs[j] * gs[j] - v[j]) * (1 - b2)
-                let mhat = ut1 * m[j] / (1 - next) + (1 - ut) * gs[j] / (1 - product)
-                let vhat = v[j] / (1 - b2t)
-                ws[j] -= mhat * lr / (vhat.squareRoot() + eps)
+            step = { r, w, g, m, v, _ in
+                for j in r {
+                    m[j] += (g[j] - m[j]) * (1 - b1)
+                    v[j] += (g[j] * g[j] - v[j]) * (1 - b2)
+                    let mhat = ut1 * m[j] / (1 - next) + (1 - ut) * g[j] / (1 - product)
+                    let vhat = v[j] / (1 - b2t)
+                    w[j] -= mhat * lr / (vhat.squareRoot() + eps)
+                }
             }
-            slots[0].scalars = m
-            slots[1].scalars = v
         case "Lion":
             let b1 = f("beta_1", 0.9), b2 = f("beta_2", 0.99)
-            var m = slots[0].scalars
-            for j in 0..<n {
-                let c = m[j] * b1 + gs[j] * (1 - b1)
-                ws[j] -= lr * (c > 0 ? 1 : c < 0 ? -1 : 0)
-                m[j] = m[j] * b2 + gs[j] * (1 - b2)
+            step = { r, w, g, m, _, _ in
+                for j in r {
+                    let c = m[j] * b1 + g[j] * (1 - b1)
+                    w[j] -= lr * (c > 0 ? 1 : c < 0 ? -1 : 0)
+                    m[j] = m[j] * b2 + g[j] * (1 - b2)
+                }
             }
-            slots[0].scalars = m
         case "Ftrl":
             let power = f("learning_rate_power", -0.5), l1 = f("l1_regularization_strength", 0)
             let l2 = f("l2_regularization_strength", 0), shrinkage = f("l2_shrinkage_regularization_strength", 0)
-            let beta = f("beta", 0)
-            let l2Adjusted = l2 + beta / (2 * lr)
-            var acc = slots[0].scalars, lin = slots[1].scalars
-            for j in 0..<n {
-                let a = acc[j] + gs[j] * gs[j]
-                let gShrunk = gs[j] + 2 * shrinkage * ws[j]
-                lin[j] += gShrunk - (powf(a, -power) - powf(acc[j], -power)) / lr * ws[j]
-                let q = powf(a, -power) / lr + 2 * l2Adjusted
-                ws[j] = (min(max(lin[j], -l1), l1) - lin[j]) / q
-                acc[j] = a
+            let l2Adjusted = l2 + f("beta", 0) / (2 * lr)
+            step = { r, w, g, acc, lin, _ in
+                for j in r {
+                    let a = acc[j] + g[j] * g[j]
+                    let gShrunk = g[j] + 2 * shrinkage * w[j]
+                    lin[j] += gShrunk - (powf(a, -power) - powf(acc[j], -power)) / lr * w[j]
+                    let q = powf(a, -power) / lr + 2 * l2Adjusted
+                    w[j] = (min(max(lin[j], -l1), l1) - lin[j]) / q
+                    acc[j] = a
+                }
             }
-            slots[0].scalars = acc
-            slots[1].scalars = lin
         default:
             throw LabError("\(className): LayerLab cannot train with it yet")
         }
+        // Taken out of their tensors, the slots are uniquely referenced: updated in place.
+        func take(_ i: Int) -> [Float] {
+            guard i < slots.count else { return [0] }
+            let values = slots[i].scalars
+            slots[i].scalars = []
+            return values
+        }
+        var ws = w.scalars, s0 = take(0), s1 = take(1), s2 = take(2)
+        w.scalars = []
+        let n = ws.count
+        g.scalars.withUnsafeBufferPointer { gb in
+            ws.withUnsafeMutableBufferPointer { wb in
+                s0.withUnsafeMutableBufferPointer { b0 in
+                    s1.withUnsafeMutableBufferPointer { b1 in
+                        s2.withUnsafeMutableBufferPointer { b2 in
+                            guard let wp = wb.baseAddress, let gp = gb.baseAddress, let p0 = b0.baseAddress, let p1 = b1.baseAddress,
+                                  let p2 = b2.baseAddress else { return }
+                            Parallel.ranges(n, minimum: 1 << 15) { r in step(r, wp, gp, p0, p1, p2) }
+                        }
+                    }
+                }
+            }
+        }
         w.scalars = ws
+        for (i, values) in [s0, s1, s2].enumerated() where i < slots.count { slots[i].scalars = values }
     }
 }
