@@ -66,6 +66,22 @@ import TestSupport
         #expect(run.run("undo"))
     }
 
+    /// --log writes Keras's CSVLogger file: `epoch,` then the logs by name, a row per epoch
+    /// from 0, \r\n line ends, float32 values as Python prints them.
+    @Test func logIsKerasCSVLogger() throws {
+        let (x, y) = try Self.data()
+        let log = try temporaryDirectory().appendingPathComponent("log.csv").path
+        let run = ShellRun("input 3; add dense 1; compile optimizer=SGD(learning_rate=0.1) loss=mse metrics=mae")
+        #expect(run.run("fit --input \(x) --target \(y) --epochs 2 --batch-size 8 --validation-split 0.25 --log \(log)"), "\(run.errors)")
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        let lines = text.components(separatedBy: "\r\n")
+        #expect(lines.count == 4 && lines[0] == "epoch,loss,mae,val_loss,val_mae" && lines[3].isEmpty, "\(text)")
+        #expect(lines[1].hasPrefix("0,") && lines[2].hasPrefix("1,") && lines[1].split(separator: ",").count == 5)
+        // The printed loss of epoch 2 is the log's, rounded.
+        let loss = try #require(Double(lines[2].split(separator: ",")[1]))
+        #expect(run.text.contains("loss: " + String(format: "%.4f", loss)))
+    }
+
     /// A CSV whose last column (or --target-column) holds the targets.
     @Test func fitReadsACSV() throws {
         let dir = try temporaryDirectory()

@@ -7,7 +7,7 @@ import Text
 
 extension Commands {
     static let fit = Command(
-        name: "fit", usage: "fit --input [INPUT=]FILE.npy … --target [OUTPUT=]FILE.npy … [--epochs N] [--batch-size N] [--no-shuffle] [--validation-split F]",
+        name: "fit", usage: "fit --input [INPUT=]FILE.npy … --target [OUTPUT=]FILE.npy … [--epochs N] [--batch-size N] [--no-shuffle] [--validation-split F] [--log FILE.csv]",
         summary: "train the compiled model on arrays, as Keras's model.fit: its loss per epoch, the weights updated (undo takes them back)",
         examples: ["fit --input x.npy --target y.npy --epochs 5", "fit --input iris.csv --target-column species --epochs 20", "fit --input x.npy --target y.npy --epochs 3 --batch-size 16 --validation-split 0.2",
                    "fit --input x.npy --target y.npy --no-shuffle"],
@@ -17,7 +17,8 @@ extension Commands {
                 .init(name: "epochs", value: "N", help: "passes over the data (default 1)"),
                 .init(name: "batch-size", value: "N", help: "samples per step (default 32); the last batch may be smaller and is a step too"),
                 .init(name: "no-shuffle", value: nil, help: "take the samples in order (by default each epoch shuffles them, seeded by the session)"),
-                .init(name: "validation-split", value: "F", help: "hold out the last fraction F of the samples (before shuffling) and report val_loss")],
+                .init(name: "validation-split", value: "F", help: "hold out the last fraction F of the samples (before shuffling) and report val_loss"),
+                .init(name: "log", value: "FILE", help: "write each epoch's logs to a CSV file as Keras's CSVLogger does")],
         details: "As Keras's fit: each step differentiates the compiled loss plus the regularization penalties on one batch in "
             + "training mode and applies the compiled optimizer (its constraints after); the epoch's loss is the mean of the "
             + "batches' losses weighted by their sizes, each taken before its update. The fit is one change: 'undo' brings back "
@@ -40,7 +41,7 @@ extension Commands {
         }
         try session.fit(feeds, targets: targets, epochs: try inv.int("epochs", default: 1, range: 1...1_000_000),
                         batchSize: try inv.int("batch-size", default: 32, range: 1...1_000_000_000),
-                        shuffle: !inv.has("no-shuffle"), validationSplit: split)
+                        shuffle: !inv.has("no-shuffle"), validationSplit: split, log: try inv.text("log"))
     }
 
     /// Keras's progress line: `13/13 ━━━━━━━━━━━━━━━━━━━━ 0s 2ms/step - loss: 1.0831`.
@@ -89,11 +90,12 @@ extension Session {
     /// Returns Keras's `History.history`: `loss` (and `val_loss`) per epoch completed.
     @discardableResult
     func fit(_ feeds: [String: Tensor], targets: [String: Tensor], epochs: Int, batchSize: Int, shuffle: Bool,
-             validationSplit: Double?) throws -> [(String, [Double])] {
+             validationSplit: Double?, log: String? = nil) throws -> [(String, [Double])] {
+        if let log { try FileAccess.checkWritable(log, example: "log.csv") }
         var logs: [(String, [Double])] = []
         try change { m in
             logs = try fit(&m, feeds: feeds, targets: targets, epochs: epochs, batchSize: batchSize, shuffle: shuffle,
-                           validationSplit: validationSplit)
+                           validationSplit: validationSplit, log: log)
         }
         return logs
     }
@@ -103,6 +105,14 @@ extension Session {
     /// the session records for `undo` as it records every Python statement that changes the model).
     public func fit(_ m: inout Model, feeds: [String: Tensor], targets: [String: Tensor], epochs: Int, batchSize: Int, shuffle: Bool,
                     validationSplit: Double?) throws -> [(String, [Double])] {
+        try fit(&m, feeds: feeds, targets: targets, epochs: epochs, batchSize: batchSize, shuffle: shuffle,
+                validationSplit: validationSplit, log: nil)
+    }
+
+    /// `log`: a CSV file written as Keras's CSVLogger writes it (`epoch,` and the logs by
+    /// name, one row per finished epoch from 0, rewritten after each).
+    func fit(_ m: inout Model, feeds: [String: Tensor], targets: [String: Tensor], epochs: Int, batchSize: Int, shuffle: Bool,
+             validationSplit: Double?, log: String?) throws -> [(String, [Double])] {
         var feeds = feeds, targets = targets
         let rows = feeds.values.first?.shape.first ?? 0
         var validation: (feeds: [String: Tensor], targets: [String: Tensor])?
@@ -171,6 +181,14 @@ extension Session {
             say(Commands.progressLine(logs[0].steps, logs[0].steps, started, entries))
             for (name, value) in entries {
                 if let i = history.firstIndex(where: { $0.0 == name }) { history[i].1.append(value) } else { history.append((name, [value])) }
+            }
+            if let log {
+                // Keras's CSVLogger: Python's csv module (\r\n), floats as Python prints them.
+                let rows = (0..<(history.first?.1.count ?? 0)).map { e in
+                    ([String(e)] + history.map { Double(Float($0.1[e])).description }).joined(separator: ",")
+                }
+                let text = (["epoch"] + history.map(\.0)).joined(separator: ",") + "\r\n" + rows.map { $0 + "\r\n" }.joined()
+                try FileAccess.write(Data(text.utf8), to: log)
             }
             if let checkpoint {
                 do {
