@@ -50,8 +50,13 @@ public enum KerasCode {
             }
             body.append("model = keras.Model(inputs=\(list(model.inputs.map(\.name))), outputs=\(list(model.outputNames)), name=\(Value.string(model.name).python))")
         }
-        if let compilation = model.compilation { body.append(compileCall(compilation)) }
-        return (["import keras"] + imports + ["", ""] + body + ["model.summary()"]).joined(separator: "\n")
+        var fit: [String] = []
+        if let compilation = model.compilation {
+            body.append(compileCall(compilation))
+            // The session's last fit, for whoever continues in Keras with the same data.
+            if let call = compilation.fitCall { fit = ["", "# x, y = ...  (the arrays LayerLab trained on)", "# " + call] }
+        }
+        return (["import keras"] + imports + ["", ""] + body + ["model.summary()"] + fit).joined(separator: "\n")
     }
 
     /// `model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss='mse', metrics=['accuracy'])`.

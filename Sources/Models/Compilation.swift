@@ -13,6 +13,8 @@ public struct Compilation: Sendable, Equatable {
     /// The optimizer's variables (iterations, slots): a new compile starts them afresh, as
     /// Keras's compile makes a new optimizer.
     public var state = OptimizerState()
+    /// The last fit as Keras Python (`model.fit(x, y, epochs=3, batch_size=16)`), for `export python`.
+    public var fitCall: String?
 
     public init(optimizer: Optimizer, loss: Loss?, lossText: String, metrics: [String]) {
         self.optimizer = optimizer

@@ -6,6 +6,7 @@ import TensorCore
 import Testing
 import TestSupport
 @testable import Shell
+import KerasPython
 
 /// `fit` and `evaluate` at the prompt (the arithmetic is checked against Keras in TrainingParityTests).
 @Suite struct FitCommandTests {
@@ -33,6 +34,7 @@ import TestSupport
         }
         #expect(losses.count == 4 && losses.last! < losses.first! / 2, "\(losses)")
         #expect(run.session.model.compilation?.state.iterations == 16)
+        #expect(try KerasCode.generate(run.session.model).hasSuffix("\n# model.fit(x, y, epochs=4, batch_size=8, validation_split=0.25)"))
         run.run("undo")
         #expect(run.session.model.nodes[0].layer.weights == before)
         #expect(run.session.model.compilation?.state.iterations == 0)

@@ -142,6 +142,8 @@ extension Session {
         // after each epoch), never the fit itself: a resumed session must not train again.
         fits += 1
         let checkpoint = journal?.checkpoint(fits).path
+        m.compilation?.fitCall = "model.fit(x, y, epochs=\(epochs), batch_size=\(batchSize)"
+            + (validationSplit.map { ", validation_split=\(Value.pythonFloat($0))" } ?? "") + (shuffle ? "" : ", shuffle=False") + ")"
         if journal != nil { journaledByCommand = true }
         var journaled = false
         // Keras's History: each log's values per finished epoch, in the logs' order.
