@@ -182,7 +182,8 @@ int ll_h5_dataset_is_numeric(int64_t loc, const char *name) {
     return ok;
 }
 
-int ll_h5_read_float_dataset(int64_t loc, const char *name, float *out, uint64_t count) {
+/* A whole dataset of `count` values read as `memtype` (its stored type converted). */
+static int read_dataset(int64_t loc, const char *name, hid_t memtype, void *out, uint64_t count) {
     hid_t set = H5Dopen2(loc, name, H5P_DEFAULT);
     if (set < 0) return -1;
     hid_t space = H5Dget_space(set);
@@ -190,12 +191,16 @@ int ll_h5_read_float_dataset(int64_t loc, const char *name, float *out, uint64_t
     if (space >= 0) {
         hssize_t n = H5Sget_simple_extent_npoints(space);
         if (n >= 0 && (uint64_t)n == count) {
-            status = H5Dread(set, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0 ? -1 : 0;
+            status = H5Dread(set, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0 ? -1 : 0;
         }
         H5Sclose(space);
     }
     H5Dclose(set);
     return status;
+}
+
+int ll_h5_read_float_dataset(int64_t loc, const char *name, float *out, uint64_t count) {
+    return read_dataset(loc, name, H5T_NATIVE_FLOAT, out, count);
 }
 
 int ll_h5_write_int32_scalar(int64_t loc, const char *name, int32_t value) {
@@ -212,17 +217,5 @@ int ll_h5_write_int32_scalar(int64_t loc, const char *name, int32_t value) {
 }
 
 int ll_h5_read_int64_dataset(int64_t loc, const char *name, int64_t *out, uint64_t count) {
-    hid_t set = H5Dopen2(loc, name, H5P_DEFAULT);
-    if (set < 0) return -1;
-    hid_t space = H5Dget_space(set);
-    int status = -1;
-    if (space >= 0) {
-        hssize_t n = H5Sget_simple_extent_npoints(space);
-        if (n >= 0 && (uint64_t)n == count) {
-            status = H5Dread(set, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0 ? -1 : 0;
-        }
-        H5Sclose(space);
-    }
-    H5Dclose(set);
-    return status;
+    return read_dataset(loc, name, H5T_NATIVE_INT64, out, count);
 }
