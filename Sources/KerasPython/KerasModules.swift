@@ -14,6 +14,9 @@ enum KerasModules {
     static let regularizers: [String] = ["L1", "L1L2", "L2", "OrthogonalRegularizer", "Regularizer", "deserialize", "get", "l1", "l1_l2", "l2", "orthogonal_regularizer", "serialize"]
     static let constraints: [String] = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "deserialize", "get", "max_norm", "min_max_norm", "non_neg", "serialize", "unit_norm"]
     static let activations: [String] = ["celu", "deserialize", "elu", "exponential", "gelu", "get", "glu", "hard_shrink", "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish", "relu", "relu6", "selu", "serialize", "sigmoid", "silu", "soft_shrink", "softmax", "softplus", "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh", "tanh_shrink", "threshold"]
+    static let optimizers: [String] = ["Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion", "LossScaleOptimizer", "MultiOptimizer", "Muon", "Nadam", "Optimizer", "OptimizerMap", "RMSprop", "SGD", "ScheduleFreeAdamW", "deserialize", "get", "legacy", "schedules", "serialize"]
+    static let losses: [String] = ["BinaryCrossentropy", "BinaryFocalCrossentropy", "CTC", "CategoricalCrossentropy", "CategoricalFocalCrossentropy", "CategoricalGeneralizedCrossEntropy", "CategoricalHinge", "Circle", "CosineSimilarity", "Dice", "Hinge", "Huber", "KLDivergence", "LogCosh", "Loss", "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredError", "MeanSquaredLogarithmicError", "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge", "Tversky", "binary_crossentropy", "binary_focal_crossentropy", "categorical_crossentropy", "categorical_focal_crossentropy", "categorical_generalized_cross_entropy", "categorical_hinge", "circle", "cosine_similarity", "ctc", "deserialize", "dice", "get", "hinge", "huber", "kl_divergence", "log_cosh", "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_error", "mean_squared_logarithmic_error", "poisson", "serialize", "sparse_categorical_crossentropy", "squared_hinge", "tversky"]
+    static let schedules: [String] = ["CosineDecay", "CosineDecayRestarts", "ExponentialDecay", "InverseTimeDecay", "LearningRateSchedule", "PiecewiseConstantDecay", "PolynomialDecay", "deserialize", "serialize"]
     static let backend: [String] = ["backend", "clear_session", "epsilon", "floatx", "get_uid", "image_data_format", "is_float_dtype", "is_int_dtype", "is_keras_tensor", "result_type", "set_epsilon", "set_floatx", "set_image_data_format", "standardize_dtype"]
 
     /// The names of a Keras module, by its dotted path.
@@ -27,6 +30,9 @@ enum KerasModules {
         case "keras.constraints": return constraints
         case "keras.activations": return activations
         case "keras.backend": return backend
+        case "keras.optimizers": return optimizers
+        case "keras.losses": return losses
+        case "keras.optimizers.schedules": return schedules
         default: return nil
         }
     }
@@ -34,6 +40,7 @@ enum KerasModules {
     /// Keras submodules LayerLab can import (their contents are checked by `resolve`).
     static let supportedModules = ["keras", "keras.layers", "keras.models", "keras.initializers", "keras.regularizers",
                                    "keras.constraints", "keras.activations", "keras.backend", "keras.ops", "keras.utils",
+                                   "keras.optimizers", "keras.losses", "keras.optimizers.schedules",
                                    "numpy", "numpy.random"]
 
     /// What `module.name` is: a submodule, a function LayerLab implements, or an error
@@ -82,6 +89,15 @@ enum KerasModules {
             if Activation.registry.lookup(name) != nil { return .activation(Activation.registry.lookup(name)?.snakeName ?? name) }
         case "keras.backend":
             if name == "clear_session" { return .function(qualified) }
+        case "keras.optimizers":
+            if OptimizerType.registry.lookup(name) != nil, name.first?.isUppercase == true { return .function(qualified) }
+        case "keras.losses":
+            // The classes; a loss function by name (keras.losses.mse) is compile's string.
+            if LossType.registry.lookup(name) != nil {
+                return name.first?.isUppercase == true ? .function(qualified) : .string(name)
+            }
+        case "keras.optimizers.schedules":
+            if LearningRateSchedule.registry.lookup(name) != nil { return .function(qualified) }
         default: break
         }
         throw LabError("LayerLab does not have \(qualified) yet", suggestion: "docs/python.md lists what it has")

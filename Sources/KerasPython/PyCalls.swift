@@ -82,6 +82,18 @@ extension PyEvaluator {
         default: break
         }
         if q.hasPrefix("numpy.") { return try numpy(q, args, kwargs) }
+        // An optimizer, loss or learning-rate schedule object: the call itself, as compile takes it.
+        if q.hasPrefix("keras.optimizers.") || q.hasPrefix("keras.losses.") {
+            let name = String(q.split(separator: ".").last ?? "")
+            var positional: [Value] = []
+            for a in args { positional.append(try value(a, for: name)) }
+            var keywords: [Keyword] = []
+            for (k, v) in kwargs { keywords.append(Keyword(k, try value(v, for: k))) }
+            let made = Value.call(name, Arguments(positional, keywords))
+            let family = q.hasPrefix("keras.losses.") ? "loss" : q.hasPrefix("keras.optimizers.schedules.") ? "schedule" : "optimizer"
+            try PyEvaluator.check(made, family: family)
+            return .kerasObject(family: family, made)
+        }
         let parts = q.split(separator: ".").map(String.init)
         guard parts.count == 3, let name = parts.last else { throw LabError("LayerLab cannot call \(q)") }
         switch parts[1] {
@@ -109,6 +121,9 @@ extension PyEvaluator {
             var seeds = SeedSource(seed: 0)
             _ = try InitializerType.make(v, seeds: &seeds)
         case "regularizer": _ = try RegularizerType.make(v, role: "regularizer")
+        case "optimizer": _ = try OptimizerType.make(v)
+        case "loss": _ = try LossType.make(v)
+        case "schedule": _ = try OptimizerType.make(.call("SGD", Arguments([], [Keyword("learning_rate", v)])))
         default: _ = try ConstraintType.make(v, role: "constraint")
         }
     }
@@ -119,6 +134,8 @@ extension PyEvaluator {
         switch family {
         case "initializer": if let i = try? InitializerType.make(v, seeds: &seeds) { return Value.object(i.object).python }
         case "regularizer": if let r = try? RegularizerType.make(v, role: "regularizer") { return Value.object(r.object).python }
+        case "optimizer": if let o = try? OptimizerType.make(v) { return o.python }
+        case "loss", "schedule": return v.python
         default: if let c = try? ConstraintType.make(v, role: "constraint") { return Value.object(c.object).python }
         }
         return v.python

@@ -176,7 +176,7 @@ public struct LearningRateSchedule: Registered {
     public var aliases: [String] { [] }
     public var signature: Signature
 
-    static let registry = Registry<LearningRateSchedule>(kind: "learning-rate schedule", [
+    public static let registry = Registry<LearningRateSchedule>(kind: "learning-rate schedule", [
         .init(className: "ExponentialDecay", signature: Signature("ExponentialDecay", [
             .init("initial_learning_rate", nil), .init("decay_steps", nil), .init("decay_rate", nil),
             .init("staircase", .bool(false)), .init("name", .string("ExponentialDecay"))])),

@@ -870,7 +870,8 @@ def python_snippets():
     # Keras's module layout, which LayerLab's import checks follow.
     modules = {}
     for m in ["keras", "keras.layers", "keras.models", "keras.initializers", "keras.regularizers",
-              "keras.constraints", "keras.activations", "keras.backend"]:
+              "keras.constraints", "keras.activations", "keras.backend", "keras.optimizers", "keras.losses",
+              "keras.optimizers.schedules"]:
         mod = keras
         for part in m.split(".")[1:]:
             mod = getattr(mod, part)

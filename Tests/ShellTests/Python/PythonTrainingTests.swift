@@ -215,3 +215,35 @@ extension PythonTrainingTests {
         #expect(lines.count == 3 && lines[0] == "2" && lines[1] == lines[2] && ["0.0", "0.25", "0.5", "0.75", "1.0"].contains(lines[1]), "\(run.text)")
     }
 }
+
+/// keras.optimizers, keras.losses and keras.optimizers.schedules objects in model.compile, as
+/// tutorials write them and as `export python` writes them: the exported script runs back in LayerLab.
+@Suite struct PythonCompileObjectTests {
+    @Test func compileTakesKerasObjects() throws {
+        let run = ShellRun("""
+        import keras
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation='softmax')])
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.ExponentialDecay(0.1, 100, 0.9), momentum=0.9), loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1), metrics=['accuracy'])
+        """)
+        #expect(run.errors.isEmpty, "\(run.errors)")
+        let compiled = try #require(run.session.model.compilation)
+        #expect(compiled.optimizer.className == "SGD" && compiled.loss?.labelSmoothing == 0.1)
+        // What export writes runs back here, to the same compilation.
+        let again = ShellRun(try KerasCode.generate(run.session.model))
+        #expect(again.errors.isEmpty, "\(again.errors)")
+        #expect(again.session.model.compilation?.optimizer == compiled.optimizer)
+        #expect(again.session.model.compilation?.loss == compiled.loss)
+    }
+
+    @Test(arguments: [
+        ("keras.optimizers.Adma()", "did you mean 'Adam'?"),
+        ("keras.optimizers.Lamb()", "LayerLab does not have keras.optimizers.Lamb yet"),
+        ("keras.optimizers.SGD(learning_rate=1)", "write 1.0"),
+    ])
+    func mistakesAreOneLine(_ optimizer: String, _ expected: String) throws {
+        let run = ShellRun("import keras\nmodel = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])\nmodel.compile(optimizer=\(optimizer), loss='mse')")
+        #expect(run.errors.contains(expected), "\(run.errors)")
+        #expect(run.errors.split(separator: "\n").count == 1)
+        #expect(run.session.model.compilation == nil)
+    }
+}
