@@ -9,11 +9,13 @@ extension Commands {
     static let fit = Command(
         name: "fit", usage: "fit --input [INPUT=]FILE.npy … --target [OUTPUT=]FILE.npy … [--epochs N] [--batch-size N] [--no-shuffle] [--validation-split F] [--log FILE.csv]",
         summary: "train the compiled model on arrays, as Keras's model.fit: its loss per epoch, the weights updated (undo takes them back)",
-        examples: ["fit --input x.npy --target y.npy --epochs 5", "fit --input iris.csv --target-column species --epochs 20", "fit --input x.npy --target y.npy --epochs 3 --batch-size 16 --validation-split 0.2",
+        examples: ["fit --input x.npy --target y.npy --epochs 5", "fit spiral --epochs 300 --batch-size 16", "fit --input iris.csv --target-column species --epochs 20", "fit --input x.npy --target y.npy --epochs 3 --batch-size 16 --validation-split 0.2",
                    "fit --input x.npy --target y.npy --no-shuffle"],
         flags: [.input,
                 .target,
                 .init(name: "target-column", value: "NAME", help: "with a .csv input: the column that holds the targets (a header name or a number; default the last)"),
+                .init(name: "samples", value: "N", help: "with a dataset name: how many points (default 500)"),
+                .init(name: "noise", value: "F", help: "with a dataset name: noise in Playground's units (0 to 50; default 0)"),
                 .init(name: "epochs", value: "N", help: "passes over the data (default 1)"),
                 .init(name: "batch-size", value: "N", help: "samples per step (default 32); the last batch may be smaller and is a step too"),
                 .init(name: "no-shuffle", value: nil, help: "take the samples in order (by default each epoch shuffles them, seeded by the session)"),
@@ -24,12 +26,11 @@ extension Commands {
             + "batches' losses weighted by their sizes, each taken before its update. The fit is one change: 'undo' brings back "
             + "the weights and the optimizer state from before it. Ctrl-C stops after the current step and keeps the steps taken."
     ) { inv, session in
-        try inv.noArguments()
         let model = session.model
         guard model.compilation?.loss != nil else {
             throw LabError("the model is not compiled with a loss: fit needs one", suggestion: "compile it first, for example 'compile optimizer=adam loss=mse'")
         }
-        guard (inv.repeated["input"] ?? []).count == model.inputs.count, !model.inputs.isEmpty else {
+        guard (inv.repeated["input"] ?? []).count == model.inputs.count || !inv.values.isEmpty, !model.inputs.isEmpty else {
             throw LabError("fit trains on data from files: give every input with --input FILE.npy",
                            suggestion: model.inputs.count > 1 ? "inputs: " + model.inputs.map(\.name).joined(separator: ", ") : "for example 'fit --input x.npy --target y.npy'")
         }
@@ -211,6 +212,19 @@ extension Session {
     /// columns are the input.
     func trainingData(_ inv: Invocation) throws -> (feeds: [String: Tensor], targets: [String: Tensor]) {
         let name = inv.command.name
+        if let first = inv.values.first {
+            // A built-in dataset: `fit spiral --samples 500 --noise 10`.
+            guard inv.values.count == 1, inv.keywords.isEmpty, case .string(let dataset) = first, inv.repeated["input"] == nil else {
+                throw LabError("\(name) takes a dataset name or --input files", suggestion: "usage: \(inv.command.usage)")
+            }
+            let (x, y) = try makeDataset(dataset, inv)
+            guard model.inputs.count == 1, let input = model.inputs.first, input.shape == [2], let output = model.outputNames.first else {
+                throw LabError("\(name): the \(dataset) dataset's samples are 2-D points (shape (None, 2)), but the model's input is "
+                               + (model.inputs.first.map { $0.outputShape.description } ?? "missing"),
+                               suggestion: "start the model with 'input 2'")
+            }
+            return ([input.name: x], [output: y])
+        }
         if case .value(.string(let file))? = inv.repeated["input"]?.first, file.lowercased().hasSuffix(".csv") {
             guard inv.repeated["target"] == nil else {
                 throw LabError("\(name): a .csv input holds its targets: say which column with --target-column, not --target")
@@ -234,5 +248,45 @@ extension Session {
         let feeds = try forwardFeeds(inv)
         guard let loss = model.compilation?.loss else { throw LabError("\(name): the model is not compiled with a loss") }
         return (feeds, try targets(inv, loss: loss, batch: feeds.values.first?.shape.first ?? 0))
+    }
+}
+
+extension Session {
+    /// The dataset `name` with `--samples` (default 500) and `--noise` (default 0), from the
+    /// session's data stream.
+    func makeDataset(_ name: String, _ inv: Invocation) throws -> (x: Tensor, y: Tensor) {
+        let dataset = try Dataset.named(name)
+        let samples = try inv.int("samples", default: 500, range: 2...10_000_000)
+        let noise = try inv.text("noise").map { text -> Double in
+            guard let v = Double(text) else { throw LabError("\(inv.command.name): --noise takes a number from 0 to 50 (Playground's percent)") }
+            return v
+        } ?? 0
+        return try dataset.make(samples: samples, noise: noise, random: &dataGenerator)
+    }
+}
+
+extension Commands {
+    static let data = Command(
+        name: "data", usage: "data NAME [--samples N] [--noise F] --output X.npy Y.npy",
+        summary: "write a built-in toy dataset (TensorFlow Playground's circle, xor, gauss, spiral, plane, multigauss; moons) to .npy files",
+        examples: ["data spiral --output x.npy y.npy", "data circle --samples 200 --noise 10 --output x.npy y.npy"],
+        flags: [.init(name: "samples", value: "N", help: "how many points (default 500)"),
+                .init(name: "noise", value: "F", help: "noise in Playground's units, a percentage (its slider: 0 to 50; default 0)"),
+                .init(name: "output", value: "FILE", help: "the points' file; the targets go to the file named after it")],
+        details: "The same points `fit NAME` trains on (drawn from the session's seeded stream): 2-D inputs of shape (N, 2) "
+            + "and targets (N, 1) — classes 0/1 for circle, xor, gauss, spiral and moons, values in [−1, 1] for plane and multigauss."
+    ) { inv, session in
+        guard let first = inv.values.first, case .string(let name) = first else {
+            throw LabError("data needs a dataset name", suggestion: "for example 'data spiral --output x.npy y.npy'; datasets: " + Dataset.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        guard let xFile = try inv.text("output"), inv.values.count == 2, case .string(let yFile) = inv.values[1] else {
+            throw LabError("data writes two files: --output X.npy Y.npy", suggestion: "for example 'data \(name) --output x.npy y.npy'")
+        }
+        let (x, y) = try session.makeDataset(name, inv)
+        try NPY.write(x, to: xFile)
+        try NPY.write(y, to: yFile)
+        let counts = try Dataset.named(name).isClassification
+            ? ", classes 0/1: \(y.scalars.filter { $0 == 0 }.count)/\(y.scalars.filter { $0 == 1 }.count)" : ""
+        session.say("wrote \(name): x \(Tensor.describe(x.shape)) to \(xFile), y \(Tensor.describe(y.shape)) to \(yFile)\(counts)")
     }
 }
