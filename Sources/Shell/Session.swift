@@ -130,6 +130,9 @@ public final class Session {
     /// assignment that later statements need when the journal is replayed).
     private func perform(_ text: String, _ body: () throws -> Bool) throws {
         currentCommand = text.split(separator: "\n").map { $0.trimmed() }.joined(separator: " ")
+        // A command that journals itself says so for this command only, even when it fails.
+        journaledByCommand = false
+        defer { journaledByCommand = false }
         let before = revision
         let saved = (model, history, python, dataGenerator)
         Interrupt.begin()
@@ -146,7 +149,6 @@ public final class Session {
         } else if replayable {
             journal?.append(text)
         }
-        journaledByCommand = false
     }
 
     /// How many fits this session has run (each keeps its own checkpoint for the journal).

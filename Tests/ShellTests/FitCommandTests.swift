@@ -124,3 +124,24 @@ import KerasPython
         #expect(run.session.model.nodes[0].layer.weights == before)
     }
 }
+
+/// The journal after a fit: the checkpoint's `load`, never the fit; and a fit that fails
+/// does not stop the next command from being journaled.
+@Suite struct FitJournalTests {
+    @Test func aFailedFitDoesNotSilenceTheJournal() throws {
+        let (x, y) = try FitCommandTests.data()
+        let dir = try temporaryDirectory()
+        let run = ShellRun("")
+        run.session.journal = try Journal(directory: dir, seed: 1)
+        run.run("input 3; add dense 1; compile optimizer=SGD(learning_rate=0.1) loss=mse")
+        // Targets that do not fit the loss: refused inside the fit, after it took over the journal line.
+        #expect(!run.run("fit --input \(x) --target \(x) --batch-size 8"))
+        #expect(run.errors.contains("y_true has shape (40, 3)"), "\(run.errors)")
+        #expect(run.run("add dense 1 name=after"))
+        #expect(run.run("fit --input \(x) --target \(y) --epochs 2 --batch-size 8"), "\(run.errors)")
+        let journal = try String(contentsOf: try #require(run.session.journal?.url), encoding: .utf8)
+        #expect(journal.contains("\nadd dense 1 name=after\n"), "\(journal)")
+        #expect(!journal.contains("\nfit "), "\(journal)")
+        #expect(journal.contains("load '") && journal.contains(".npz'\n"), "\(journal)")
+    }
+}
