@@ -188,9 +188,12 @@ def keras_gradients(case, runs):
     return timed(lambda: jax.block_until_ready(grad(tv, xj, yj)), 5, runs)
 
 
-def layerlab_gradients(case, prefix, runs):
+def layerlab_step(case, prefix, runs, mode):
+    """layerlab-bench --gradients (mode 'gradients', compiled with the loss) or --train
+    (mode 'train', compiled with Adam too) on the case's model."""
     _, commands, _, _, batch = case
-    return run_json(prefix, [BENCH, "-c", commands + f"; compile loss={GRAD_LOSS}", "--gradients", "--batch", str(batch),
+    compile_args = f"loss={GRAD_LOSS}" if mode == "gradients" else f"optimizer=adam loss={GRAD_LOSS}"
+    return run_json(prefix, [BENCH, "-c", commands + f"; compile {compile_args}", f"--{mode}", "--batch", str(batch),
                              "--runs", str(runs), "--warmup", "5", "--json"])
 
 
@@ -208,12 +211,6 @@ def keras_train(case, runs):
     fit = lambda: model.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0)
     best, median = timed(fit, 1, max(3, runs // TRAIN_STEPS))
     return best / TRAIN_STEPS, median / TRAIN_STEPS
-
-
-def layerlab_train(case, prefix, runs):
-    _, commands, _, _, batch = case
-    return run_json(prefix, [BENCH, "-c", commands + f"; compile optimizer=adam loss={GRAD_LOSS}", "--train", "--batch", str(batch),
-                             "--runs", str(runs), "--warmup", "5", "--json"])
 
 
 def run_json(prefix, args):
@@ -375,47 +372,37 @@ def main():
             report["commands"].append(row)
             print(f"{name:20s} {fmt(jit):>19s} {fmt(predict):>19s} | " + " | ".join(cells), flush=True)
 
-    grad_cases = [c for c in GRAD_CASES if wanted(c[0])]
-    if grad_cases:
-        print(f"\nforward + backward of the compiled loss ({GRAD_LOSS}, random labels, training mode): "
-              f"LayerLab's Model.gradients against jax.jit(jax.grad) of the Keras model's stateless_call + loss. "
-              f"min / median ms; ratio = LayerLab min ÷ Keras min; fwd = LayerLab's bare forward on the same batch.")
-        print(f"{'case':16s} {'Keras jit grad':>19s} | " + " | ".join(
-            f"{k + ' (' + cores[k] + ')':>42s}" for k, _, _ in SETTINGS))
-        report["gradients"] = []
-        for case in grad_cases:
+    def step_section(cases, key, title, keras_label, keras_time, mode):
+        """One table of forward + backward (or training step) cases: Keras beside LayerLab per setting."""
+        if not cases:
+            return
+        print(title)
+        print(f"{'case':16s} {keras_label:>19s} | " + " | ".join(f"{k + ' (' + cores[k] + ')':>42s}" for k, _, _ in SETTINGS))
+        report[key] = []
+        for case in cases:
             runs = runs_for(case[4], args.quick)
-            k = keras_gradients(case, runs)
+            k = keras_time(case, runs)
             row = {"case": case[0], "batch": case[4], "keras": k, "layerlab": {}}
             cells = []
-            for key, _, prefix in SETTINGS:
-                ours = layerlab_gradients(case, prefix, runs)
+            for setting, _, prefix in SETTINGS:
+                ours = layerlab_step(case, prefix, runs, mode)
                 entry = {"min_ms": ours["min_ms"], "median_ms": ours["median_ms"], "ratio": ours["min_ms"] / k[0],
                          "forward_min_ms": ours["forward_min_ms"], "max_rss_mb": ours["max_rss_mb"], "core": ours["blas_core"]}
-                row["layerlab"][key] = entry
+                row["layerlab"][setting] = entry
                 cells.append(f"{ours['min_ms']:8.3f} / {ours['median_ms']:8.3f} {entry['ratio']:5.2f} fwd {ours['forward_min_ms']:7.3f}")
-            report["gradients"].append(row)
+            report[key].append(row)
             print(f"{case[0]:16s} {fmt(k):>19s} | " + " | ".join(cells), flush=True)
 
-    train_cases = [c for c in TRAIN_CASES if wanted(c[0])]
-    if train_cases:
-        print(f"\none training step (Adam, {GRAD_LOSS}): LayerLab's Model.trainStep (gradients + the optimizer's update) "
-              f"against Keras's fit per step ({TRAIN_STEPS} batches an epoch, shuffle=False, verbose=0, after a warm-up epoch). "
-              f"min / median ms per step; ratio = LayerLab min ÷ Keras min.")
-        print(f"{'case':16s} {'Keras fit/step':>19s} | " + " | ".join(f"{k + ' (' + cores[k] + ')':>27s}" for k, _, _ in SETTINGS))
-        report["training"] = []
-        for case in train_cases:
-            runs = runs_for(case[4], args.quick)
-            k = keras_train(case, runs)
-            row = {"case": case[0], "batch": case[4], "keras": k, "layerlab": {}}
-            cells = []
-            for key, _, prefix in SETTINGS:
-                ours = layerlab_train(case, prefix, runs)
-                entry = {"min_ms": ours["min_ms"], "median_ms": ours["median_ms"], "ratio": ours["min_ms"] / k[0], "core": ours["blas_core"]}
-                row["layerlab"][key] = entry
-                cells.append(f"{ours['min_ms']:8.3f} / {ours['median_ms']:8.3f} {entry['ratio']:5.2f}")
-            report["training"].append(row)
-            print(f"{case[0]:16s} {fmt(k):>19s} | " + " | ".join(cells), flush=True)
+    step_section([c for c in GRAD_CASES if wanted(c[0])], "gradients",
+                 f"\nforward + backward of the compiled loss ({GRAD_LOSS}, random labels, training mode): "
+                 f"LayerLab's Model.gradients against jax.jit(jax.grad) of the Keras model's stateless_call + loss. "
+                 f"min / median ms; ratio = LayerLab min ÷ Keras min; fwd = LayerLab's bare forward on the same batch.",
+                 "Keras jit grad", keras_gradients, "gradients")
+    step_section([c for c in TRAIN_CASES if wanted(c[0])], "training",
+                 f"\none training step (Adam, {GRAD_LOSS}): LayerLab's Model.trainStep (gradients + the optimizer's update) "
+                 f"against Keras's fit per step ({TRAIN_STEPS} batches an epoch, shuffle=False, verbose=0, after a warm-up epoch). "
+                 f"min / median ms per step; ratio = LayerLab min ÷ Keras min; fwd = LayerLab's bare forward on the same batch.",
+                 "Keras fit/step", keras_train, "train")
 
     if wanted("summary"):
         s = first_summary(args.quick)
