@@ -5,8 +5,9 @@ import PackageDescription
 /// `make fuzz` sets this: the fuzz target then leaves libFuzzer its main function.
 let fuzzing = ProcessInfo.processInfo.environment["LAYERLAB_FUZZ_BUILD"] != nil
 
-/// The built-in lessons, docs/lessons/NAME.md, in the order `lesson` lists them
-/// (docs/lessons/LessonTexts.swift lists the same names; a test checks both against the folder).
+/// The built-in lessons, docs/lessons/NAME.md (English) and NAME.vi.md (Vietnamese), in the
+/// order `lesson` lists them (docs/lessons/LessonTexts.swift lists the same names; a test
+/// checks both against the folder).
 let lessons = ["layers", "shapes", "dense", "activations", "initializers", "regularizers", "constraints",
                "merge", "embedding", "conv", "pooling"]
 
@@ -53,7 +54,7 @@ let package = Package(
         .target(name: "Plotting", dependencies: ["Models", "Layers", "TensorCore", "CGraphviz"]),
         // The lessons' Markdown, embedded from docs/lessons/ (the single source teachers edit).
         .target(name: "LessonTexts", path: "docs/lessons", sources: ["LessonTexts.swift"],
-                resources: lessons.map { .embedInCode($0 + ".md") }),
+                resources: lessons.flatMap { [.embedInCode($0 + ".md"), .embedInCode($0 + ".vi.md")] }),
         // The Keras-Python subset interpreter, Keras's exact model.summary() and the Keras
         // code generator; it reaches the shell only through `PythonHost`.
         .target(name: "KerasPython", dependencies: ["Models", "Layers", "Formats", "TensorCore", "Text"]),

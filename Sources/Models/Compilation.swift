@@ -15,6 +15,8 @@ public struct Compilation: Sendable, Equatable {
     public var state = OptimizerState()
     /// The last fit as Keras Python (`model.fit(x, y, epochs=3, batch_size=16)`), for `export python`.
     public var fitCall: String?
+    /// What the fits since this compile recorded, epoch by epoch (see `TrainingLog`).
+    public var trainingLog: TrainingLog?
 
     public init(optimizer: Optimizer, loss: Loss?, lossText: String, metrics: [String]) {
         self.optimizer = optimizer

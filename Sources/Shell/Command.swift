@@ -111,7 +111,7 @@ struct Invocation {
 enum Commands {
     static let all: [Command] = [
         input, add, summary, show, explain, weights, forward, hist, sample, compare, initCommand,
-        losses, constrain, norms, outputs, graph, plot, compile, grads, fit, evaluate, data, save, load, export, importCommand, historyCommand, checkout, diff, set,
+        losses, constrain, norms, outputs, graph, plot, compile, grads, fit, boundary, evaluate, data, save, load, export, importCommand, historyCommand, checkout, diff, set,
         keras, lesson,
         remove, undo, redo, reset, seed, help, quit,
     ]

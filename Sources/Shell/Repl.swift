@@ -117,7 +117,7 @@ extension Session {
                 case "weights": candidates = model.weightPaths
                 case "help": candidates = Commands.all.map(\.name) + LayerType.registry.names
                     + ["activations", "initializers", "regularizers", "constraints"]
-                case "lesson": candidates = Lesson.all.map(\.name) + ["next", "back", "quit"]
+                case "lesson": candidates = lessons.map(\.name) + ["next", "back", "quit"]
                 default: candidates = []
                 }
                 // Every command's options come from its declaration, so they cannot go stale.

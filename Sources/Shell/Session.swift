@@ -45,6 +45,8 @@ public final class Session {
     var lastActivityPenalties: (penalties: [Penalty], batch: Int)?
     /// The last `grads`: each trainable weight's gradient by path (`dense/kernel`), for `hist --grad`.
     var lastGradients: [String: Tensor] = [:]
+    /// The last fit's points when the model takes 2-D points (a dataset's): `boundary` draws them.
+    var fitPoints: (x: Tensor, y: Tensor)?
 
     /// Asks the user a yes/no question; set only at an interactive terminal.
     public var confirm: ((String) -> Bool)?
@@ -52,6 +54,10 @@ public final class Session {
     var python = PythonState()
     /// Where lesson progress is kept (nil: not kept, as in tests).
     public var lessonProgressFile: String?
+    /// Where a teacher's own lesson texts are (nil: only the built-in ones, as in tests).
+    public var lessonFolder: URL?
+    /// The language of the lessons: "en", "vi" (see `Session.language(from:)`, `set language`).
+    public var language = "en"
     /// The learner's progress, read from that file the first time `lesson` runs.
     var lessonProgress: LessonProgress?
 
@@ -117,6 +123,7 @@ public final class Session {
                 }
             } catch {
                 report(error)
+                lessonSaw(statement.text, succeeded: false)
                 ok = false
             }
         }
@@ -143,12 +150,27 @@ public final class Session {
             if revision != before { (model, history, python, dataGenerator) = saved; revision += 1 }
             throw error
         }
+        lessonSaw(text, succeeded: true)
         if revision != before {
             timeline.append((currentCommand, model))
             if !journaledByCommand { journal?.append(text) }
         } else if replayable {
             journal?.append(text)
         }
+    }
+
+    /// The language LANGUAGE, LC_ALL, LC_MESSAGES or LANG name (in that order, as gettext reads
+    /// them), where the lessons have it: "vi" for `vi_VN.UTF-8`, else "en".
+    public static func language(from environment: [String: String]) -> String {
+        for key in ["LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"] {
+            guard let value = environment[key], !value.isEmpty else { continue }
+            for entry in value.split(separator: ":") {
+                let code = entry.prefix { $0.isLetter }.lowercased()
+                if code == "c" || code == "posix" || code.isEmpty { continue }
+                return LessonWords.all[code] != nil ? code : "en"
+            }
+        }
+        return "en"
     }
 
     /// How many fits this session has run (each keeps its own checkpoint for the journal).

@@ -75,6 +75,8 @@ struct LayerLabCommand: ParsableCommand {
                   + (failed > 0 ? ", \(failed) of them failed" : "") + " — \(session.model.nodes.count) layers, \(session.model.parameterCount) params\n")
         }
         session.lessonProgressFile = DataFolder.file("lessons")
+        session.lessonFolder = DataFolder.url()?.appendingPathComponent("lesson-texts")
+        session.language = Session.language(from: ProcessInfo.processInfo.environment)
         let ok: Bool
         if let commands {
             ok = session.run(commands)

@@ -156,7 +156,7 @@ struct Binary {
 
     @Test func lessonProgressIsKeptInTheDataFolder() throws {
         let dir = try temporaryDirectory()
-        _ = try Binary.run(["-c", "lesson shapes; lesson next"], environment: ["XDG_DATA_HOME": dir.path])
+        _ = try Binary.run(["-c", "lesson shapes; lesson next; lesson next"], environment: ["XDG_DATA_HOME": dir.path])
         let saved = try String(contentsOf: dir.appendingPathComponent("layerlab/lessons"), encoding: .utf8)
         #expect(saved.contains("current shapes") && saved.contains("step shapes 1"))
         let r = try Binary.run(["-c", "lesson"], environment: ["XDG_DATA_HOME": dir.path])

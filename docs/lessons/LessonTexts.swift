@@ -1,21 +1,22 @@
 // The lessons' Markdown files, embedded in the binary by SwiftPM (`.embedInCode` in
-// Package.swift). The .md files next to this one are the single source of the texts.
+// Package.swift). The .md files next to this one are the single source of the texts:
+// NAME.md in English, NAME.vi.md in Vietnamese.
 
 /// The lesson names, in the order `lesson` lists them.
 public let lessonOrder = ["layers", "shapes", "dense", "activations", "initializers", "regularizers", "constraints",
                           "merge", "embedding", "conv", "pooling"]
 
-/// Each lesson's Markdown, as bytes.
-public let lessonFiles: [(name: String, bytes: [UInt8])] = [
-    ("layers", PackageResources.layers_md),
-    ("shapes", PackageResources.shapes_md),
-    ("dense", PackageResources.dense_md),
-    ("activations", PackageResources.activations_md),
-    ("initializers", PackageResources.initializers_md),
-    ("regularizers", PackageResources.regularizers_md),
-    ("constraints", PackageResources.constraints_md),
-    ("merge", PackageResources.merge_md),
-    ("embedding", PackageResources.embedding_md),
-    ("conv", PackageResources.conv_md),
-    ("pooling", PackageResources.pooling_md),
+/// Each lesson's Markdown in each language, as bytes.
+public let lessonFiles: [(name: String, language: String, bytes: [UInt8])] = [
+    ("layers", "en", PackageResources.layers_md), ("layers", "vi", PackageResources.layers_vi_md),
+    ("shapes", "en", PackageResources.shapes_md), ("shapes", "vi", PackageResources.shapes_vi_md),
+    ("dense", "en", PackageResources.dense_md), ("dense", "vi", PackageResources.dense_vi_md),
+    ("activations", "en", PackageResources.activations_md), ("activations", "vi", PackageResources.activations_vi_md),
+    ("initializers", "en", PackageResources.initializers_md), ("initializers", "vi", PackageResources.initializers_vi_md),
+    ("regularizers", "en", PackageResources.regularizers_md), ("regularizers", "vi", PackageResources.regularizers_vi_md),
+    ("constraints", "en", PackageResources.constraints_md), ("constraints", "vi", PackageResources.constraints_vi_md),
+    ("merge", "en", PackageResources.merge_md), ("merge", "vi", PackageResources.merge_vi_md),
+    ("embedding", "en", PackageResources.embedding_md), ("embedding", "vi", PackageResources.embedding_vi_md),
+    ("conv", "en", PackageResources.conv_md), ("conv", "vi", PackageResources.conv_vi_md),
+    ("pooling", "en", PackageResources.pooling_md), ("pooling", "vi", PackageResources.pooling_vi_md),
 ]

@@ -117,8 +117,15 @@ extension Session {
             return DistributionView(title: "\(path) \(Tensor.describe(kept.shape))", values: kept.values, distribution: nil, note: note)
         }
         let (_, spec, value) = try model.weight(path)
+        // After a fit: how far training took the weights from the distribution they were drawn from.
+        var note: String?
+        if let log = model.compilation?.trainingLog, log.epochs > 0, let stats = log.weights[path], let first = stats.first,
+           let last = stats.last, last == TrainingLog.stats(value, axes: Set(log.normAxes[path] ?? [])) {
+            note = "trained \(log.epochs) epoch\(log.epochs == 1 ? "" : "s"): mean \(Format.compact(first.mean, 3)) → \(Format.compact(last.mean, 3)), "
+                + "std \(Format.compact(first.std, 3)) → \(Format.compact(last.std, 3)); the curve is the initializer's distribution"
+        }
         return DistributionView(title: "\(path) \(Tensor.describe(value.shape)) — \(Value.object(spec.initializer.object).python)",
                                 values: value.scalars, distribution: spec.initializer.distribution(for: value.shape),
-                                note: nil)
+                                note: note)
     }
 }

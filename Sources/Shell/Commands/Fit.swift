@@ -20,11 +20,15 @@ extension Commands {
                 .init(name: "batch-size", value: "N", help: "samples per step (default 32); the last batch may be smaller and is a step too"),
                 .init(name: "no-shuffle", value: nil, help: "take the samples in order (by default each epoch shuffles them, seeded by the session)"),
                 .init(name: "validation-split", value: "F", help: "hold out the last fraction F of the samples (before shuffling) and report val_loss"),
-                .init(name: "log", value: "FILE", help: "write each epoch's logs to a CSV file as Keras's CSVLogger does")],
+                .init(name: "log", value: "FILE", help: "write each epoch's logs to a CSV file as Keras's CSVLogger does"),
+                .init(name: "png", value: "FILE", help: "also write the learning curve as a PNG image")],
         details: "As Keras's fit: each step differentiates the compiled loss plus the regularization penalties on one batch in "
             + "training mode and applies the compiled optimizer (its constraints after); the epoch's loss is the mean of the "
             + "batches' losses weighted by their sizes, each taken before its update. The fit is one change: 'undo' brings back "
-            + "the weights and the optimizer state from before it. Ctrl-C stops after the current step and keeps the steps taken."
+            + "the weights and the optimizer state from before it. Ctrl-C stops after the current step and keeps the steps taken. "
+            + "After a fit of two epochs or more the learning curve is drawn: loss and metrics per epoch, validation dashed; "
+            + "fits that continue the same weights continue the curve. Each epoch also records every weight's mean, std, "
+            + "min, max and norms and each penalty, for 'norms --history', 'losses --history' and 'hist'."
     ) { inv, session in
         let model = session.model
         guard model.compilation?.loss != nil else {
@@ -42,7 +46,7 @@ extension Commands {
         }
         try session.fit(feeds, targets: targets, epochs: try inv.int("epochs", default: 1, range: 1...1_000_000),
                         batchSize: try inv.int("batch-size", default: 32, range: 1...1_000_000_000),
-                        shuffle: !inv.has("no-shuffle"), validationSplit: split, log: try inv.text("log"))
+                        shuffle: !inv.has("no-shuffle"), validationSplit: split, log: try inv.text("log"), png: try inv.text("png"))
     }
 
     /// Keras's progress line: `13/13 ━━━━━━━━━━━━━━━━━━━━ 0s 2ms/step - loss: 1.0831`.
@@ -91,12 +95,13 @@ extension Session {
     /// Returns Keras's `History.history`: `loss` (and `val_loss`) per epoch completed.
     @discardableResult
     func fit(_ feeds: [String: Tensor], targets: [String: Tensor], epochs: Int, batchSize: Int, shuffle: Bool,
-             validationSplit: Double?, log: String? = nil) throws -> [(String, [Double])] {
+             validationSplit: Double?, log: String? = nil, png: String? = nil) throws -> [(String, [Double])] {
         if let log { try FileAccess.checkWritable(log, example: "log.csv") }
+        if let png { try FileAccess.checkWritable(png, example: "curve.png") }
         var logs: [(String, [Double])] = []
         try change { m in
             logs = try fit(&m, feeds: feeds, targets: targets, epochs: epochs, batchSize: batchSize, shuffle: shuffle,
-                           validationSplit: validationSplit, log: log)
+                           validationSplit: validationSplit, log: log, png: png)
         }
         return logs
     }
@@ -107,14 +112,15 @@ extension Session {
     public func fit(_ m: inout Model, feeds: [String: Tensor], targets: [String: Tensor], epochs: Int, batchSize: Int, shuffle: Bool,
                     validationSplit: Double?) throws -> [(String, [Double])] {
         try fit(&m, feeds: feeds, targets: targets, epochs: epochs, batchSize: batchSize, shuffle: shuffle,
-                validationSplit: validationSplit, log: nil)
+                validationSplit: validationSplit, log: nil, png: nil)
     }
 
     /// `log`: a CSV file written as Keras's CSVLogger writes it (`epoch,` and the logs by
     /// name, one row per finished epoch from 0, rewritten after each).
     func fit(_ m: inout Model, feeds: [String: Tensor], targets: [String: Tensor], epochs: Int, batchSize: Int, shuffle: Bool,
-             validationSplit: Double?, log: String?) throws -> [(String, [Double])] {
+             validationSplit: Double?, log: String?, png: String?) throws -> [(String, [Double])] {
         var feeds = feeds, targets = targets
+        keepPoints(feeds, targets, of: m)
         let rows = feeds.values.first?.shape.first ?? 0
         var validation: (feeds: [String: Tensor], targets: [String: Tensor])?
         if let split = validationSplit {
@@ -147,6 +153,12 @@ extension Session {
             + (validationSplit.map { ", validation_split=\(Value.pythonFloat($0))" } ?? "") + (shuffle ? "" : ", shuffle=False") + ")"
         if journal != nil { journaledByCommand = true }
         var journaled = false
+        // What the epochs do to the weights, continuing the last fit's record when it ended on these weights.
+        var record = try m.compilation?.trainingLog.flatMap { $0.continues(m) ? $0 : nil } ?? TrainingLog(start: m)
+        defer {
+            m.compilation?.trainingLog = record
+            if record.epochs >= 2 { showCurve(record, png: png) }
+        }
         // Keras's History: each log's values per finished epoch, in the logs' order.
         var history: [(String, [Double])] = []
         for epoch in 0..<epochs {
@@ -182,6 +194,7 @@ extension Session {
             entries.sort { $0.0 < $1.0 }
             if atTerminal { write("\r") }
             say(Commands.progressLine(logs[0].steps, logs[0].steps, started, entries))
+            try record.append(epoch: entries, model: m)
             for (name, value) in entries {
                 if let i = history.firstIndex(where: { $0.0 == name }) { history[i].1.append(value) } else { history.append((name, [value])) }
             }

@@ -5,11 +5,13 @@ import Text
 
 extension Commands {
     static let losses = Command(
-        name: "losses", usage: "losses",
+        name: "losses", usage: "losses [--history]",
         summary: "every regularizer's penalty on the current weights (and on the last forward's outputs), as Keras's model.losses lists them",
-        examples: ["losses"]
+        examples: ["losses", "losses --history"],
+        flags: [.init(name: "history", value: nil, help: "each weight penalty per epoch of the fits since compile, drawn")]
     ) { inv, session in
         try inv.noArguments()
+        if inv.has("history") { return try session.showPenaltyHistory() }
         let weights = try session.model.weightPenalties()
         let activity = session.currentActivityPenalties()
         let all = activity.penalties + weights
@@ -67,12 +69,17 @@ extension Commands {
     }
 
     static let norms = Command(
-        name: "norms", usage: "norms LAYER/WEIGHT [--axis A]",
+        name: "norms", usage: "norms LAYER/WEIGHT [--axis A] [--history]",
         summary: "the norms a constraint looks at: one per slice along the axes, as a table and a histogram",
-        examples: ["norms dense/kernel", "norms dense/kernel --axis 1", "norms conv2d/kernel --axis (0,1,2)"],
-        flags: [.init(name: "axis", value: "A", help: "axis or tuple of axes to take norms over (default: the constraint's, else all but the last)")]
+        examples: ["norms dense/kernel", "norms dense/kernel --axis 1", "norms conv2d/kernel --axis (0,1,2)", "norms dense/kernel --history"],
+        flags: [.init(name: "axis", value: "A", help: "axis or tuple of axes to take norms over (default: the constraint's, else all but the last)"),
+                .init(name: "history", value: nil, help: "the norms at the start and after each epoch of the fits since compile, drawn")]
     ) { inv, session in
         let path = try inv.name("weight path (LAYER/WEIGHT)")
+        if inv.has("history") {
+            if inv.has("axis") { throw LabError("norms --history shows the norms fit recorded (over the constraint's axes, else all but the last): it takes no --axis") }
+            return try session.showNormHistory(path)
+        }
         let (_, spec, w) = try session.model.weight(path)
         let axes: Set<Int>
         if let item = inv.flags["axis"], let item {
@@ -189,5 +196,88 @@ extension Session {
         }
         let kept = last.penalties.filter { regularized.contains($0.layer) }
         return (kept, last.batch, "activity penalties come from the last 'forward' (batch \(last.batch)), divided by the batch size as Keras does")
+    }
+}
+
+extension Session {
+    /// The record of the fits since compile, or an error saying how to get one.
+    func trainingLog() throws -> TrainingLog {
+        guard let log = model.compilation?.trainingLog, log.epochs > 0 else {
+            throw LabError("no epoch has been recorded yet: the history comes from fit",
+                           suggestion: model.compilation == nil ? "compile the model, then fit it (for example 'fit xor --epochs 50')"
+                               : "fit the model first, for example 'fit --input x.npy --target y.npy --epochs 20'")
+        }
+        return log
+    }
+
+    /// `norms LAYER/WEIGHT --history`: each slice's norm at the start and after every epoch
+    /// (a line per slice when there are few, else the least, median and largest), with the
+    /// constraint's limit.
+    func showNormHistory(_ path: String) throws {
+        let (_, spec, _) = try model.weight(path)
+        let log = try trainingLog()
+        guard let stats = log.weights[path] else { throw LabError("the fits recorded no \(path): it was added after them") }
+        let slices = stats.last?.norms.count ?? 0
+        var series: [LineChart.Series]
+        if slices <= 8 {
+            series = (0..<slices).map { i in
+                LineChart.Series(name: "\(i)", values: stats.map { Double($0.norms[i]) }, color: LineChart.palette[i % LineChart.palette.count],
+                                 symbol: Character(String(i)))
+            }
+        } else {
+            func pick(_ f: ([Float]) -> Float) -> [Double] { stats.map { Double(f($0.norms.sorted())) } }
+            series = [.init(name: "largest", values: pick { $0.last ?? 0 }, color: LineChart.palette[3], symbol: "^"),
+                      .init(name: "median", values: pick { $0[$0.count / 2] }, color: LineChart.palette[0], symbol: "*"),
+                      .init(name: "least", values: pick { $0.first ?? 0 }, color: LineChart.palette[2], symbol: "v")]
+        }
+        let limit = spec.constraint.flatMap { c -> (Double, String)? in
+            let x: Double
+            switch c.object.config.first(where: { $0.key == "max_value" })?.value {
+            case .int(let v)?: x = Double(v)
+            case .double(let v)?: x = v
+            default: return nil
+            }
+            return (x, "\(c.object.className) max_value \(Format.compact(x))")
+        }
+        let axes = log.normAxes[path] ?? []
+        let chart = LineChart(title: "norms of \(path) over axes \(axes) — \(slices) slice\(slices == 1 ? "" : "s"), epoch 0 is before the fit",
+                              series: series, reference: limit.map { (value: $0.0, name: $0.1) }, firstX: 0)
+        say(chart.terminal(width: max(40, min(100, width - 1)), rows: 8, color: style.enabled).joined(separator: "\n"))
+        var table = Table(headers: ["epoch", "least", "mean", "largest"], alignments: [.right, .right, .right, .right])
+        let shown = stats.count <= 8 ? Array(stats.indices) : Array(0..<3) + Array((stats.count - 4)..<stats.count)
+        for (k, e) in shown.enumerated() {
+            if stats.count > 8, k == 3 { table.rows.append(["…", "", "", ""]) }
+            let n = stats[e].norms.map(Double.init)
+            table.rows.append(["\(e)", Format.compact(n.min() ?? 0, 5), Format.compact(n.reduce(0, +) / Double(max(1, n.count)), 5),
+                               Format.compact(n.max() ?? 0, 5)])
+        }
+        say(table.render(style: style))
+    }
+
+    /// `losses --history`: each weight penalty at the start and after every epoch.
+    func showPenaltyHistory() throws {
+        let log = try trainingLog()
+        guard !log.penalties.isEmpty else {
+            throw LabError("no weight in the fits had a regularizer", suggestion: "add one, for example 'add dense 16 relu kernel_regularizer=l2(0.01)'")
+        }
+        let paths = log.weightOrder.filter { log.penalties[$0] != nil }
+        var series = paths.enumerated().map { i, p in
+            LineChart.Series(name: p, values: log.penalties[p] ?? [], color: LineChart.palette[i % LineChart.palette.count],
+                             symbol: Character(String(i % 10)))
+        }
+        if paths.count > 1 {
+            let total = (0...log.epochs).map { e in paths.reduce(0.0) { $0 + (log.penalties[$1]?[e] ?? 0) } }
+            series.append(.init(name: "total", values: total, color: (40, 40, 40), symbol: "*"))
+        }
+        let chart = LineChart(title: "weight penalties, epoch 0 is before the fit", series: series, firstX: 0)
+        say(chart.terminal(width: max(40, min(100, width - 1)), rows: 8, color: style.enabled).joined(separator: "\n"))
+        var table = Table(headers: ["epoch"] + series.map(\.name), alignments: Array(repeating: .right, count: series.count + 1))
+        let count = log.epochs + 1
+        let shown = count <= 8 ? Array(0..<count) : Array(0..<3) + Array((count - 4)..<count)
+        for (k, e) in shown.enumerated() {
+            if count > 8, k == 3 { table.rows.append(["…"] + series.map { _ in "" }) }
+            table.rows.append(["\(e)"] + series.map { Format.compact($0.values[e], 5) })
+        }
+        say(table.render(style: style))
     }
 }

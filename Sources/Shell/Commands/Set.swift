@@ -3,12 +3,13 @@ import TensorCore
 
 extension Commands {
     static let set = Command(
-        name: "set", usage: "set [max_memory SIZE]",
-        summary: "show or change settings: max_memory is what one command may allocate (default: half of physical memory)",
-        examples: ["set", "set max_memory 4GiB", "set max_memory 512MiB"]
+        name: "set", usage: "set [max_memory SIZE | language en|vi]",
+        summary: "show or change settings: max_memory is what one command may allocate (default: half of physical memory); language is the lessons' (default from LANG)",
+        examples: ["set", "set max_memory 4GiB", "set max_memory 512MiB", "set language vi"]
     ) { inv, session in
         if inv.values.isEmpty, inv.keywords.isEmpty {
             session.say("max_memory \(MemoryBudget.describe(Double(MemoryBudget.defaultLimit)))  (physical memory \(MemoryBudget.describe(Double(MemoryBudget.physicalBytes))))")
+            session.say("language \(session.language)  (the lessons'; \(LessonWords.all.keys.sorted().joined(separator: ", ")))")
             return
         }
         var pairs: [(String, Value)] = inv.keywords.map { ($0.key, $0.value) }
@@ -17,7 +18,16 @@ extension Commands {
             throw LabError("set takes a setting and a value", suggestion: "usage: \(inv.command.usage)")
         }
         for (key, value) in pairs {
-            guard key == "max_memory" else { throw LabError.unknown("setting", key, among: ["max_memory"]) }
+            if key == "language" {
+                let languages = LessonWords.all.keys.sorted()
+                guard case .string(let code) = value, languages.contains(code.lowercased()) else {
+                    throw LabError("language must be one of \(languages.joined(separator: ", ")); got \(value.python)")
+                }
+                session.language = code.lowercased()
+                session.say("language \(session.language)")
+                continue
+            }
+            guard key == "max_memory" else { throw LabError.unknown("setting", key, among: ["max_memory", "language"]) }
             let text: String
             switch value {
             case .string(let s): text = s

@@ -29,7 +29,7 @@ struct Canvas {
 
     /// A line, `thickness` pixels wide; dashed when `dash` > 0.
     mutating func line(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, _ c: Color, thickness: Int = 2, dash: Int = 0) {
-        let steps = max(1, Int(max(abs(x1 - x0), abs(y1 - y0))))
+        let steps = max(1, Int(max(abs(x1 - x0), abs(y1 - y0)).rounded(.up)))
         for s in 0...steps {
             if dash > 0, (s / dash) % 2 == 1 { continue }
             let t = Double(s) / Double(steps)
@@ -55,11 +55,19 @@ struct Canvas {
 
     static func textWidth(_ s: String, scale: Int = 2) -> Int { s.count * 4 * scale }
 
-    /// 3×5 glyphs, one row per number (bits: left 4, middle 2, right 1).
+    /// 3×5 glyphs (digits, lower-case letters, a few signs), one row per number (bits: left 4, middle 2, right 1).
     static let font: [Character: [Int]] = [
         "0": [7, 5, 5, 5, 7], "1": [2, 6, 2, 2, 7], "2": [7, 1, 7, 4, 7], "3": [7, 1, 7, 1, 7], "4": [5, 5, 7, 1, 1],
         "5": [7, 4, 7, 1, 7], "6": [7, 4, 7, 5, 7], "7": [7, 1, 1, 1, 1], "8": [7, 5, 7, 5, 7], "9": [7, 5, 7, 1, 7],
         ".": [0, 0, 0, 0, 2], "-": [0, 0, 7, 0, 0], "+": [0, 2, 7, 2, 0], "e": [0, 7, 7, 4, 7], ",": [0, 0, 0, 2, 4],
+        "a": [0, 3, 5, 5, 3], "b": [4, 6, 5, 5, 6], "c": [0, 3, 4, 4, 3], "d": [1, 3, 5, 5, 3],
+        "f": [3, 4, 6, 4, 4], "g": [0, 3, 5, 3, 6], "h": [4, 4, 6, 5, 5], "i": [2, 0, 2, 2, 2],
+        "j": [1, 0, 1, 1, 6], "k": [4, 5, 6, 6, 5], "l": [6, 2, 2, 2, 7], "m": [0, 7, 7, 5, 5],
+        "n": [0, 6, 5, 5, 5], "o": [0, 2, 5, 5, 2], "p": [0, 6, 5, 6, 4], "q": [0, 3, 5, 3, 1],
+        "r": [0, 5, 6, 4, 4], "s": [0, 3, 2, 1, 6], "t": [2, 7, 2, 2, 1], "u": [0, 5, 5, 5, 7],
+        "v": [0, 5, 5, 5, 2], "w": [0, 5, 5, 7, 7], "x": [0, 5, 2, 2, 5], "y": [0, 5, 5, 3, 6],
+        "z": [0, 7, 2, 4, 7], "_": [0, 0, 0, 0, 7], "/": [1, 1, 2, 4, 4], "(": [2, 4, 4, 4, 2],
+        ")": [2, 1, 1, 1, 2], ":": [0, 2, 0, 2, 0], "=": [0, 7, 0, 7, 0], "%": [5, 1, 2, 4, 5],
     ]
 
     func png() throws -> Data { try PNG.encode(width: width, height: height, rgb: pixels) }
