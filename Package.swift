@@ -8,8 +8,9 @@ let fuzzing = ProcessInfo.processInfo.environment["LAYERLAB_FUZZ_BUILD"] != nil
 /// The built-in lessons, docs/lessons/NAME.md (English) and NAME.vi.md (Vietnamese), in the
 /// order `lesson` lists them (docs/lessons/LessonTexts.swift lists the same names; a test
 /// checks both against the folder).
-let lessons = ["layers", "shapes", "dense", "activations", "initializers", "regularizers", "constraints",
-               "merge", "embedding", "conv", "pooling"]
+let lessons = ["layers", "shapes", "permute", "repeatvector", "dense", "activations", "initializers",
+               "regularizers", "constraints", "dropout", "merge", "lambda", "embedding", "conv",
+               "locallyconnected", "pooling"]
 
 let package = Package(
     name: "LayerLab",

@@ -135,28 +135,29 @@ struct LessonWords: Sendable {
     var header, done, stepOf, steps, tryThese, lookAt, moves, lastMoves, stepDone, notDone, failed, complete, next, others,
         left, noneRunning, firstStep, english: String
 
-    static let all: [String: LessonWords] = [
-        "en": LessonWords(
-            marker: "**Look at:**", header: "Lessons (lesson NAME to start; lesson next / back / quit)", done: "done",
-            stepOf: "step %1/%2", steps: "%1 steps", tryThese: "Try:", lookAt: "Look at: ",
-            moves: "(lesson next · lesson back · lesson quit)", lastMoves: "(lesson next finishes the lesson · lesson back)",
-            stepDone: "✓ step %1 done.", notDone: "Step %1 is not done yet: type %2 first (or 'lesson next' again to go on anyway).",
-            failed: "That did not work; this step asks for: %1", complete: "Lesson '%1' complete.",
-            next: "Next: 'lesson %1' — %2.", others: "'lesson' lists the others.",
-            left: "left lesson '%1' (step %2 is kept; 'lesson %1' goes on from there)", noneRunning: "no lesson is running",
-            firstStep: "this is the first step of '%1'", english: "(this lesson has no text in your language yet: here it is in English)"),
-        "vi": LessonWords(
-            marker: "**Quan sát:**", header: "Các bài học (gõ lesson TÊN để bắt đầu; lesson next / back / quit)", done: "đã xong",
-            stepOf: "bước %1/%2", steps: "%1 bước", tryThese: "Hãy gõ:", lookAt: "Quan sát: ",
-            moves: "(lesson next · lesson back · lesson quit)", lastMoves: "(lesson next để kết thúc bài · lesson back)",
-            stepDone: "✓ Xong bước %1.", notDone: "Bước %1 chưa xong: hãy gõ %2 trước (hoặc gõ 'lesson next' lần nữa để vẫn đi tiếp).",
-            failed: "Lệnh đó chưa chạy được; bước này cần: %1", complete: "Hoàn thành bài '%1'.",
-            next: "Bài tiếp theo: 'lesson %1' — %2.", others: "'lesson' liệt kê các bài khác.",
-            left: "đã rời bài '%1' (bước %2 được giữ lại; gõ 'lesson %1' để học tiếp từ đó)", noneRunning: "chưa có bài học nào đang chạy",
-            firstStep: "đây là bước đầu tiên của bài '%1'", english: "(bài này chưa có bản tiếng Việt: đây là bản tiếng Anh)"),
-    ]
+    static let all: [String: LessonWords] = ["en": english, "vi": vietnamese]
 
-    static func of(_ language: String) -> LessonWords { all[language] ?? all["en"]! }
+    static let english = LessonWords(
+        marker: "**Look at:**", header: "Lessons (lesson NAME to start; lesson next / back / quit)", done: "done",
+        stepOf: "step %1/%2", steps: "%1 steps", tryThese: "Try:", lookAt: "Look at: ",
+        moves: "(lesson next · lesson back · lesson quit)", lastMoves: "(lesson next finishes the lesson · lesson back)",
+        stepDone: "✓ step %1 done.", notDone: "Step %1 is not done yet: type %2 first (or 'lesson next' again to go on anyway).",
+        failed: "That did not work; this step asks for: %1", complete: "Lesson '%1' complete.",
+        next: "Next: 'lesson %1' — %2.", others: "'lesson' lists the others.",
+        left: "left lesson '%1' (step %2 is kept; 'lesson %1' goes on from there)", noneRunning: "no lesson is running",
+        firstStep: "this is the first step of '%1'", english: "(this lesson has no text in your language yet: here it is in English)")
+
+    static let vietnamese = LessonWords(
+        marker: "**Quan sát:**", header: "Các bài học (gõ lesson TÊN để bắt đầu; lesson next / back / quit)", done: "đã xong",
+        stepOf: "bước %1/%2", steps: "%1 bước", tryThese: "Hãy gõ:", lookAt: "Quan sát: ",
+        moves: "(lesson next · lesson back · lesson quit)", lastMoves: "(lesson next để kết thúc bài · lesson back)",
+        stepDone: "✓ Xong bước %1.", notDone: "Bước %1 chưa xong: hãy gõ %2 trước (hoặc gõ 'lesson next' lần nữa để vẫn đi tiếp).",
+        failed: "Lệnh đó chưa chạy được; bước này cần: %1", complete: "Hoàn thành bài '%1'.",
+        next: "Bài tiếp theo: 'lesson %1' — %2.", others: "'lesson' liệt kê các bài khác.",
+        left: "đã rời bài '%1' (bước %2 được giữ lại; gõ 'lesson %1' để học tiếp từ đó)", noneRunning: "chưa có bài học nào đang chạy",
+        firstStep: "đây là bước đầu tiên của bài '%1'", english: "(bài này chưa có bản tiếng Việt: đây là bản tiếng Anh)")
+
+    static func of(_ language: String) -> LessonWords { all[language] ?? english }
 
     /// `template` with %1, %2 … replaced.
     static func fill(_ template: String, _ values: String...) -> String {
