@@ -55,6 +55,16 @@ import TestSupport
         #expect(accuracy >= 0.9, "\(last)")
     }
 
+    /// The same network learns the spiral of 500 points well within 1,500 epochs (Keras: 99.8 %);
+    /// measured, it passes 95 % in about 100 (docs/commands.md quotes the numbers).
+    @Test func aSmallNetworkLearnsTheSpiral() throws {
+        let run = ShellRun("input 2; add dense 16 tanh; add dense 16 tanh; add dense 1 sigmoid; compile optimizer=Adam(learning_rate=0.01) loss=binary_crossentropy metrics=accuracy")
+        #expect(run.run("fit spiral --epochs 200 --batch-size 16"), "\(run.errors)")
+        let last = try #require(run.text.split(separator: "\n").last { $0.contains("accuracy: ") })
+        let accuracy = try #require(Double(last.split(separator: "accuracy: ")[1].prefix(6)))
+        #expect(accuracy >= 0.97, "\(last)")
+    }
+
     @Test func mistakesAreOneLine() throws {
         let run = ShellRun("input 3; add dense 1 sigmoid; compile loss=binary_crossentropy")
         #expect(!run.run("fit spirl"))
