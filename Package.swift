@@ -10,7 +10,8 @@ let fuzzing = ProcessInfo.processInfo.environment["LAYERLAB_FUZZ_BUILD"] != nil
 /// checks both against the folder).
 let lessons = ["layers", "shapes", "permute", "repeatvector", "dense", "activations", "initializers",
                "regularizers", "constraints", "dropout", "merge", "lambda", "embedding", "conv",
-               "locallyconnected", "pooling"]
+               "locallyconnected", "pooling", "playground", "symmetry", "vanishing", "he-vs-glorot", "l2",
+               "max-norm", "dropout-fit"]
 
 let package = Package(
     name: "LayerLab",

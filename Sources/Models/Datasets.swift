@@ -92,6 +92,9 @@ public enum Dataset: String, CaseIterable, Sendable {
                 points.append((x, y, target(x + nx, y + ny)))
             }
         }
+        // Playground shuffles the points it made (class by class for some sets), so that
+        // a validation split holds both classes.
+        for i in stride(from: points.count - 1, to: 0, by: -1) { points.swapAt(i, random.nextInt(below: i + 1)) }
         return (try Tensor(shape: [samples, 2], scalars: points.flatMap { [$0.0, $0.1] }),
                 try Tensor(shape: [samples, 1], scalars: points.map(\.2)))
     }

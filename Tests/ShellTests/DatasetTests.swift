@@ -33,16 +33,22 @@ import TestSupport
             #expect(ones.count == 200 && abs(mean - 2) < 0.2)
         case .spiral:
             // Two arms: radius grows from 0 to 5 along each, the second turned by π.
-            #expect(abs(xs[0]) < 1e-6 && abs(ys[0]) < 1e-6 && y.scalars[0] == 1 && y.scalars[399] == 0)
+            #expect(xs.indices.contains { abs(xs[$0]) < 1e-6 && abs(ys[$0]) < 1e-6 && y.scalars[$0] == 1 })
             #expect(xs.indices.allSatisfy { (xs[$0] * xs[$0] + ys[$0] * ys[$0]).squareRoot() <= 5 + 1e-4 })
         case .moons:
-            #expect(abs(xs[0] - 1) < 1e-6 && abs(ys[0]) < 1e-6 && abs(xs[200]) < 1e-6 && abs(ys[200] - 0.5) < 1e-6)
+            #expect(xs.indices.contains { abs(xs[$0] - 1) < 1e-6 && abs(ys[$0]) < 1e-6 && y.scalars[$0] == 0 })
+            #expect(xs.indices.contains { abs(xs[$0]) < 1e-6 && abs(ys[$0] - 0.5) < 1e-6 && y.scalars[$0] == 1 })
         case .plane:
             #expect(y.scalars.indices.allSatisfy { abs(y.scalars[$0] - (xs[$0] + ys[$0]) / 10) < 1e-5 })
         case .multigauss:
             #expect(y.scalars.allSatisfy { $0 >= -1 && $0 <= 1 } && y.scalars.contains { $0 > 0.5 } && y.scalars.contains { $0 < -0.5 })
         }
         #expect(dataset.isClassification == y.scalars.allSatisfy { $0 == 0 || $0 == 1 } || dataset == .plane || dataset == .multigauss)
+        // Shuffled, as Playground shuffles: the last 30 % (what a validation split holds out) has both classes in about equal parts.
+        if dataset.isClassification {
+            let held = y.scalars.suffix(120)
+            #expect(held.filter { $0 == 1 }.count > 40 && held.filter { $0 == 0 }.count > 40, "\(held.filter { $0 == 1 }.count) of 120")
+        }
     }
 
     /// A 2-layer tanh network of 16 units learns xor, circle and gauss past 90 % (seeded).

@@ -5,7 +5,8 @@
 /// The lesson names, in the order `lesson` lists them.
 public let lessonOrder = ["layers", "shapes", "permute", "repeatvector", "dense", "activations",
                           "initializers", "regularizers", "constraints", "dropout", "merge", "lambda",
-                          "embedding", "conv", "locallyconnected", "pooling"]
+                          "embedding", "conv", "locallyconnected", "pooling", "playground", "symmetry",
+                          "vanishing", "he-vs-glorot", "l2", "max-norm", "dropout-fit"]
 
 /// Each lesson's Markdown in each language, as bytes.
 public let lessonFiles: [(name: String, language: String, bytes: [UInt8])] = [
@@ -25,4 +26,11 @@ public let lessonFiles: [(name: String, language: String, bytes: [UInt8])] = [
     ("conv", "en", PackageResources.conv_md), ("conv", "vi", PackageResources.conv_vi_md),
     ("locallyconnected", "en", PackageResources.locallyconnected_md), ("locallyconnected", "vi", PackageResources.locallyconnected_vi_md),
     ("pooling", "en", PackageResources.pooling_md), ("pooling", "vi", PackageResources.pooling_vi_md),
+    ("playground", "en", PackageResources.playground_md), ("playground", "vi", PackageResources.playground_vi_md),
+    ("symmetry", "en", PackageResources.symmetry_md), ("symmetry", "vi", PackageResources.symmetry_vi_md),
+    ("vanishing", "en", PackageResources.vanishing_md), ("vanishing", "vi", PackageResources.vanishing_vi_md),
+    ("he-vs-glorot", "en", PackageResources.he_vs_glorot_md), ("he-vs-glorot", "vi", PackageResources.he_vs_glorot_vi_md),
+    ("l2", "en", PackageResources.l2_md), ("l2", "vi", PackageResources.l2_vi_md),
+    ("max-norm", "en", PackageResources.max_norm_md), ("max-norm", "vi", PackageResources.max_norm_vi_md),
+    ("dropout-fit", "en", PackageResources.dropout_fit_md), ("dropout-fit", "vi", PackageResources.dropout_fit_vi_md),
 ]

@@ -83,7 +83,6 @@ struct LineChart {
         let n = max(2, points)
         func px(_ i: Int) -> Double { x0 + Double(i) / Double(n - 1) * (x1 - x0) }
         func py(_ v: Double) -> Double { y1 - (v - lo) / (hi - lo) * (y1 - y0) }
-        if let r = reference { canvas.line(x0, py(r.value), x1, py(r.value), (200, 40, 40), thickness: max(1, thickness - 1), dash: dash) }
         for s in series {
             if s.values.count == 1, s.values[0].isFinite {
                 canvas.line(px(0), py(s.values[0]), px(0), py(s.values[0]), s.color, thickness: thickness)
@@ -93,6 +92,8 @@ struct LineChart {
                             dash: s.dashed ? dash : 0)
             }
         }
+        // The limit drawn last, dashed over the lines it holds (max_norm's norms sit on it).
+        if let r = reference { canvas.line(x0, py(r.value), x1, py(r.value), (200, 40, 40), thickness: max(1, thickness - 1), dash: dash) }
     }
 
     /// The chart as terminal lines, `width` columns wide with `rows` rows of plot.
