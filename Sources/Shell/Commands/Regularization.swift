@@ -221,7 +221,7 @@ extension Session {
         var series: [LineChart.Series]
         if slices <= 8 {
             series = (0..<slices).map { i in
-                LineChart.Series(name: "\(i)", values: stats.map { Double($0.norms[i]) }, color: LineChart.palette[i % LineChart.palette.count],
+                LineChart.Series(name: "#\(i)", values: stats.map { Double($0.norms[i]) }, color: LineChart.palette[i % LineChart.palette.count],
                                  symbol: Character(String(i)))
             }
         } else {
