@@ -78,7 +78,7 @@ enum KerasTraining {
         var lab: [String: (Int, [Int])] = [:]
         var count = 0
         for node in model.nodes where node.layer.trainable {
-            for spec in try model.weightSpecs(of: node) {
+            for spec in try model.weightSpecs(of: node) where spec.trainable {
                 lab[node.name + "/" + spec.name] = (count, spec.shape)
                 count += 1
             }

@@ -29,14 +29,18 @@ public struct WeightSpec: Sendable {
     public var initializer: any Initializer
     public var regularizer: (any Regularizer)?
     public var constraint: (any Constraint)?
+    /// False for a layer's state that training sets without gradients (BatchNormalization's
+    /// moving statistics): Keras's non-trainable variables.
+    public var trainable: Bool
 
     public init(_ name: String, _ shape: [Int], _ initializer: any Initializer,
-                regularizer: (any Regularizer)? = nil, constraint: (any Constraint)? = nil) {
+                regularizer: (any Regularizer)? = nil, constraint: (any Constraint)? = nil, trainable: Bool = true) {
         self.name = name
         self.shape = shape
         self.initializer = initializer
         self.regularizer = regularizer
         self.constraint = constraint
+        self.trainable = trainable
     }
 }
 
@@ -177,6 +181,14 @@ extension DifferentiableLayer {
         throws -> (output: Tensor, pullback: Pullback) {
         try differentiableCall(inputs, training: training, random: &random)
     }
+}
+
+/// A layer whose training-mode call also moves its non-trainable weights (Keras assigns them
+/// during the call, as BatchNormalization's moving statistics): `fit` sets them after each step.
+public protocol StatefulLayer: Layer {
+    /// The new values of the layer's non-trainable weights after a training-mode call on
+    /// `inputs`, in the order of its weights.
+    func updatedState(for inputs: [Tensor]) throws -> [Tensor]
 }
 
 /// A one-input layer with a backward pass: the pullback gives ∂L/∂x and the weights' gradients.

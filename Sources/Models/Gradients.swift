@@ -19,7 +19,8 @@ public struct ModelGradients: Sendable {
     public var penalties: [Penalty]
     /// What is differentiated and what Keras's fit prints as `loss`: the loss plus the penalties.
     public var total: Double { loss + penalties.reduce(0) { $0 + $1.value } }
-    /// Every trainable weight's gradient, layer by layer, each layer's weights in order.
+    /// Every trainable weight's gradient, layer by layer, each layer's weights in order
+    /// (non-trainable weights, such as moving statistics, have none).
     public var weights: [WeightGradient]
     /// ∂total/∂input for each float input (when asked for).
     public var inputs: [String: Tensor]
@@ -28,6 +29,9 @@ public struct ModelGradients: Sendable {
     /// With `keepingLayers`: every layer's output and ∂total/∂output, by layer name.
     public var layerOutputs: [String: Tensor]
     public var layerGradients: [String: Tensor]
+    /// In training: the new weights of layers whose call moves their non-trainable state
+    /// (BatchNormalization's moving statistics), by layer — what fit sets after the step.
+    public var states: [String: [Tensor]] = [:]
 }
 
 extension Model {
@@ -58,6 +62,7 @@ extension Model {
         var pullbacks: [String: Pullback] = [:]
         var penalties = try weightPenalties()
         var gradients: [String: Tensor] = [:]
+        var states: [String: [Tensor]] = [:]
         for node in nodes where needed.contains(node.name) {
             try Interrupt.check()
             let args = try node.inbound.map { source -> Tensor in
@@ -71,6 +76,9 @@ extension Model {
                 // A layer that reads only the model's inputs skips ∂L/∂input unless it was asked for.
                 let needsInput = inputGradients || node.inbound.contains { source in !inputs.contains { $0.name == source } }
                 let (y, back) = try layer.differentiableCall(args, training: training, inputGradients: needsInput, random: &random)
+                if training, node.layer.trainable, let stateful = node.layer as? any StatefulLayer {
+                    states[node.name] = try stateful.updatedState(for: args)
+                }
                 forward[node.name] = y
                 pullbacks[node.name] = back
                 if let r = node.layer.activityRegularizer, let p = try Model.activityPenalty(node, output: y) {
@@ -123,7 +131,7 @@ extension Model {
         var weights: [WeightGradient] = []
         for node in nodes where node.layer.trainable {
             let specs = try weightSpecs(of: node)
-            for (i, (spec, value)) in zip(specs, node.layer.weights).enumerated() {
+            for (i, (spec, value)) in zip(specs, node.layer.weights).enumerated() where spec.trainable {
                 var g = try weightGradients[node.name].flatMap { i < $0.count ? $0[i] : nil } ?? Tensor(zeros: value.shape)
                 if let r = spec.regularizer {
                     do { g = try Tensor.combine(g, try r.gradient(value), +) } catch let e as LabError { throw e.at("\(node.name)/\(spec.name)") }
@@ -137,7 +145,7 @@ extension Model {
         }
         return ModelGradients(loss: lossValue, penalties: penalties, weights: weights, inputs: inputGradientsByName,
                               outputs: Dictionary(uniqueKeysWithValues: outputs.compactMap { name in forward[name].map { (name, $0) } }),
-                              layerOutputs: keepingLayers ? forward : [:], layerGradients: layerGradients)
+                              layerOutputs: keepingLayers ? forward : [:], layerGradients: layerGradients, states: states)
     }
 
     private func accumulate(_ gradients: inout [String: Tensor], _ name: String, _ g: Tensor) throws {

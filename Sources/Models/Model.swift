@@ -338,8 +338,13 @@ public struct Model: Sendable {
     }
 
     public var parameterCount: Int { nodes.reduce(0) { $0 + $1.layer.parameterCount } }
+    /// The values of trainable weights: of trainable layers, and not a layer's state
+    /// (BatchNormalization's moving statistics), as Keras counts them.
     public var trainableParameterCount: Int {
-        nodes.filter { $0.layer.trainable }.reduce(0) { $0 + $1.layer.parameterCount }
+        nodes.filter { $0.layer.trainable }.reduce(0) { total, node in
+            let specs = (try? weightSpecs(of: node)) ?? []
+            return total + zip(specs, node.layer.weights).reduce(0) { $0 + ($1.0.trainable ? $1.1.count : 0) }
+        }
     }
 
     /// Looks up `layer/weight` (`dense/kernel`).

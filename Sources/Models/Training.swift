@@ -63,6 +63,13 @@ extension Model {
         }
         compilation.state = state
         for (w, v) in zip(result.weights, values) { try setWeight(layer: w.layer, weight: w.weight, to: v) }
+        // The moving statistics the training-mode forward computed (Keras assigns them in the call).
+        for (layer, state) in result.states {
+            guard let node = node(named: layer) else { continue }
+            for (spec, value) in zip(try weightSpecs(of: node), state) where !spec.trainable {
+                try setWeight(layer: layer, weight: spec.name, to: value)
+            }
+        }
         self.compilation = compilation
         return result.total
     }

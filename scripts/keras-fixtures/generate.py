@@ -1174,15 +1174,15 @@ def training_state():
             save(f"training_state/{name}/epoch2_{i}.npy", keras.ops.convert_to_numpy(v.value).astype(np.float32))
         save_json(f"training_state/{name}/case.json", {
             "optimizer": opt_text, "loss": loss_text, "metrics": metrics, "batch_size": batch,
-            "weights": ["/".join(v.path.split("/")[-2:]) for v in model.trainable_weights],
+            "weights": ["/".join(v.path.split("/")[-2:]) for v in model.weights],
             "variables": [v.path for v in model.optimizer.variables],
             "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations))})
 
 
 def training_models():
     """Small models Keras fits (shuffle=False, a partial last batch): the model before (.keras),
-    the data, the compile arguments as a LayerLab user types them, Keras's History and the
-    trainable weights after every epoch."""
+    the data, the compile arguments as a LayerLab user types them, Keras's History and every
+    weight after every epoch (BatchNormalization's moving statistics too)."""
     L = keras.layers
     rng = np.random.default_rng(21)
 
@@ -1217,20 +1217,28 @@ def training_models():
         return m, rng.normal(size=(7, 3)), rng.integers(0, 2, size=(7, 2)).astype(np.float32), \
             "SGD(learning_rate=ExponentialDecay(0.5, 2, 0.5), clipnorm=0.5)", "binary_crossentropy"
 
+    def batchnorm():
+        keras.utils.set_random_seed(7)
+        # No bias before a BatchNormalization (as keras.applications build them): its gradient
+        # is 0 up to rounding, which Adam would blow up to steps of ±lr in either direction.
+        m = keras.Sequential([keras.Input((6, 6, 2)), L.Conv2D(3, 3, use_bias=False), L.BatchNormalization(momentum=0.8),
+                              L.Activation("relu"), L.Flatten(), L.Dense(4, use_bias=False), L.BatchNormalization(), L.Dense(2)])
+        return m, rng.normal(size=(10, 6, 6, 2)) + 0.5, rng.normal(size=(10, 2)), "Adam(learning_rate=0.01)", "mse"
+
     def frozen():
         keras.utils.set_random_seed(6)
         m = keras.Sequential([keras.Input((4,)), L.Dense(3, activation="relu", trainable=False), L.Dense(2)])
         return m, rng.normal(size=(6, 4)), rng.normal(size=(6, 2)), "Nadam(learning_rate=0.05)", "huber"
 
     builders = {"dense_mse": dense_mse, "regularized": regularized, "cnn": cnn, "embedding": embedding,
-                "scheduled": scheduled, "frozen": frozen}
+                "scheduled": scheduled, "frozen": frozen, "batchnorm": batchnorm}
     names = {n: getattr(keras.optimizers, n) for n in ("SGD", "Adam", "AdamW", "RMSprop", "Nadam")}
     names.update({n: getattr(keras.optimizers.schedules, n) for n in ("ExponentialDecay",)})
     names.update({n: getattr(keras.losses, n) for n in ("CategoricalCrossentropy", "SparseCategoricalCrossentropy")})
     # Metrics (resolved by Keras from the output's shape) and one case with a validation split.
     metrics = {"dense_mse": ["mae"], "regularized": ["accuracy"], "cnn": ["accuracy"], "embedding": ["mse"],
-               "scheduled": ["acc"], "frozen": []}
-    splits = {"regularized": 0.25}
+               "scheduled": ["acc"], "frozen": [], "batchnorm": ["mae"]}
+    splits = {"regularized": 0.25, "batchnorm": 0.2}
     epochs, batch = 3, 4
     for name, build in builders.items():
         model, x, y, opt_text, loss_text = build()
@@ -1249,13 +1257,85 @@ def training_models():
             h = model.fit(x, y, batch_size=batch, epochs=1, shuffle=False, verbose=0, validation_split=splits.get(name, 0.0))
             for key, values in h.history.items():
                 history.setdefault(key, []).append(float(values[0]))
-            for i, v in enumerate(model.trainable_weights):
+            for i, v in enumerate(model.weights):
                 save(f"training/{name}/epoch{epoch}_{i}.npy", keras.ops.convert_to_numpy(v.value).astype(np.float32))
         save_json(f"training/{name}/case.json", {
             "optimizer": opt_text, "loss": loss_text, "metrics": metrics[name], "validation_split": splits.get(name, 0.0),
             "epochs": epochs, "batch_size": batch, "history": history,
-            "weights": ["/".join(v.path.split("/")[-2:]) for v in model.trainable_weights],
+            "weights": ["/".join(v.path.split("/")[-2:]) for v in model.weights],
             "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations))})
+
+# ---------------------------------------------------------------------------
+# Normalization layers (`generate.py normalization`): layers with non-trainable state.
+# normalization/cases/NNN/: input.npy, weight<i>.npy (layer.weights order, the moving
+# variance positive), output_inference.npy and output_training.npy (the same input through
+# stateless_call with training False / True), state<i>.npy (every weight after the training
+# call: the moving statistics moved), and for each mode the VJP at a seeded dy:
+# grad_output_<mode>.npy, grad_input_<mode>.npy, grad_weight<i>_<mode>.npy (trainable
+# weights, in layer.trainable_weights order). cases.json lists them as LAYER_CASES does.
+
+NORMALIZATION_CASES = [
+    ("BatchNormalization", [], [5]),
+    ("BatchNormalization", ["momentum=0.9", "epsilon=1e-5"], [3, 4]),
+    ("BatchNormalization", ["axis=1"], [3, 4]),
+    ("BatchNormalization", ["center=False"], [4, 4, 2]),
+    ("BatchNormalization", ["scale=False"], [4, 4, 2]),
+    ("BatchNormalization", ["center=False", "scale=False"], [6]),
+    ("BatchNormalization", ["axis=-2", "momentum=0.5"], [2, 3, 2]),
+    ("BatchNormalization", ["axis=3"], [2, 2, 3, 2]),
+]
+
+
+def normalization_layers():
+    import jax
+    import jax.numpy as jnp
+    cases = []
+    for index, (cls, tokens, shape) in enumerate(NORMALIZATION_CASES):
+        keras.backend.clear_session()
+        folder = f"normalization/cases/{index:03d}"
+        rng = case_rng(folder)
+        layer = eval("keras.layers." + cls + "(" + ", ".join(tokens) + ")")
+        x = rng.normal(size=(4,) + tuple(shape)).astype(np.float32) * 1.5 + 0.3
+        layer.build(x.shape)
+        weights = []
+        for w in layer.weights:
+            if "variance" in w.name:
+                weights.append(rng.uniform(0.5, 2.0, size=w.shape).astype(np.float32))
+            else:
+                weights.append(rng.normal(size=w.shape).astype(np.float32))
+        layer.set_weights(weights)
+        save(f"{folder}/input.npy", x)
+        for i, w in enumerate(weights):
+            save(f"{folder}/weight{i}.npy", w)
+        tv = [v.value for v in layer.trainable_variables]
+        ntv = [v.value for v in layer.non_trainable_variables]
+        for mode, training in (("inference", False), ("training", True)):
+            def f(inputs, values, layer=layer, training=training):
+                return layer.stateless_call(values, ntv, inputs, training=training)[0]
+            y, pull = jax.vjp(f, jnp.asarray(x), tv)
+            dy = case_rng(folder + mode).standard_normal(np.shape(y)).astype(np.float32)
+            gx, gw = pull(dy)
+            save(f"{folder}/output_{mode}.npy", np.asarray(y))
+            save(f"{folder}/grad_output_{mode}.npy", dy)
+            save(f"{folder}/grad_input_{mode}.npy", np.asarray(gx))
+            for i, g in enumerate(gw):
+                save(f"{folder}/grad_weight{i}_{mode}.npy", np.asarray(g))
+        _, new_ntv = layer.stateless_call(tv, ntv, x, training=True)
+        by_id = {id(v): n for v, n in zip(layer.non_trainable_variables, new_ntv)}
+        for i, w in enumerate(layer.weights):
+            value = by_id.get(id(w), w.value)
+            save(f"{folder}/state{i}.npy", np.asarray(value))
+        config = layer.get_config()
+        cases.append({"class": cls, "tokens": tokens, "input_shape": list(shape),
+                      "output_shape": [None if d is None else int(d) for d in layer.compute_output_shape((None,) + tuple(shape))],
+                      "params": int(layer.count_params()),
+                      "trainable_params": int(sum(np.prod(v.shape) for v in layer.trainable_weights)),
+                      "weights": [{"name": w.name, "shape": list(w.shape), "trainable": bool(w.trainable)} for w in layer.weights],
+                      "config_keys": [k for k in config if k not in ("name", "trainable", "dtype")],
+                      "config": {k: plain(v) for k, v in config.items() if k not in ("name", "trainable", "dtype")},
+                      "folder": folder})
+    save_json("normalization/cases.json", cases)
+
 
 # ---------------------------------------------------------------------------
 # Gradients (`generate.py grads`): what JAX computes through Keras for the backward pass.
@@ -1832,6 +1912,9 @@ if __name__ == "__main__":
         sys.exit(0)
     if sys.argv[1:] == ["training_state"]:
         training_state()
+        sys.exit(0)
+    if sys.argv[1:] == ["normalization"]:
+        normalization_layers()
         sys.exit(0)
     if sys.argv[1:] == ["training"]:
         training_models()
