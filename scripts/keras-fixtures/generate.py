@@ -1266,7 +1266,8 @@ def training_models():
             "iterations": int(keras.ops.convert_to_numpy(model.optimizer.iterations))})
 
 # ---------------------------------------------------------------------------
-# Normalization layers (`generate.py normalization`): layers with non-trainable state.
+# Normalization layers (`generate.py normalization`): BatchNormalization (non-trainable
+# state), LayerNormalization and Rescaling — what keras.applications put between convolutions.
 # normalization/cases/NNN/: input.npy, weight<i>.npy (layer.weights order, the moving
 # variance positive), output_inference.npy and output_training.npy (the same input through
 # stateless_call with training False / True), state<i>.npy (every weight after the training
@@ -1283,6 +1284,15 @@ NORMALIZATION_CASES = [
     ("BatchNormalization", ["center=False", "scale=False"], [6]),
     ("BatchNormalization", ["axis=-2", "momentum=0.5"], [2, 3, 2]),
     ("BatchNormalization", ["axis=3"], [2, 2, 3, 2]),
+    ("LayerNormalization", [], [5]),
+    ("LayerNormalization", ["epsilon=1e-6"], [3, 4]),
+    ("LayerNormalization", ["axis=[1, 2]"], [3, 4]),
+    ("LayerNormalization", ["axis=1", "center=False"], [3, 4]),
+    ("LayerNormalization", ["scale=False"], [2, 2, 3]),
+    ("LayerNormalization", ["axis=[-3, -1]"], [2, 3, 2]),
+    ("Rescaling", ["0.00392156862745098"], [4, 3]),
+    ("Rescaling", ["scale=0.00784313725490196", "offset=-1"], [2, 2, 3]),
+    ("Rescaling", ["[0.5, 1.0, 2.0]", "offset=[0.1, 0.2, 0.3]"], [2, 3]),
 ]
 
 
@@ -1310,8 +1320,10 @@ def normalization_layers():
         tv = [v.value for v in layer.trainable_variables]
         ntv = [v.value for v in layer.non_trainable_variables]
         for mode, training in (("inference", False), ("training", True)):
-            def f(inputs, values, layer=layer, training=training):
-                return layer.stateless_call(values, ntv, inputs, training=training)[0]
+            kwargs = {"training": training} if layer._call_has_training_arg else {}
+
+            def f(inputs, values, layer=layer, kwargs=kwargs):
+                return layer.stateless_call(values, ntv, inputs, **kwargs)[0]
             y, pull = jax.vjp(f, jnp.asarray(x), tv)
             dy = case_rng(folder + mode).standard_normal(np.shape(y)).astype(np.float32)
             gx, gw = pull(dy)
@@ -1320,7 +1332,7 @@ def normalization_layers():
             save(f"{folder}/grad_input_{mode}.npy", np.asarray(gx))
             for i, g in enumerate(gw):
                 save(f"{folder}/grad_weight{i}_{mode}.npy", np.asarray(g))
-        _, new_ntv = layer.stateless_call(tv, ntv, x, training=True)
+        _, new_ntv = layer.stateless_call(tv, ntv, x, **({"training": True} if layer._call_has_training_arg else {}))
         by_id = {id(v): n for v, n in zip(layer.non_trainable_variables, new_ntv)}
         for i, w in enumerate(layer.weights):
             value = by_id.get(id(w), w.value)
