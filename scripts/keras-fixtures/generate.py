@@ -1350,6 +1350,57 @@ def normalization_layers():
 
 
 # ---------------------------------------------------------------------------
+# keras.applications (`generate.py applications`): each architecture built with
+# weights=None at a small input and 10 classes. applications/<name>/: model.json
+# (model.to_json()), summary.txt (model.summary() at 80 columns, as Keras prints it when
+# not at a terminal), case.json (parameter counts, the layer classes it uses). Small ones
+# (a few MB) also get model.keras with Keras's random weights, input.npy and output.npy
+# (the forward in inference); the others' forward is checked by `make parity` outside CI.
+
+APPLICATIONS = [
+    # (name, constructor call, input shape, keep weights)
+    ("MobileNetV2", "MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, weights=None, classes=10)", (96, 96, 3), True),
+    ("MobileNet", "MobileNet(input_shape=(64, 64, 3), alpha=0.25, weights=None, classes=10)", (64, 64, 3), True),
+    ("VGG16", "VGG16(input_shape=(64, 64, 3), weights=None, classes=10)", (64, 64, 3), False),
+    ("ResNet50", "ResNet50(input_shape=(64, 64, 3), weights=None, classes=10)", (64, 64, 3), False),
+    ("DenseNet121", "DenseNet121(input_shape=(64, 64, 3), weights=None, classes=10)", (64, 64, 3), False),
+    ("InceptionV3", "InceptionV3(input_shape=(75, 75, 3), weights=None, classes=10)", (75, 75, 3), False),
+    ("Xception", "Xception(input_shape=(71, 71, 3), weights=None, classes=10)", (71, 71, 3), False),
+    ("NASNetMobile", "NASNetMobile(input_shape=(64, 64, 3), weights=None, classes=10)", (64, 64, 3), False),
+    ("EfficientNetB0", "EfficientNetB0(input_shape=(64, 64, 3), weights=None, classes=10)", (64, 64, 3), False),
+    ("EfficientNetV2B0", "EfficientNetV2B0(input_shape=(64, 64, 3), weights=None, classes=10)", (64, 64, 3), False),
+    ("MobileNetV3Small", "MobileNetV3Small(input_shape=(64, 64, 3), weights=None, classes=10)", (64, 64, 3), False),
+    ("ConvNeXtTiny", "ConvNeXtTiny(input_shape=(64, 64, 3), weights=None, classes=10)", (64, 64, 3), False),
+    ("ResNet50V2", "ResNet50V2(input_shape=(64, 64, 3), weights=None, classes=10)", (64, 64, 3), False),
+]
+
+
+def applications():
+    for name, call, shape, keep in APPLICATIONS:
+        folder = f"applications/{name}"
+        os.makedirs(os.path.join(OUT, folder), exist_ok=True)
+        code = ("import keras, json, numpy as np\n"
+                "keras.utils.set_random_seed(1)\n"
+                f"model = keras.applications.{call}\n"
+                "model.summary()\n"
+                f"open({os.path.join(OUT, folder, 'model.json')!r}, 'w').write(json.dumps(json.loads(model.to_json()), indent=1, sort_keys=True))\n"
+                "count = lambda ws: int(sum(np.prod(w.shape) for w in ws))\n"
+                "classes = sorted({l.__class__.__name__ for l in model._flatten_layers(include_self=False, recursive=True)})\n"
+                f"case = {{'name': {name!r}, 'call': {call!r}, 'input_shape': {list(shape)!r}, 'params': count(model.weights), "
+                "'trainable_params': count(model.trainable_weights), 'non_trainable_params': count(model.non_trainable_weights), "
+                f"'layers': len(model.layers), 'classes': classes, 'weights_kept': {keep!r}}}\n"
+                f"json.dump(case, open({os.path.join(OUT, folder, 'case.json')!r}, 'w'), indent=1)\n")
+        if keep:
+            code += (f"model.save({os.path.join(OUT, folder, 'model.keras')!r})\n"
+                     f"x = np.random.default_rng(7).uniform(-1, 1, size=(2,) + {tuple(shape)!r}).astype(np.float32)\n"
+                     f"np.save({os.path.join(OUT, folder, 'input.npy')!r}, x)\n"
+                     f"np.save({os.path.join(OUT, folder, 'output.npy')!r}, np.asarray(model(x, training=False)))\n")
+        summary = run_python(code, 80)
+        open(os.path.join(OUT, folder, "summary.txt"), "w").write(summary)
+        print(name, "done", file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------
 # Gradients (`generate.py grads`): what JAX computes through Keras for the backward pass.
 # A. Beside every forward case of a single layer (conv/cases/NNN/, core/N/, layers/cases/NNN/,
 #    lambda/N/, merge/<file>., activations/): grad_output.npy (a standard-normal dy of the
@@ -1924,6 +1975,9 @@ if __name__ == "__main__":
         sys.exit(0)
     if sys.argv[1:] == ["training_state"]:
         training_state()
+        sys.exit(0)
+    if sys.argv[1:] == ["applications"]:
+        applications()
         sys.exit(0)
     if sys.argv[1:] == ["normalization"]:
         normalization_layers()
