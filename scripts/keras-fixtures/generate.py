@@ -720,6 +720,42 @@ def conv_layers():
 LAYER_CASES = [
     ("Identity", [], [4]),
     ("Identity", [], [3, 5]),
+    # Reshaping: every class, both data formats, asymmetric pads and crops, sizes 1-3,
+    # bilinear upsampling on odd sizes (a 1x1 image, factors of 1).
+    ("ZeroPadding1D", [], [4, 3]),
+    ("ZeroPadding1D", ["(2, 0)"], [3, 2]),
+    ("ZeroPadding1D", ["(1, 3)", "data_format='channels_first'"], [2, 5]),
+    ("ZeroPadding2D", [], [3, 4, 2]),
+    ("ZeroPadding2D", ["((1, 2), (3, 0))"], [2, 3, 2]),
+    ("ZeroPadding2D", ["(2, 1)", "data_format='channels_first'"], [3, 2, 3]),
+    ("ZeroPadding2D", ["((0, 1), (2, 3))", "data_format='channels_first'"], [2, 3, 1]),
+    ("ZeroPadding3D", [], [2, 3, 2, 2]),
+    ("ZeroPadding3D", ["((1, 0), (0, 2), (1, 1))"], [2, 1, 3, 2]),
+    ("ZeroPadding3D", ["(1, 0, 2)", "data_format='channels_first'"], [2, 2, 3, 1]),
+    ("Cropping1D", [], [5, 3]),
+    ("Cropping1D", ["(2, 0)"], [4, 2]),
+    ("Cropping1D", ["(0, 3)"], [6, 1]),
+    ("Cropping2D", [], [3, 4, 2]),
+    ("Cropping2D", ["1"], [4, 5, 2]),
+    ("Cropping2D", ["((1, 2), (0, 3))"], [5, 6, 2]),
+    ("Cropping2D", ["((2, 0), (1, 1))", "data_format='channels_first'"], [2, 4, 5]),
+    ("Cropping3D", [], [3, 4, 5, 2]),
+    ("Cropping3D", ["((0, 1), (2, 0), (1, 2))"], [3, 4, 5, 2]),
+    ("Cropping3D", ["(1, 0, 2)", "data_format='channels_first'"], [2, 4, 3, 5]),
+    ("UpSampling1D", [], [3, 2]),
+    ("UpSampling1D", ["3"], [2, 3]),
+    ("UpSampling1D", ["1"], [4, 2]),
+    ("UpSampling2D", [], [2, 3, 2]),
+    ("UpSampling2D", ["(3, 1)"], [2, 2, 3]),
+    ("UpSampling2D", ["(1, 2)", "data_format='channels_first'"], [2, 3, 2]),
+    ("UpSampling2D", ["interpolation='bilinear'"], [3, 5, 2]),
+    ("UpSampling2D", ["(3, 2)", "interpolation='bilinear'"], [3, 3, 2]),
+    ("UpSampling2D", ["(3, 3)", "interpolation='bilinear'"], [1, 1, 2]),
+    ("UpSampling2D", ["(2, 3)", "data_format='channels_first'", "interpolation='bilinear'"], [2, 3, 5]),
+    ("UpSampling2D", ["(1, 3)", "interpolation='bilinear'"], [4, 3, 1]),
+    ("UpSampling3D", [], [2, 1, 3, 2]),
+    ("UpSampling3D", ["(1, 2, 3)"], [2, 2, 2, 1]),
+    ("UpSampling3D", ["(3, 1, 2)", "data_format='channels_first'"], [2, 2, 3, 2]),
 ]
 
 
@@ -1835,6 +1871,17 @@ if __name__ == "__main__":
         sys.exit(0)
     if sys.argv[1:] == ["training"]:
         training_models()
+        sys.exit(0)
+    if sys.argv[1:] == ["grads_layers"]:
+        # Only the gradients of LAYER_CASES (after `generate.py layers`); the summary keeps its other counts.
+        skipped = []
+        keras.backend.clear_session()
+        n = grads_token_cases("layers/cases.json", skipped)
+        path = os.path.join(OUT, "gradients", "summary.json")
+        summary_json = json.load(open(path))
+        summary_json["cases"]["layers/cases"] = n
+        summary_json["skipped"] = [s for s in summary_json["skipped"] if not s["case"].startswith("layers/")] + skipped
+        save_json("gradients/summary.json", summary_json)
         sys.exit(0)
     if sys.argv[1:] == ["grads"]:
         # Only the gradients (they read the forward fixtures and add files beside them).

@@ -1,0 +1,149 @@
+/// Zero padding, cropping and resampling along axes: the copies behind Keras's
+/// ZeroPadding, Cropping and UpSampling layers, each with its adjoint (the backward pass).
+extension Tensor {
+    /// `np.pad` with zeros: `pads[k]` cells before and after axis k (one pair per axis).
+    public func zeroPadded(_ pads: [(before: Int, after: Int)]) throws -> Tensor {
+        guard pads.count == rank, pads.allSatisfy({ $0.before >= 0 && $0.after >= 0 }) else {
+            throw LabError("padding needs one non-negative (before, after) pair per axis of \(Tensor.describe(shape))")
+        }
+        let outShape = zip(shape, pads).map { $0 + $1.before + $1.after }
+        var out = try Tensor(zeros: outShape, dtype: dtype)
+        guard count > 0 else { return out }
+        let outStrides = Tensor.strides(outShape)
+        let offset = zip(outStrides, pads).reduce(0) { $0 + $1.0 * $1.1.before }
+        // The input is the strided window of the output that starts at `offset`.
+        Tensor.copyRows(from: scalars, shape: shape, into: &out.scalars, strides: outStrides, offset: offset, scatter: true)
+        return out
+    }
+
+    /// The inverse of `zeroPadded`: drops `crops[k]` cells before and after axis k.
+    public func cropped(_ crops: [(before: Int, after: Int)]) throws -> Tensor {
+        guard crops.count == rank, zip(shape, crops).allSatisfy({ $1.before >= 0 && $1.after >= 0 && $1.before + $1.after <= $0 }) else {
+            throw LabError("cropping needs one (before, after) pair per axis of \(Tensor.describe(shape)), within each axis")
+        }
+        let outShape = zip(shape, crops).map { $0 - $1.before - $1.after }
+        let inStrides = Tensor.strides(shape)
+        let offset = zip(inStrides, crops).reduce(0) { $0 + $1.0 * $1.1.before }
+        return strided(shape: outShape, strides: inStrides, offset: offset)
+    }
+
+    /// `np.repeat` along every axis at once: each element repeated `factors[k]` times
+    /// along axis k (nearest-neighbour upsampling).
+    public func repeated(_ factors: [Int]) throws -> Tensor {
+        guard factors.count == rank, factors.allSatisfy({ $0 > 0 }) else {
+            throw LabError("repeat needs one positive factor per axis of \(Tensor.describe(shape))")
+        }
+        // A view of shape (n0, f0, n1, f1, …) whose f-axes have stride 0, read once.
+        let inStrides = Tensor.strides(shape)
+        let view = zip(shape, factors).flatMap { [$0, $1] }
+        let strides = inStrides.flatMap { [$0, 0] }
+        return strided(shape: view, strides: strides, offset: 0).reshapedUnchecked(zip(shape, factors).map(*))
+    }
+
+    /// The adjoint of `repeated`: each block of `factors` cells summed into one.
+    public func blockSummed(_ factors: [Int]) throws -> Tensor {
+        guard factors.count == rank, factors.allSatisfy({ $0 > 0 }), zip(shape, factors).allSatisfy({ $0 % $1 == 0 }) else {
+            throw LabError("block sums need one factor per axis dividing \(Tensor.describe(shape))")
+        }
+        let blocks = zip(shape, factors).flatMap { [$0 / $1, $1] }
+        return try reshaped(blocks).reduced(.sum, axes: Set((0..<rank).map { 2 * $0 + 1 }), keepdims: false)
+    }
+
+    private func reshapedUnchecked(_ newShape: [Int]) -> Tensor { Tensor(unchecked: newShape, scalars, dtype: dtype) }
+
+    /// Copies a row-major block of `shape` into (scatter) the strided window of `target`,
+    /// one innermost row at a time.
+    static func copyRows(from source: [Float], shape: [Int], into target: inout [Float], strides: [Int], offset: Int, scatter: Bool) {
+        let rank = shape.count, inner = shape[rank - 1], innerStride = strides[rank - 1]
+        var index = [Int](repeating: 0, count: rank)
+        var base = offset, o = 0
+        source.withUnsafeBufferPointer { src in
+            target.withUnsafeMutableBufferPointer { dst in
+                while o < source.count {
+                    var p = base
+                    for _ in 0..<inner { dst[p] = src[o]; o += 1; p += innerStride }
+                    var axis = rank - 2
+                    while axis >= 0 {
+                        index[axis] += 1
+                        base += strides[axis]
+                        if index[axis] < shape[axis] { break }
+                        base -= strides[axis] * shape[axis]
+                        index[axis] = 0
+                        axis -= 1
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One axis of `jax.image.resize(…, method="linear")` as `jax.image.scale_and_translate`
+/// computes it: output cell o samples the input at (o + ½)·n/m − ½ with the triangle
+/// kernel (scaled by n/m when antialiasing a downsampling), the weights normalised to
+/// sum to 1 (so an edge clamps) and zero for a sample outside [−½, n − ½]. Held as each
+/// output cell's nonzero taps (two when upsampling).
+public struct LinearResize: Sendable, Equatable {
+    public let input: Int
+    public let output: Int
+    /// taps[o]: (input index, weight).
+    public let taps: [[(index: Int, weight: Float)]]
+
+    public static func == (a: LinearResize, b: LinearResize) -> Bool {
+        a.input == b.input && a.output == b.output
+            && zip(a.taps, b.taps).allSatisfy { $0.count == $1.count && zip($0, $1).allSatisfy { $0.index == $1.index && $0.weight == $1.weight } }
+    }
+
+    public init(from n: Int, to m: Int, antialias: Bool = false) {
+        input = n
+        output = m
+        let scale = Float(m) / Float(n), inverse = 1 / scale
+        let kernelScale: Float = antialias ? max(inverse, 1) : 1
+        taps = (0..<m).map { o in
+            let sample = (Float(o) + 0.5) * inverse - 0.5
+            guard sample >= -0.5, sample <= Float(n) - 0.5 else { return [] }
+            var row: [(index: Int, weight: Float)] = []
+            var total: Float = 0
+            for i in 0..<n {
+                let w = max(0, 1 - abs(sample - Float(i)) / kernelScale)
+                if w > 0 { row.append((i, w)); total += w }
+            }
+            guard abs(total) > 1000 * Float.ulpOfOne else { return [] }
+            return row.map { ($0.index, $0.weight / total) }
+        }
+    }
+}
+
+extension Tensor {
+    /// Resamples `axis` by `r` (out[…, o, …] = Σ w·x[…, i, …] over o's taps).
+    public func resized(axis: Int, _ r: LinearResize) throws -> Tensor { try linearMap(axis: axis, r, transposed: false) }
+
+    /// The adjoint of `resized`: each output cell's gradient spread back over its taps.
+    public func resizedTranspose(axis: Int, _ r: LinearResize) throws -> Tensor { try linearMap(axis: axis, r, transposed: true) }
+
+    /// y[outer, j, inner] += w·x[outer, i, inner] for every tap (o, i, w) of `r`, with
+    /// (j, i) = (o, i), or (i, o) for the transpose.
+    private func linearMap(axis: Int, _ r: LinearResize, transposed: Bool) throws -> Tensor {
+        let (n, m) = transposed ? (r.output, r.input) : (r.input, r.output)
+        guard axis >= 0, axis < rank, shape[axis] == n else {
+            throw LabError("resize: axis \(axis) of \(Tensor.describe(shape)) should hold \(n) cells")
+        }
+        let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
+        var outShape = shape
+        outShape[axis] = m
+        var out = try Tensor(zeros: outShape, dtype: dtype)
+        scalars.withUnsafeBufferPointer { x in
+            out.scalars.withUnsafeMutableBufferPointer { y in
+                for b in 0..<outer {
+                    for (o, taps) in r.taps.enumerated() {
+                        for t in taps {
+                            let (j, i) = transposed ? (t.index, o) : (o, t.index)
+                            let yr = (b * m + j) * inner, xr = (b * n + i) * inner
+                            for c in 0..<inner { y[yr + c] += t.weight * x[xr + c] }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
