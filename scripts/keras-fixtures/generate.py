@@ -789,6 +789,32 @@ def layer_cases():
     save_json("layers/cases.json", cases)
 
 
+def reshaping_file():
+    """files/reshaping.keras: every padding, cropping and upsampling class in one Keras model
+    (both data formats, bilinear), with an input, Keras's output and to_json(), listed in
+    files/cases.json beside keras_files()'s models. Called by `generate.py layers`."""
+    local = np.random.default_rng(20260102)
+    L = keras.layers
+    keras.backend.clear_session()
+    model = keras.Sequential([
+        keras.Input(shape=(4, 5, 3)), L.ZeroPadding2D(((1, 2), (0, 1)), data_format="channels_first"),
+        L.Cropping2D(1), L.UpSampling2D((1, 2), interpolation="bilinear"), L.Reshape((2, 6, 8, 1)),
+        L.ZeroPadding3D((1, 0, 2)), L.Cropping3D(((0, 1), (1, 1), (2, 0)), data_format="channels_last"),
+        L.UpSampling3D((1, 2, 1)), L.Reshape((-1, 2)), L.ZeroPadding1D(1), L.Cropping1D((0, 2)), L.UpSampling1D(2),
+        L.Reshape((8, 30, 2)),
+        L.UpSampling2D(2, data_format="channels_first"), L.Flatten(), L.Dense(3)], name="reshaping")
+    x = local.normal(size=(2, 4, 5, 3)).astype(np.float32)
+    save("files/reshaping.input.npy", x)
+    save("files/reshaping.output.npy", model.predict(x, verbose=0))
+    d = os.path.join(OUT, "files")
+    model.save(os.path.join(d, "reshaping.keras"))
+    with open(os.path.join(d, "reshaping.json"), "w") as f:
+        f.write(model.to_json())
+    path = os.path.join(d, "cases.json")
+    facts = [c for c in json.load(open(path)) if c["name"] != "reshaping"]
+    save_json("files/cases.json", facts + [{"name": "reshaping", "layers": [l.name for l in model.layers]}])
+
+
 def conv_reference_examples():
     """The worked examples of the reference (same/causal/transpose/avg-same padding)."""
     out = {}
@@ -1861,6 +1887,7 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["layers"]:
         # Only the cases of LAYER_CASES.
         layer_cases()
+        reshaping_file()
         sys.exit(0)
     if sys.argv[1:] == ["optimizers"]:
         optimizers()
@@ -1904,6 +1931,7 @@ if __name__ == "__main__":
     conv_layers()
     conv_reference_examples()
     layer_cases()
+    reshaping_file()
     losses()
     cnn_model()
     optimizers()
