@@ -8,7 +8,7 @@ extension Tensor {
         }
         let outShape = zip(shape, pads).map { $0 + $1.before + $1.after }
         var out = try Tensor(zeros: outShape, dtype: dtype)
-        guard count > 0 else { return out }
+        guard rank > 0, count > 0 else { return rank == 0 ? self : out }
         let outStrides = Tensor.strides(outShape)
         let offset = zip(outStrides, pads).reduce(0) { $0 + $1.0 * $1.1.before }
         // The input is the strided window of the output that starts at `offset`.
