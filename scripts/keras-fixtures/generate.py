@@ -886,28 +886,39 @@ def python_snippets():
     names = sorted(f[:-3] for f in os.listdir(SNIPPETS) if f.endswith(".py"))
     results = {}
     for name in names:
-        with open(os.path.join(SNIPPETS, name + ".py")) as f:
-            code = f.read()
-        for columns in (80, 120, 60):
-            with open(os.path.join(PYTHON, f"{name}.{columns}.txt"), "w") as f:
-                f.write(run_python(code, columns))
-        # The generator: LayerLab's `keras` command on the snippet's model, run through Keras.
-        if not os.path.exists(LAYERLAB):
-            raise RuntimeError(f"build LayerLab first ({LAYERLAB} is missing): swift build")
-        env = dict(os.environ, COLUMNS="80")
-        done = subprocess.run([LAYERLAB],
-                              input=code + "\nkeras\n", capture_output=True, text=True, env=env)
-        out = done.stdout
-        start = out.rfind("import keras\n")
-        if done.returncode != 0 or start < 0:
-            raise RuntimeError(f"LayerLab failed on {name}:\n{done.stderr}")
-        generated = out[start:]
-        with open(os.path.join(PYTHON, f"{name}.keras.py"), "w") as f:
-            f.write(generated)
-        summary = run_python(generated, 80)
-        with open(os.path.join(PYTHON, f"{name}.keras.txt"), "w") as f:
-            f.write(summary)
-        results[name] = {"generated_code_ran": True, "keras": keras.__version__}
+        results[name] = python_snippet(name)
+    python_sessions(results)
+
+
+def python_snippet(name):
+    """One snippet's fixtures (see python_snippets)."""
+    import subprocess
+    with open(os.path.join(SNIPPETS, name + ".py")) as f:
+        code = f.read()
+    for columns in (80, 120, 60):
+        with open(os.path.join(PYTHON, f"{name}.{columns}.txt"), "w") as f:
+            f.write(run_python(code, columns))
+    # The generator: LayerLab's `keras` command on the snippet's model, run through Keras.
+    if not os.path.exists(LAYERLAB):
+        raise RuntimeError(f"build LayerLab first ({LAYERLAB} is missing): swift build")
+    env = dict(os.environ, COLUMNS="80")
+    done = subprocess.run([LAYERLAB],
+                          input=code + "\nkeras\n", capture_output=True, text=True, env=env)
+    out = done.stdout
+    start = out.rfind("import keras\n")
+    if done.returncode != 0 or start < 0:
+        raise RuntimeError(f"LayerLab failed on {name}:\n{done.stderr}")
+    generated = out[start:]
+    with open(os.path.join(PYTHON, f"{name}.keras.py"), "w") as f:
+        f.write(generated)
+    summary = run_python(generated, 80)
+    with open(os.path.join(PYTHON, f"{name}.keras.txt"), "w") as f:
+        f.write(summary)
+    return {"generated_code_ran": True, "keras": keras.__version__}
+
+
+def python_sessions(results):
+    import subprocess
     # LayerLab command sessions (sessions/*.ll): the generator on models built with commands.
     sessions = os.path.join(PYTHON, "sessions")
     for file in sorted(os.listdir(sessions)):
@@ -1879,6 +1890,14 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["python"]:
         # Only the Keras-Python fixtures (they need a built LayerLab for the `keras` generator).
         python_snippets()
+        sys.exit(0)
+    if sys.argv[1:2] == ["python_snippet"]:
+        # Only the named snippets (a new one), added to generated.json beside the others.
+        path = os.path.join(PYTHON, "generated.json")
+        results = json.load(open(path))
+        for name in sys.argv[2:]:
+            results[name] = python_snippet(name)
+        save_json("python/generated.json", results)
         sys.exit(0)
     if sys.argv[1:] == ["losses"]:
         # Only the losses' values, gradients and configs.
