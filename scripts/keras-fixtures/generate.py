@@ -1868,6 +1868,15 @@ def grads_models():
     return made
 
 
+def grads_reshaping_model():
+    """gradients/models/reshaping: files/reshaping.keras (every reshaping class, ending in Dense), with mse."""
+    keras.backend.clear_session()
+    model = keras.saving.load_model(os.path.join(OUT, "files", "reshaping.keras"))
+    x = load("files/reshaping.input.npy")
+    y = case_rng("data reshaping").standard_normal((len(x), 3)).astype(np.float32)
+    model_gradients("reshaping", model, x, y, "mse", "mse")
+
+
 def grads():
     skipped = []
     keras.backend.clear_session()
@@ -1879,7 +1888,8 @@ def grads():
     counts["activations"] = grads_activations()
     counts["gradients/pool_ties"] = grads_pool_ties()
     counts["gradients/layers"] = grads_extra_layers()
-    counts["gradients/models"] = len(grads_models())
+    counts["gradients/models"] = len(grads_models()) + 1
+    grads_reshaping_model()
     save_json("gradients/lambda_no_gradient.json", refused)
     save_json("gradients/summary.json", {"cases": counts, "skipped": skipped, "lambda_no_gradient": len(refused),
                                          "keras": keras.__version__, "backend": keras.backend.backend()})
@@ -1923,9 +1933,11 @@ if __name__ == "__main__":
         skipped = []
         keras.backend.clear_session()
         n = grads_token_cases("layers/cases.json", skipped)
+        grads_reshaping_model()
         path = os.path.join(OUT, "gradients", "summary.json")
         summary_json = json.load(open(path))
         summary_json["cases"]["layers/cases"] = n
+        summary_json["cases"]["gradients/models"] = len(os.listdir(os.path.join(OUT, "gradients", "models")))
         summary_json["skipped"] = [s for s in summary_json["skipped"] if not s["case"].startswith("layers/")] + skipped
         save_json("gradients/summary.json", summary_json)
         sys.exit(0)
