@@ -5,7 +5,35 @@ import TestSupport
 
 /// What the Keras fixtures of the reshaping layers do not reach: unknown (None) sizes,
 /// which Keras passes through, and the layers' fixed facts.
+/// A Keras refusal of `layers/errors.json`: the words typed after `add`, one sample's shape,
+/// and Keras's message (at construction, build or call).
+struct LayerErrorCase: Sendable, CustomTestStringConvertible {
+    let command: String, inputShape: [Int], kerasError: String
+    var testDescription: String { "\(command) on \(inputShape)" }
+    static let file = FixtureCases("keras/layers/errors.json") { c in
+        func f<T>(_ k: String) throws -> T { try FixtureCases<LayerErrorCase>.field(c, k) }
+        return LayerErrorCase(command: ([try f("class")] + (try f("tokens") as [String])).joined(separator: " "),
+                              inputShape: try f("input_shape"), kerasError: try f("keras_error"))
+    }
+}
+
 @Suite struct ReshapingLayerTests {
+    @Test func errorFixturesArePresent() { LayerErrorCase.file.expectComplete() }
+
+    /// What Keras refuses, LayerLab refuses with Keras's words, when the layer is made or
+    /// when it meets its input.
+    @Test(arguments: LayerErrorCase.file.cases)
+    func kerasRefusalsAreKerasMessages(_ c: LayerErrorCase) throws {
+        do {
+            let layer = try buildLayer(command: c.command)
+            _ = try layer.outputShape(for: [Shape(batchOf: c.inputShape)])
+            _ = try layer.call([Tensor(zeros: [1] + c.inputShape)], training: false)
+            Issue.record("accepted; Keras: \(c.kerasError)")
+        } catch let error as LabError {
+            #expect(error.message.contains(c.kerasError), "ours: \(error.message)")
+        }
+    }
+
     func shape(_ command: String, _ dims: [Int?]) throws -> String {
         try buildLayer(command: command).outputShape(for: [Shape(dims)]).description
     }

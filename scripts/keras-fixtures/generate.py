@@ -9,6 +9,7 @@ Everything is written under Tests/Fixtures/keras/. Arrays are float32 .npy files
 facts (shapes, parameter counts, names) go to JSON files.
 """
 import json
+import re
 import math
 import os
 import sys
@@ -759,6 +760,45 @@ LAYER_CASES = [
 ]
 
 
+# Arguments and inputs Keras refuses, for the layers of LAYER_CASES: (class, tokens, one
+# sample's shape). layers/errors.json records Keras's message (at construction, at build,
+# or when called on a batch), which LayerLab must print word for word.
+LAYER_ERROR_CASES = [
+    ("ZeroPadding1D", ["-1"], [4, 2]), ("ZeroPadding1D", ["(1, 2, 3)"], [4, 2]), ("ZeroPadding1D", ["'ab'"], [4, 2]),
+    ("ZeroPadding2D", ["(1, 2, 3)"], [4, 4, 2]), ("ZeroPadding2D", ["((1, -2), 3)"], [4, 4, 2]),
+    ("ZeroPadding2D", ["None"], [4, 4, 2]), ("ZeroPadding2D", ["((1, 2), (3, 4, 5))"], [4, 4, 2]),
+    ("ZeroPadding2D", ["1", "data_format='nchw'"], [4, 4, 2]), ("ZeroPadding2D", ["'ab'"], [4, 4, 2]),
+    ("ZeroPadding3D", ["(1, 2)"], [2, 2, 2, 1]), ("ZeroPadding3D", ["None"], [2, 2, 2, 1]),
+    ("Cropping1D", ["(1, 2, 3)"], [5, 2]), ("Cropping1D", ["(2, 3)"], [5, 2]), ("Cropping1D", ["(-1, 0)"], [5, 2]),
+    ("Cropping2D", ["-1"], [4, 4, 2]), ("Cropping2D", ["((2, 2), (0, 0))"], [4, 5, 2]),
+    ("Cropping2D", ["((1, 1), (2, 3))", "data_format='channels_first'"], [2, 4, 5]), ("Cropping2D", ["None"], [4, 4, 2]),
+    ("Cropping2D", ["(1, 2, 3)"], [4, 4, 2]),
+    ("Cropping3D", ["((1, 1), (1, 1))"], [4, 4, 4, 1]), ("Cropping3D", ["2"], [4, 5, 6, 1]), ("Cropping3D", ["None"], [4, 4, 4, 1]),
+    ("Cropping3D", ["((1, 2), (0, 0), (0, 0))", "data_format='channels_first'"], [1, 3, 4, 4]),
+    ("UpSampling1D", ["(2,)"], [3, 2]), ("UpSampling1D", ["0"], [3, 2]), ("UpSampling1D", ["2.0"], [3, 2]),
+    ("UpSampling2D", ["0"], [3, 3, 2]), ("UpSampling2D", ["(2, 0)"], [3, 3, 2]), ("UpSampling2D", ["(2, 2, 2)"], [3, 3, 2]),
+    ("UpSampling2D", ["interpolation='cubic'"], [3, 3, 2]), ("UpSampling3D", ["(1, -1, 2)"], [2, 2, 2, 1]),
+]
+
+
+def layer_error_cases():
+    errors = []
+    for cls, tokens, shape in LAYER_ERROR_CASES:
+        keras.backend.clear_session()
+        try:
+            layer = eval("keras.layers." + cls + "(" + ", ".join(tokens) + ")")
+            layer.compute_output_shape((None,) + tuple(shape))
+            layer(np.zeros((1,) + tuple(shape), np.float32))
+            raise SystemExit(f"Keras accepted {cls}({tokens}) on {shape}")
+        except (ValueError, TypeError) as e:
+            message = re.sub(r"\x1b\[[0-9;]*m", "", str(e))
+            if message.startswith("Exception encountered when calling"):
+                # The call's wrapper: keep the message it wraps.
+                message = message.split("\n")[2]
+            errors.append({"class": cls, "tokens": tokens, "input_shape": list(shape), "keras_error": message})
+    save_json("layers/errors.json", errors)
+
+
 def layer_cases():
     """Shapes, weights, plain config values and forward outputs of LAYER_CASES, read by
     the same tests as the convolution cases."""
@@ -796,6 +836,7 @@ def reshaping_file():
     local = np.random.default_rng(20260102)
     L = keras.layers
     keras.backend.clear_session()
+    keras.utils.set_random_seed(20260102)
     model = keras.Sequential([
         keras.Input(shape=(4, 5, 3)), L.ZeroPadding2D(((1, 2), (0, 1)), data_format="channels_first"),
         L.Cropping2D(1), L.UpSampling2D((1, 2), interpolation="bilinear"), L.Reshape((2, 6, 8, 1)),
@@ -1916,6 +1957,7 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["layers"]:
         # Only the cases of LAYER_CASES.
         layer_cases()
+        layer_error_cases()
         reshaping_file()
         sys.exit(0)
     if sys.argv[1:] == ["optimizers"]:
@@ -1962,6 +2004,7 @@ if __name__ == "__main__":
     conv_layers()
     conv_reference_examples()
     layer_cases()
+    layer_error_cases()
     reshaping_file()
     losses()
     cnn_model()

@@ -19,13 +19,18 @@ enum ReshapingArguments {
         let values: [Int]
         switch v {
         case .int(let i): values = Array(repeating: i, count: n)
-        case .tuple(let items), .list(let items):
+        case .tuple, .list, .string:
+            let items = elements(v)
             guard items.count == n else { throw LabError("\(owner): \(message)") }
-            values = try items.map {
-                guard case .int(let i) = $0 else {
-                    throw LabError("\(owner): \(message)", suggestion: "LayerLab takes whole numbers here; got \($0.python)")
+            values = try items.map { item in
+                switch item {
+                case .int(let i): return i
+                case .double:
+                    // Keras's int() takes 1.5 here (and fails later); LayerLab refuses it now.
+                    throw LabError("\(owner): \(message)", suggestion: "LayerLab takes whole numbers here; got \(item.python)")
+                default:
+                    throw LabError("\(owner): \(message)including element \(pythonText(item)) of type <class '\(pythonType(item))'>")
                 }
-                return i
             }
         default: throw LabError("\(owner): \(message)")
         }
@@ -47,11 +52,13 @@ enum ReshapingArguments {
             return [SpatialPad(t[0], t[1])]
         }
         switch v {
-        case .int(let i):
+        case .int(let i) where i < 0:
             // Keras's ZeroPadding2D/3D accept a negative int and fail when called; Cropping refuses it.
-            guard i >= 0 else { throw LabError("\(owner): `\(key)` cannot be negative. Received: \(key)=\(i).") }
+            throw LabError("\(owner): `\(key)` cannot be negative. Received: \(key)=\(i).")
+        case .int(let i):
             return Array(repeating: SpatialPad(i, i), count: rank)
-        case .tuple(let items), .list(let items):
+        case .tuple, .list, .string:
+            let items = elements(v)
             guard items.count == rank else {
                 throw LabError("\(owner): " + (rank == 2 ? "`\(key)` should have two elements. Received: \(key)=\(pythonText(v))."
                                                           : "`\(key)` should have 3 elements. Received: \(pythonText(v))."))
@@ -61,11 +68,38 @@ enum ReshapingArguments {
                 return SpatialPad(t[0], t[1])
             }
         default:
-            let axes = rank == 2 ? ["height", "width"] : ["dim1", "dim2", "dim3"]
-            let word = key == "padding" ? "pad" : "crop"
-            throw LabError("\(owner): `\(key)` should be either an int, a tuple of \(rank) ints "
-                           + "(\(axes.map { "symmetric_\($0)_\(word)" }.joined(separator: ", "))), or a tuple of \(rank) tuples of 2 ints. "
-                           + "Received: \(key)=\(pythonText(v)).")
+            // Keras's own text, which speaks of crops for ZeroPadding2D too.
+            let word = key == "padding" && rank == 3 ? "pad" : "crop"
+            let forms = rank == 2
+                ? "a tuple of 2 ints (symmetric_height_crop, symmetric_width_crop), or a tuple of 2 tuples of 2 ints ((top_crop, bottom_crop), (left_crop, right_crop))"
+                : "a tuple of 3 ints (symmetric_dim1_\(word), symmetric_dim2_\(word), symmetric_dim3_\(word)), or a tuple of 3 tuples of 2 ints "
+                    + "((left_dim1_\(word), right_dim1_\(word)), (left_dim2_\(word), right_dim2_\(word)), (left_dim3_\(word), right_dim2_\(word)))"
+            let received = rank == 3 && key == "cropping" ? pythonText(v) : "\(key)=\(pythonText(v))"
+            throw LabError("\(owner): `\(key)` should be either an int, \(forms). Received: \(received).")
+        }
+    }
+
+    /// What Python iterates: a tuple's or list's items, a string's characters.
+    static func elements(_ v: Value) -> [Value] {
+        switch v {
+        case .tuple(let items), .list(let items): return items
+        case .string(let s): return s.map { .string(String($0)) }
+        default: return [v]
+        }
+    }
+
+    /// Python's type name of a value, for Keras's messages.
+    static func pythonType(_ v: Value) -> String {
+        switch v {
+        case .null: return "NoneType"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .double: return "float"
+        case .string: return "str"
+        case .tuple: return "tuple"
+        case .list: return "list"
+        case .dict: return "dict"
+        case .call, .object: return "object"
         }
     }
 

@@ -39,7 +39,7 @@ public struct UpSampling: DifferentiableUnaryLayer, DeclaredLayer {
         guard rank > 1 else {
             return ArgumentTable([.field("size", .int(2), \.size, read: { a, key in
                 guard case .int(let n) = a[key] else {
-                    throw LabError("\(a.owner): Expected an integer value for `size`, got <class '\(pythonType(a[key]))'>.")
+                    throw LabError("\(a.owner): Expected an integer value for `size`, got <class '\(ReshapingArguments.pythonType(a[key]))'>.")
                 }
                 guard n > 0 else { throw LabError("\(a.owner): Argument `size` should be a positive integer. Received: size=\(n)") }
                 return [n]
@@ -66,21 +66,6 @@ public struct UpSampling: DifferentiableUnaryLayer, DeclaredLayer {
             }, write: { .string($0) }))
         }
         return ArgumentTable(rows)
-    }
-
-    /// Python's type name of a value, for Keras's TypeError.
-    static func pythonType(_ v: Value) -> String {
-        switch v {
-        case .null: return "NoneType"
-        case .bool: return "bool"
-        case .int: return "int"
-        case .double: return "float"
-        case .string: return "str"
-        case .tuple: return "tuple"
-        case .list: return "list"
-        case .dict: return "dict"
-        case .call, .object: return "object"
-        }
     }
 
     public var argumentTable: ArgumentTable<UpSampling> { Self.table(rank) }
