@@ -27,29 +27,70 @@ extension Tensor {
         return strided(shape: outShape, strides: inStrides, offset: offset)
     }
 
-    /// `np.repeat` along every axis at once: each element repeated `factors[k]` times
-    /// along axis k (nearest-neighbour upsampling).
+    /// `np.repeat` along every axis: each element repeated `factors[k]` times along axis k
+    /// (nearest-neighbour upsampling). One pass per repeated axis, innermost first, each a
+    /// run of block copies.
     public func repeated(_ factors: [Int]) throws -> Tensor {
         guard factors.count == rank, factors.allSatisfy({ $0 > 0 }) else {
             throw LabError("repeat needs one positive factor per axis of \(Tensor.describe(shape))")
         }
-        // A view of shape (n0, f0, n1, f1, …) whose f-axes have stride 0, read once.
-        let inStrides = Tensor.strides(shape)
-        let view = zip(shape, factors).flatMap { [$0, $1] }
-        let strides = inStrides.flatMap { [$0, 0] }
-        return strided(shape: view, strides: strides, offset: 0).reshapedUnchecked(zip(shape, factors).map(*))
+        var t = self
+        for axis in (0..<rank).reversed() where factors[axis] > 1 { t = t.repeated(axis: axis, factors[axis]) }
+        return t
     }
 
-    /// The adjoint of `repeated`: each block of `factors` cells summed into one.
+    /// The adjoint of `repeated`: each block of `factors` cells summed into one (outermost
+    /// axis first, so the long contiguous runs are added first).
     public func blockSummed(_ factors: [Int]) throws -> Tensor {
         guard factors.count == rank, factors.allSatisfy({ $0 > 0 }), zip(shape, factors).allSatisfy({ $0 % $1 == 0 }) else {
             throw LabError("block sums need one factor per axis dividing \(Tensor.describe(shape))")
         }
-        let blocks = zip(shape, factors).flatMap { [$0 / $1, $1] }
-        return try reshaped(blocks).reduced(.sum, axes: Set((0..<rank).map { 2 * $0 + 1 }), keepdims: false)
+        var t = self
+        for axis in 0..<rank where factors[axis] > 1 { t = t.blockSummed(axis: axis, factors[axis]) }
+        return t
     }
 
-    private func reshapedUnchecked(_ newShape: [Int]) -> Tensor { Tensor(unchecked: newShape, scalars, dtype: dtype) }
+    /// Each slice along `axis` written `f` times in a row.
+    private func repeated(axis: Int, _ f: Int) -> Tensor {
+        let rows = shape[...axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
+        var outShape = shape
+        outShape[axis] *= f
+        let total = count * f
+        let out = [Float](unsafeUninitializedCapacity: total) { buffer, written in
+            scalars.withUnsafeBufferPointer { src in
+                guard let s = src.baseAddress, let d = buffer.baseAddress else { return }
+                for r in 0..<rows {
+                    var to = d + r * f * inner
+                    for _ in 0..<f { to.initialize(from: s + r * inner, count: inner); to += inner }
+                }
+                written = total
+            }
+        }
+        return Tensor(unchecked: outShape, out, dtype: dtype)
+    }
+
+    /// Each run of `f` consecutive slices along `axis` summed into one.
+    private func blockSummed(axis: Int, _ f: Int) -> Tensor {
+        let blocks = shape[...axis].reduce(1, *) / f, inner = shape[(axis + 1)...].reduce(1, *)
+        var outShape = shape
+        outShape[axis] /= f
+        let total = count / f
+        let out = [Float](unsafeUninitializedCapacity: total) { buffer, written in
+            scalars.withUnsafeBufferPointer { src in
+                guard let s = src.baseAddress, let d = buffer.baseAddress else { return }
+                for b in 0..<blocks {
+                    let to = d + b * inner, from = s + b * f * inner
+                    to.initialize(from: from, count: inner)
+                    for r in 1..<f {
+                        let next = from + r * inner
+                        for c in 0..<inner { to[c] += next[c] }
+                    }
+                }
+                written = total
+            }
+        }
+        return Tensor(unchecked: outShape, out, dtype: dtype)
+    }
 
     /// Copies a row-major block of `shape` into (scatter) the strided window of `target`,
     /// one innermost row at a time.

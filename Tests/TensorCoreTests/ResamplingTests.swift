@@ -43,6 +43,14 @@ import Testing
         #expect(throws: LabError.self) { try r.blockSummed([4, 4]) }
         let y = try iota([2, 3, 2, 3])
         try expectAdjoint(y, { try $0.repeated([1, 2, 3, 1]) }, { try $0.blockSummed([1, 2, 3, 1]) })
+        try expectAdjoint(y, { try $0.repeated([3, 1, 2, 2]) }, { try $0.blockSummed([3, 1, 2, 2]) })
+        // Against the definition: out[i, j, k] = x[i / 2, j, k / 3].
+        let z = try iota([2, 2, 3]), big = try z.repeated([2, 1, 3])
+        #expect(big.shape == [4, 2, 9])
+        for i in 0..<4 { for j in 0..<2 { for k in 0..<9 {
+            #expect(big.scalars[(i * 2 + j) * 9 + k] == z.scalars[((i / 2) * 2 + j) * 3 + k / 3])
+        } } }
+        #expect(try Tensor(zeros: [0, 2]).repeated([2, 2]).shape == [0, 4])
     }
 
     /// jax.image.resize(jnp.arange(3.), (9,), "bilinear", antialias=False):
