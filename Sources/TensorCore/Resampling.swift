@@ -161,8 +161,8 @@ extension Tensor {
     /// The adjoint of `resized`: each output cell's gradient spread back over its taps.
     public func resizedTranspose(axis: Int, _ r: LinearResize) throws -> Tensor { try linearMap(axis: axis, r, transposed: true) }
 
-    /// y[outer, j, inner] += w·x[outer, i, inner] for every tap (o, i, w) of `r`, with
-    /// (j, i) = (o, i), or (i, o) for the transpose.
+    /// y[outer, j, inner] = Σ w·x[outer, i, inner] over the taps (o, i, w) of `r`, with
+    /// (j, i) = (o, i); for the transpose (j, i) = (i, o), accumulated into zeros.
     private func linearMap(axis: Int, _ r: LinearResize, transposed: Bool) throws -> Tensor {
         let (n, m) = transposed ? (r.output, r.input) : (r.input, r.output)
         guard axis >= 0, axis < rank, shape[axis] == n else {
@@ -176,10 +176,14 @@ extension Tensor {
             out.scalars.withUnsafeMutableBufferPointer { y in
                 for b in 0..<outer {
                     for (o, taps) in r.taps.enumerated() {
-                        for t in taps {
+                        for (k, t) in taps.enumerated() {
                             let (j, i) = transposed ? (t.index, o) : (o, t.index)
-                            let yr = (b * m + j) * inner, xr = (b * n + i) * inner
-                            for c in 0..<inner { y[yr + c] += t.weight * x[xr + c] }
+                            let yr = (b * m + j) * inner, xr = (b * n + i) * inner, w = t.weight
+                            if k == 0 && !transposed {
+                                for c in 0..<inner { y[yr + c] = w * x[xr + c] }
+                            } else {
+                                for c in 0..<inner { y[yr + c] += w * x[xr + c] }
+                            }
                         }
                     }
                 }

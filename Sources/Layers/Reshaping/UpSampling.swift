@@ -90,8 +90,9 @@ public struct UpSampling: DifferentiableUnaryLayer, DeclaredLayer {
     public func call(_ x: Tensor, training: Bool) throws -> Tensor {
         _ = try outputShape(for: Shape(batchOf: Array(x.shape.dropFirst())))
         guard interpolation == "bilinear" else { return try x.repeated(factors(x)) }
+        // The innermost axis first: its short rows are resized while the tensor is smallest.
         var y = x
-        for (axis, f) in zip(axes, size) { y = try y.resized(axis: axis, LinearResize(from: x.shape[axis], to: x.shape[axis] * f)) }
+        for (axis, f) in zip(axes, size).reversed() { y = try y.resized(axis: axis, LinearResize(from: x.shape[axis], to: x.shape[axis] * f)) }
         return y
     }
 
@@ -103,7 +104,7 @@ public struct UpSampling: DifferentiableUnaryLayer, DeclaredLayer {
         return (y, { g in
             var d = try g.checkedGradient(of: y, who)
             guard !resizes.isEmpty else { return (try d.blockSummed(factors), []) }
-            for (axis, r) in resizes.reversed() { d = try d.resizedTranspose(axis: axis, r) }
+            for (axis, r) in resizes { d = try d.resizedTranspose(axis: axis, r) }
             return (d, [])
         })
     }
