@@ -137,7 +137,8 @@ public struct LinearResize: Sendable, Equatable {
     public init(from n: Int, to m: Int, antialias: Bool = false) {
         input = n
         output = m
-        let scale = Float(m) / Float(n), inverse = 1 / scale
+        // JAX divides Python floats (doubles) and then computes in float32.
+        let inverse = Float(1.0 / (Double(m) / Double(n)))
         let kernelScale: Float = antialias ? max(inverse, 1) : 1
         taps = (0..<m).map { o in
             let sample = (Float(o) + 0.5) * inverse - 0.5
