@@ -94,6 +94,7 @@ public struct LayerType: Registered {
         Dense.type, ActivationLayer.type, Dropout.type, Flatten.type, Reshape.type, Permute.type,
         RepeatVector.type, Embedding.type, Lambda.type,
     ] + Convolution.types + Pooling.types + GlobalPooling.types + LocallyConnected.types
+      + ZeroPadding.types + Cropping.types + UpSampling.types
       + Merge.types + [Concatenate.type, Dot.type, IdentityLayer.type, BatchNormalization.type, LayerNormalization.type, Rescaling.type])
 
     /// The layer and, when `input_shape=` was given, the input shape it asks for.

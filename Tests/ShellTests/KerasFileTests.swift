@@ -33,7 +33,7 @@ import TestSupport
     }
 
     @Test func fixturesArePresent() {
-        #expect(Self.kerasCases == ["mlp", "core", "embedding", "cnn", "conv1d3d", "functional"])
+        #expect(Self.kerasCases == ["mlp", "core", "embedding", "cnn", "conv1d3d", "functional", "reshaping"])
     }
 
     @Test(arguments: kerasCases)

@@ -9,6 +9,7 @@ Everything is written under Tests/Fixtures/keras/. Arrays are float32 .npy files
 facts (shapes, parameter counts, names) go to JSON files.
 """
 import json
+import re
 import math
 import os
 import sys
@@ -720,7 +721,82 @@ def conv_layers():
 LAYER_CASES = [
     ("Identity", [], [4]),
     ("Identity", [], [3, 5]),
+    # Reshaping: every class, both data formats, asymmetric pads and crops, sizes 1-3,
+    # bilinear upsampling on odd sizes (a 1x1 image, factors of 1).
+    ("ZeroPadding1D", [], [4, 3]),
+    ("ZeroPadding1D", ["(2, 0)"], [3, 2]),
+    ("ZeroPadding1D", ["(1, 3)", "data_format='channels_first'"], [2, 5]),
+    ("ZeroPadding2D", [], [3, 4, 2]),
+    ("ZeroPadding2D", ["((1, 2), (3, 0))"], [2, 3, 2]),
+    ("ZeroPadding2D", ["(2, 1)", "data_format='channels_first'"], [3, 2, 3]),
+    ("ZeroPadding2D", ["((0, 1), (2, 3))", "data_format='channels_first'"], [2, 3, 1]),
+    ("ZeroPadding3D", [], [2, 3, 2, 2]),
+    ("ZeroPadding3D", ["((1, 0), (0, 2), (1, 1))"], [2, 1, 3, 2]),
+    ("ZeroPadding3D", ["(1, 0, 2)", "data_format='channels_first'"], [2, 2, 3, 1]),
+    ("Cropping1D", [], [5, 3]),
+    ("Cropping1D", ["(2, 0)"], [4, 2]),
+    ("Cropping1D", ["(0, 3)"], [6, 1]),
+    ("Cropping2D", [], [3, 4, 2]),
+    ("Cropping2D", ["1"], [4, 5, 2]),
+    ("Cropping2D", ["((1, 2), (0, 3))"], [5, 6, 2]),
+    ("Cropping2D", ["((2, 0), (1, 1))", "data_format='channels_first'"], [2, 4, 5]),
+    ("Cropping3D", [], [3, 4, 5, 2]),
+    ("Cropping3D", ["((0, 1), (2, 0), (1, 2))"], [3, 4, 5, 2]),
+    ("Cropping3D", ["(1, 0, 2)", "data_format='channels_first'"], [2, 4, 3, 5]),
+    ("UpSampling1D", [], [3, 2]),
+    ("UpSampling1D", ["3"], [2, 3]),
+    ("UpSampling1D", ["1"], [4, 2]),
+    ("UpSampling2D", [], [2, 3, 2]),
+    ("UpSampling2D", ["(3, 1)"], [2, 2, 3]),
+    ("UpSampling2D", ["(1, 2)", "data_format='channels_first'"], [2, 3, 2]),
+    ("UpSampling2D", ["interpolation='bilinear'"], [3, 5, 2]),
+    ("UpSampling2D", ["(3, 2)", "interpolation='bilinear'"], [3, 3, 2]),
+    ("UpSampling2D", ["(3, 3)", "interpolation='bilinear'"], [1, 1, 2]),
+    ("UpSampling2D", ["(2, 3)", "data_format='channels_first'", "interpolation='bilinear'"], [2, 3, 5]),
+    ("UpSampling2D", ["(1, 3)", "interpolation='bilinear'"], [4, 3, 1]),
+    ("UpSampling3D", [], [2, 1, 3, 2]),
+    ("UpSampling3D", ["(1, 2, 3)"], [2, 2, 2, 1]),
+    ("UpSampling3D", ["(3, 1, 2)", "data_format='channels_first'"], [2, 2, 3, 2]),
 ]
+
+
+# Arguments and inputs Keras refuses, for the layers of LAYER_CASES: (class, tokens, one
+# sample's shape). layers/errors.json records Keras's message (at construction, at build,
+# or when called on a batch), which LayerLab must print word for word.
+LAYER_ERROR_CASES = [
+    ("ZeroPadding1D", ["-1"], [4, 2]), ("ZeroPadding1D", ["(1, 2, 3)"], [4, 2]), ("ZeroPadding1D", ["'ab'"], [4, 2]),
+    ("ZeroPadding2D", ["(1, 2, 3)"], [4, 4, 2]), ("ZeroPadding2D", ["((1, -2), 3)"], [4, 4, 2]),
+    ("ZeroPadding2D", ["None"], [4, 4, 2]), ("ZeroPadding2D", ["((1, 2), (3, 4, 5))"], [4, 4, 2]),
+    ("ZeroPadding2D", ["1", "data_format='nchw'"], [4, 4, 2]), ("ZeroPadding2D", ["'ab'"], [4, 4, 2]),
+    ("ZeroPadding3D", ["(1, 2)"], [2, 2, 2, 1]), ("ZeroPadding3D", ["None"], [2, 2, 2, 1]),
+    ("Cropping1D", ["(1, 2, 3)"], [5, 2]), ("Cropping1D", ["(2, 3)"], [5, 2]), ("Cropping1D", ["(-1, 0)"], [5, 2]),
+    ("Cropping2D", ["-1"], [4, 4, 2]), ("Cropping2D", ["((2, 2), (0, 0))"], [4, 5, 2]),
+    ("Cropping2D", ["((1, 1), (2, 3))", "data_format='channels_first'"], [2, 4, 5]), ("Cropping2D", ["None"], [4, 4, 2]),
+    ("Cropping2D", ["(1, 2, 3)"], [4, 4, 2]),
+    ("Cropping3D", ["((1, 1), (1, 1))"], [4, 4, 4, 1]), ("Cropping3D", ["2"], [4, 5, 6, 1]), ("Cropping3D", ["None"], [4, 4, 4, 1]),
+    ("Cropping3D", ["((1, 2), (0, 0), (0, 0))", "data_format='channels_first'"], [1, 3, 4, 4]),
+    ("UpSampling1D", ["(2,)"], [3, 2]), ("UpSampling1D", ["0"], [3, 2]), ("UpSampling1D", ["2.0"], [3, 2]),
+    ("UpSampling2D", ["0"], [3, 3, 2]), ("UpSampling2D", ["(2, 0)"], [3, 3, 2]), ("UpSampling2D", ["(2, 2, 2)"], [3, 3, 2]),
+    ("UpSampling2D", ["interpolation='cubic'"], [3, 3, 2]), ("UpSampling3D", ["(1, -1, 2)"], [2, 2, 2, 1]),
+]
+
+
+def layer_error_cases():
+    errors = []
+    for cls, tokens, shape in LAYER_ERROR_CASES:
+        keras.backend.clear_session()
+        try:
+            layer = eval("keras.layers." + cls + "(" + ", ".join(tokens) + ")")
+            layer.compute_output_shape((None,) + tuple(shape))
+            layer(np.zeros((1,) + tuple(shape), np.float32))
+            raise SystemExit(f"Keras accepted {cls}({tokens}) on {shape}")
+        except (ValueError, TypeError) as e:
+            message = re.sub(r"\x1b\[[0-9;]*m", "", str(e))
+            if message.startswith("Exception encountered when calling"):
+                # The call's wrapper: keep the message it wraps.
+                message = message.split("\n")[2]
+            errors.append({"class": cls, "tokens": tokens, "input_shape": list(shape), "keras_error": message})
+    save_json("layers/errors.json", errors)
 
 
 def layer_cases():
@@ -751,6 +827,33 @@ def layer_cases():
                                  and isinstance(v, (int, str, list, tuple)) and not isinstance(v, bool)},
                       "name": layer.name, "folder": folder})
     save_json("layers/cases.json", cases)
+
+
+def reshaping_file():
+    """files/reshaping.keras: every padding, cropping and upsampling class in one Keras model
+    (both data formats, bilinear), with an input, Keras's output and to_json(), listed in
+    files/cases.json beside keras_files()'s models. Called by `generate.py layers`."""
+    local = np.random.default_rng(20260102)
+    L = keras.layers
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(20260102)
+    model = keras.Sequential([
+        keras.Input(shape=(4, 5, 3)), L.ZeroPadding2D(((1, 2), (0, 1)), data_format="channels_first"),
+        L.Cropping2D(1), L.UpSampling2D((1, 2), interpolation="bilinear"), L.Reshape((2, 6, 8, 1)),
+        L.ZeroPadding3D((1, 0, 2)), L.Cropping3D(((0, 1), (1, 1), (2, 0)), data_format="channels_last"),
+        L.UpSampling3D((1, 2, 1)), L.Reshape((-1, 2)), L.ZeroPadding1D(1), L.Cropping1D((0, 2)), L.UpSampling1D(2),
+        L.Reshape((8, 30, 2)),
+        L.UpSampling2D(2, data_format="channels_first"), L.Flatten(), L.Dense(3)], name="reshaping")
+    x = local.normal(size=(2, 4, 5, 3)).astype(np.float32)
+    save("files/reshaping.input.npy", x)
+    save("files/reshaping.output.npy", model.predict(x, verbose=0))
+    d = os.path.join(OUT, "files")
+    model.save(os.path.join(d, "reshaping.keras"))
+    with open(os.path.join(d, "reshaping.json"), "w") as f:
+        f.write(model.to_json())
+    path = os.path.join(d, "cases.json")
+    facts = [c for c in json.load(open(path)) if c["name"] != "reshaping"]
+    save_json("files/cases.json", facts + [{"name": "reshaping", "layers": [l.name for l in model.layers]}])
 
 
 def conv_reference_examples():
@@ -824,28 +927,39 @@ def python_snippets():
     names = sorted(f[:-3] for f in os.listdir(SNIPPETS) if f.endswith(".py"))
     results = {}
     for name in names:
-        with open(os.path.join(SNIPPETS, name + ".py")) as f:
-            code = f.read()
-        for columns in (80, 120, 60):
-            with open(os.path.join(PYTHON, f"{name}.{columns}.txt"), "w") as f:
-                f.write(run_python(code, columns))
-        # The generator: LayerLab's `keras` command on the snippet's model, run through Keras.
-        if not os.path.exists(LAYERLAB):
-            raise RuntimeError(f"build LayerLab first ({LAYERLAB} is missing): swift build")
-        env = dict(os.environ, COLUMNS="80")
-        done = subprocess.run([LAYERLAB],
-                              input=code + "\nkeras\n", capture_output=True, text=True, env=env)
-        out = done.stdout
-        start = out.rfind("import keras\n")
-        if done.returncode != 0 or start < 0:
-            raise RuntimeError(f"LayerLab failed on {name}:\n{done.stderr}")
-        generated = out[start:]
-        with open(os.path.join(PYTHON, f"{name}.keras.py"), "w") as f:
-            f.write(generated)
-        summary = run_python(generated, 80)
-        with open(os.path.join(PYTHON, f"{name}.keras.txt"), "w") as f:
-            f.write(summary)
-        results[name] = {"generated_code_ran": True, "keras": keras.__version__}
+        results[name] = python_snippet(name)
+    python_sessions(results)
+
+
+def python_snippet(name):
+    """One snippet's fixtures (see python_snippets)."""
+    import subprocess
+    with open(os.path.join(SNIPPETS, name + ".py")) as f:
+        code = f.read()
+    for columns in (80, 120, 60):
+        with open(os.path.join(PYTHON, f"{name}.{columns}.txt"), "w") as f:
+            f.write(run_python(code, columns))
+    # The generator: LayerLab's `keras` command on the snippet's model, run through Keras.
+    if not os.path.exists(LAYERLAB):
+        raise RuntimeError(f"build LayerLab first ({LAYERLAB} is missing): swift build")
+    env = dict(os.environ, COLUMNS="80")
+    done = subprocess.run([LAYERLAB],
+                          input=code + "\nkeras\n", capture_output=True, text=True, env=env)
+    out = done.stdout
+    start = out.rfind("import keras\n")
+    if done.returncode != 0 or start < 0:
+        raise RuntimeError(f"LayerLab failed on {name}:\n{done.stderr}")
+    generated = out[start:]
+    with open(os.path.join(PYTHON, f"{name}.keras.py"), "w") as f:
+        f.write(generated)
+    summary = run_python(generated, 80)
+    with open(os.path.join(PYTHON, f"{name}.keras.txt"), "w") as f:
+        f.write(summary)
+    return {"generated_code_ran": True, "keras": keras.__version__}
+
+
+def python_sessions(results):
+    import subprocess
     # LayerLab command sessions (sessions/*.ll): the generator on models built with commands.
     sessions = os.path.join(PYTHON, "sessions")
     for file in sorted(os.listdir(sessions)):
@@ -1938,6 +2052,15 @@ def grads_models():
     return made
 
 
+def grads_reshaping_model():
+    """gradients/models/reshaping: files/reshaping.keras (every reshaping class, ending in Dense), with mse."""
+    keras.backend.clear_session()
+    model = keras.saving.load_model(os.path.join(OUT, "files", "reshaping.keras"))
+    x = load("files/reshaping.input.npy")
+    y = case_rng("data reshaping").standard_normal((len(x), 3)).astype(np.float32)
+    model_gradients("reshaping", model, x, y, "mse", "mse")
+
+
 def grads():
     skipped = []
     keras.backend.clear_session()
@@ -1949,7 +2072,8 @@ def grads():
     counts["activations"] = grads_activations()
     counts["gradients/pool_ties"] = grads_pool_ties()
     counts["gradients/layers"] = grads_extra_layers()
-    counts["gradients/models"] = len(grads_models())
+    counts["gradients/models"] = len(grads_models()) + 1
+    grads_reshaping_model()
     save_json("gradients/lambda_no_gradient.json", refused)
     save_json("gradients/summary.json", {"cases": counts, "skipped": skipped, "lambda_no_gradient": len(refused),
                                          "keras": keras.__version__, "backend": keras.backend.backend()})
@@ -1961,6 +2085,14 @@ if __name__ == "__main__":
         # Only the Keras-Python fixtures (they need a built LayerLab for the `keras` generator).
         python_snippets()
         sys.exit(0)
+    if sys.argv[1:2] == ["python_snippet"]:
+        # Only the named snippets (a new one), added to generated.json beside the others.
+        path = os.path.join(PYTHON, "generated.json")
+        results = json.load(open(path))
+        for name in sys.argv[2:]:
+            results[name] = python_snippet(name)
+        save_json("python/generated.json", results)
+        sys.exit(0)
     if sys.argv[1:] == ["losses"]:
         # Only the losses' values, gradients and configs.
         losses()
@@ -1968,6 +2100,8 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["layers"]:
         # Only the cases of LAYER_CASES.
         layer_cases()
+        layer_error_cases()
+        reshaping_file()
         sys.exit(0)
     if sys.argv[1:] == ["optimizers"]:
         optimizers()
@@ -1984,6 +2118,19 @@ if __name__ == "__main__":
         sys.exit(0)
     if sys.argv[1:] == ["training"]:
         training_models()
+        sys.exit(0)
+    if sys.argv[1:] == ["grads_layers"]:
+        # Only the gradients of LAYER_CASES (after `generate.py layers`); the summary keeps its other counts.
+        skipped = []
+        keras.backend.clear_session()
+        n = grads_token_cases("layers/cases.json", skipped)
+        grads_reshaping_model()
+        path = os.path.join(OUT, "gradients", "summary.json")
+        summary_json = json.load(open(path))
+        summary_json["cases"]["layers/cases"] = n
+        summary_json["cases"]["gradients/models"] = len(os.listdir(os.path.join(OUT, "gradients", "models")))
+        summary_json["skipped"] = [s for s in summary_json["skipped"] if not s["case"].startswith("layers/")] + skipped
+        save_json("gradients/summary.json", summary_json)
         sys.exit(0)
     if sys.argv[1:] == ["grads"]:
         # Only the gradients (they read the forward fixtures and add files beside them).
@@ -2006,6 +2153,8 @@ if __name__ == "__main__":
     conv_layers()
     conv_reference_examples()
     layer_cases()
+    layer_error_cases()
+    reshaping_file()
     losses()
     cnn_model()
     optimizers()

@@ -90,6 +90,16 @@ struct KerasCase: Sendable, CustomTestStringConvertible {
         #expect(ok, "\(worst)")
     }
 
+    /// Keras's VJPs (`generate.py grads_layers`) for the cases of layers added since the
+    /// convolutions (`layers/cases`: Identity, ZeroPadding, Cropping, UpSampling …).
+    @Test(arguments: KerasCase.forward.filter { $0.folder?.hasPrefix("layers/") == true })
+    func layerGradientsMatchKeras(_ c: KerasCase) throws {
+        let folder = "keras/" + (try #require(c.folder))
+        var layer = try buildLayer(command: c.command)
+        layer.weights = try (0..<c.weights.count).map { try loadFixture("\(folder)/weight\($0).npy") }
+        try expectKerasGradients(layer, inputs: [try loadFixture("\(folder)/input.npy")], folder: folder)
+    }
+
     struct ErrorCase: Sendable, CustomTestStringConvertible {
         let command: String, inputShape: [Int], kerasError: String
         var testDescription: String { "\(command) on \(inputShape)" }
