@@ -131,6 +131,8 @@ public enum KerasModel {
         default:
             throw LabError("LayerLab cannot open a Keras \(cls) model", suggestion: "it opens Sequential and functional models")
         }
+        // Keras's class, for what depends on it (model.summary() lists a functional chain's input).
+        m.kerasClass = cls == "Sequential" ? "Sequential" : "Functional"
         return m
     }
 
