@@ -37,12 +37,18 @@ def save_json(path, obj):
 
 def activations():
     """Every activation of the chapter (and a few more) on a grid, softmax on rows."""
-    x = np.concatenate([np.linspace(-6, 6, 49), [-1.0, 0.0, 0.5, 2.0, -30.0, 30.0]]).astype(np.float32)
-    x = x.reshape(5, 11)
+    # 12 values a row (glu halves the last axis); the grid's step of 0.25 holds every kink
+    # (0, ±0.5, ±1, ±3, 6) exactly.
+    x = np.concatenate([np.linspace(-6, 6, 49), [-1.0, 0.0, 0.5, 2.0, -30.0, 30.0],
+                        [-100.0, 100.0, 1e-4, -1e-4, 0.75]]).astype(np.float32)
+    x = x.reshape(5, 12)
     save("activations/x.npy", x)
+    # Every keras.activations function an activation name can stand for (threshold needs
+    # arguments: as a name it fails when called).
     names = ["linear", "elu", "selu", "relu", "softmax", "softplus", "softsign", "tanh", "sigmoid",
              "hard_sigmoid", "exponential", "relu6", "leaky_relu", "gelu", "silu", "hard_silu",
-             "mish", "log_sigmoid", "log_softmax"]
+             "mish", "log_sigmoid", "log_softmax", "celu", "squareplus", "soft_shrink", "sparse_plus",
+             "tanh_shrink", "sparse_sigmoid", "hard_tanh", "hard_shrink", "glu", "sparsemax"]
     for name in names:
         y = keras.ops.convert_to_numpy(keras.activations.get(name)(x))
         save(f"activations/{name}.npy", y)
@@ -720,6 +726,37 @@ def conv_layers():
 LAYER_CASES = [
     ("Identity", [], [4]),
     ("Identity", [], [3, 5]),
+    # The activation layers (keras/src/layers/activations/): every path of ReLU.static_call.
+    ("ReLU", [], [6]),
+    ("ReLU", ["6.0"], [3, 4]),
+    ("ReLU", ["max_value=6"], [5]),
+    ("ReLU", ["max_value=0.5"], [5]),
+    ("ReLU", ["negative_slope=0.1"], [5]),
+    ("ReLU", ["threshold=0.5"], [2, 5]),
+    ("ReLU", ["max_value=1.0", "negative_slope=0.2"], [6]),
+    ("ReLU", ["negative_slope=0.3", "threshold=0.25"], [6]),
+    ("ReLU", ["max_value=1.5", "negative_slope=0.1", "threshold=0.2"], [3, 2]),
+    ("LeakyReLU", [], [6]),
+    ("LeakyReLU", ["0.1"], [3, 4]),
+    ("LeakyReLU", ["negative_slope=0"], [5]),
+    ("PReLU", [], [5]),
+    ("PReLU", [], [3, 4]),
+    ("PReLU", ["shared_axes=1"], [3, 4]),
+    ("PReLU", ["shared_axes=(1, 2)"], [3, 4, 2]),
+    ("PReLU", ["shared_axes=[2]"], [2, 3, 4]),
+    ("PReLU", ["alpha_initializer='ones'"], [4]),
+    ("ELU", [], [6]),
+    ("ELU", ["alpha=0.5"], [3, 4]),
+    ("ELU", ["2"], [5]),
+    ("Softmax", [], [5]),
+    ("Softmax", ["axis=1"], [3, 4]),
+    ("Softmax", ["axis=-2"], [3, 4, 2]),
+    ("Softmax", ["axis=(1, 2)"], [3, 4]),
+    ("Softmax", ["axis=(-1, 1)"], [2, 3, 4]),
+    ("Activation", ["'celu'"], [6]),
+    ("Activation", ["'sparsemax'"], [2, 5]),
+    ("Activation", ["'squareplus'"], [6]),
+    ("Activation", ["'hard_tanh'"], [6]),
 ]
 
 
@@ -1460,11 +1497,14 @@ def grads_activations():
     save("activations/grad_output.npy", dy)
     names = json.load(open(os.path.join(OUT, "activations", "names.json")))
 
+    # glu's output is half as wide: its dy is the first half of each row, saved beside it.
+    save("activations/glu.grad_output.npy", dy[:, : x.shape[1] // 2])
+
     def everything(x, dy):
         out = []
         for name in names:
             y, pull = jax.vjp(keras.activations.get(name), x)
-            out.append((y, pull(dy)[0]))
+            out.append((y, pull(dy[:, : y.shape[1]])[0]))
         return out
     for name, (y, g) in zip(names, jax.jit(everything)(x, dy)):
         check_forward(f"activations/{name}", y, load(f"activations/{name}.npy"))
@@ -1835,6 +1875,16 @@ if __name__ == "__main__":
         sys.exit(0)
     if sys.argv[1:] == ["training"]:
         training_models()
+        sys.exit(0)
+    if sys.argv[1:] == ["activations"]:
+        # Only the activation functions' values and their gradients.
+        activations()
+        grads_activations()
+        sys.exit(0)
+    if sys.argv[1:] == ["layer_grads"]:
+        # Only the gradients of LAYER_CASES (layers/cases/NNN/), after `generate.py layers`.
+        skipped = []
+        print("layers/cases", grads_token_cases("layers/cases.json", skipped), "skipped", skipped, file=sys.stderr)
         sys.exit(0)
     if sys.argv[1:] == ["grads"]:
         # Only the gradients (they read the forward fixtures and add files beside them).
