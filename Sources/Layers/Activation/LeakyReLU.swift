@@ -17,6 +17,13 @@ public struct LeakyReLU: DifferentiableUnaryLayer, DeclaredLayer {
             try activationNumber(a, key, valid: { $0 >= 0 }, message: "The negative_slope value of a Leaky ReLU layer cannot be None "
                                  + "or negative value. Expected a float.")
         }, write: { $0 }),
+        // Keras takes the deprecated `alpha` for negative_slope (with a warning), outside its signature.
+        Argument("alpha", .null, read: { layer, a, _ in
+            if !a.isNone("alpha") {
+                layer.negativeSlope = try activationNumber(a, "alpha", valid: { $0 >= 0 }, message: "The negative_slope value of a "
+                                                           + "Leaky ReLU layer cannot be None or negative value. Expected a float.")
+            }
+        }, write: { _ in nil }),
     ])
     public var argumentTable: ArgumentTable<LeakyReLU> { Self.table }
 
