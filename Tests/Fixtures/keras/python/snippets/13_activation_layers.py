@@ -16,7 +16,6 @@ model = keras.Sequential([
     layers.Dense(16, activation='gelu'),
     layers.Dense(16, activation='mish'),
     layers.Dense(10, activation='sparsemax'),
-    layers.Activation('glu'),
     layers.Softmax(),
 ])
 model.summary()
