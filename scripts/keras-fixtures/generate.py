@@ -790,6 +790,26 @@ def layer_cases():
     save_json("layers/cases.json", cases)
 
 
+def activation_layers_file():
+    """files/activations/: a .keras file Keras writes with the five activation layers (ReLU's
+    relu6 and clipped-threshold paths, PReLU with a random alpha shared over axis 1, ELU, LeakyReLU,
+    Softmax over two axes) and activations glu, celu and sparsemax, with an input and Keras's output."""
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(3)
+    L = keras.layers
+    model = keras.Sequential([
+        keras.Input((5, 4)), L.Dense(6), L.ReLU(6.0), L.PReLU(alpha_initializer="random_normal", shared_axes=[1]),
+        L.ELU(alpha=0.7), L.LeakyReLU(0.05), L.ReLU(max_value=1.2, negative_slope=0.1, threshold=0.3),
+        L.Dense(6, activation="celu"), L.Activation("glu"), L.Softmax(axis=(1, 2)), L.Activation("sparsemax"),
+    ], name="activations")
+    x = np.random.default_rng(1).normal(size=(3, 5, 4)).astype(np.float32) * 2
+    save("files/activations/x.npy", x)
+    save("files/activations/y.npy", model.predict(x, verbose=0))
+    save_keras_file(model, "files/activations/model.keras")
+    with open(os.path.join(OUT, "files/activations/model.json"), "w") as f:
+        f.write(model.to_json() + "\n")  # keys in Keras's order (save_json would sort them)
+
+
 def conv_reference_examples():
     """The worked examples of the reference (same/causal/transpose/avg-same padding)."""
     out = {}
@@ -1881,6 +1901,9 @@ if __name__ == "__main__":
         activations()
         grads_activations()
         sys.exit(0)
+    if sys.argv[1:] == ["activation_file"]:
+        activation_layers_file()
+        sys.exit(0)
     if sys.argv[1:] == ["layer_grads"]:
         # Only the gradients of LAYER_CASES (layers/cases/NNN/), after `generate.py layers`.
         skipped = []
@@ -1907,6 +1930,7 @@ if __name__ == "__main__":
     conv_layers()
     conv_reference_examples()
     layer_cases()
+    activation_layers_file()
     losses()
     cnn_model()
     optimizers()
