@@ -81,7 +81,8 @@ public struct PReLU: DifferentiableUnaryLayer, DeclaredLayer {
         } ?? "shared_axes None: one alpha per value of a sample"
         return ["output = x if x > 0, else alpha · x   (computed as relu(x) − alpha · relu(−x))",
                 shared,
-                "alpha \(Tensor.describe(shape)), initialized by \(alpha.initializer.object.className): params = \(shape.map(String.init).joined(separator: " · ")) = \(count)",
+                "alpha \(Tensor.describe(shape)), initialized by \(alpha.initializer.object.className): params = "
+                    + (shape.count > 1 ? "\(shape.map(String.init).joined(separator: " · ")) = " : "") + "\(count)",
                 "gradients: ∂y/∂x = 1 above 0, alpha below, 0 at 0; ∂y/∂alpha = min(x, 0), summed over the batch and shared axes",
                 "output shape = input shape: \(input) → \(input)"]
     }
