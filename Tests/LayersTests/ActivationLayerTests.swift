@@ -76,6 +76,12 @@ import TestSupport
         #expect(try slopes("relu max_value=5", [5, 0, 2]) == [0.5, 0, 1])         // jnp.clip: a tie takes half
         #expect(try slopes("relu negative_slope=0.25", [0, -1]) == [1, 0.25])    // jax.nn.leaky_relu
         #expect(try slopes("relu threshold=1 negative_slope=0.5", [1, 2, 0]) == [0, 1, 0.5])
+        #expect(try slopes("relu max_value=0", [0, 1, -1]) == [0, 0, 0])
+        let elu = try #require(try buildLayer(command: "elu alpha=0.5") as? any DifferentiableLayer)
+        var random = RandomGenerator(seed: 1)
+        let (_, pullback) = try elu.differentiableCall([try Tensor(shape: [1, 2], scalars: [0, -1])], training: false, random: &random)
+        let dx = try #require(try pullback(try Tensor(zeros: [1, 2], value: 1)).inputs.first ?? nil)
+        #expect(abs(dx.scalars[0] - 0.5) < 1e-7 && abs(dx.scalars[1] - 0.18393972) < 1e-7)   // jax.grad: alpha at 0
     }
 
     @Test func preluAlphaGradient() throws {
