@@ -18,8 +18,10 @@ public enum KerasModel {
     static func shapeJSON(_ s: Shape) -> JSON { .array(s.dims.map { $0.map(JSON.int) ?? .null }) }
 
     static func layerConfig(_ layer: any Layer) -> JSON {
-        .object([("name", .string(layer.name)), ("trainable", .bool(layer.trainable)), ("dtype", dtypePolicy)]
-                 + layer.config.map { ($0.key, JSON($0.value)) })
+        let early = Set(layer.layerType?.configBeforeTrainable ?? [])
+        let entries = layer.config.map { ($0.key, JSON($0.value)) }
+        return .object([("name", .string(layer.name))] + entries.filter { early.contains($0.0) }
+                       + [("trainable", .bool(layer.trainable)), ("dtype", dtypePolicy)] + entries.filter { !early.contains($0.0) })
     }
 
     static func inputLayer(_ input: InputNode, functional: Bool) -> JSON {

@@ -82,8 +82,17 @@ public struct Argument<L>: Sendable {
     }
 
     /// Keras's `activation`: a name, None meaning linear; the config holds its name.
-    public static func activation(_ defaultValue: Value?, _ field: Field<L, Activation>) -> Argument {
-        .field("activation", defaultValue, field, read: { try Activation.make($0[$1]) }, write: { .string($0.name) })
+    /// glu halves the last axis: only the Activation layer (`shapeChanging`) takes it.
+    public static func activation(_ defaultValue: Value?, _ field: Field<L, Activation>, shapeChanging: Bool = false) -> Argument {
+        .field("activation", defaultValue, field, read: { a, key in
+            let activation = try Activation.make(a[key])
+            if activation.halvesLastAxis && !shapeChanging {
+                throw LabError("\(a.owner): activation '\(activation.name)' halves the last axis (a · sigmoid(b) of its two halves); "
+                               + "Keras's \(a.owner) would still declare the full size and then output half of it",
+                               suggestion: "put it in its own layer after this one: add activation \(activation.name)")
+            }
+            return activation
+        }, write: { .string($0.name) })
     }
 
     /// `activity_regularizer=None`; `omittedWhenNone` for layers whose config has it only when set (Dense).

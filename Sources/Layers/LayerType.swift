@@ -31,6 +31,9 @@ public struct LayerType: Registered {
     public var unloadable: (reason: String, suggestion: String)?
     /// Keras 3 writes a `build_config` (the build input shape) for the layer.
     public var recordsBuildShape = true
+    /// Config keys Keras writes between name and trainable (ELU's alpha: a class without
+    /// get_config has its constructor arguments recorded first).
+    public var configBeforeTrainable: [String] = []
     /// The layer is called on a list of tensors (`Add()([a, b])`), even a list of one.
     public var takesInputList = false
     /// Lines `help TYPE` adds after the examples.
@@ -92,6 +95,7 @@ public struct LayerType: Registered {
     /// them, so each layer file's `type` (or a family's `types`) is named here once.
     public static let registry = Registry<LayerType>(kind: "layer type", [
         Dense.type, ActivationLayer.type, Dropout.type, Flatten.type, Reshape.type, Permute.type,
+        ReLU.type, LeakyReLU.type, PReLU.type, ELU.type, Softmax.type,
         RepeatVector.type, Embedding.type, Lambda.type,
     ] + Convolution.types + Pooling.types + GlobalPooling.types + LocallyConnected.types
       + ZeroPadding.types + Cropping.types + UpSampling.types

@@ -75,6 +75,9 @@ import TestSupport
         Check("softplus(x)"), Check("softsign(x)"), Check("tanh(x)"), Check("sigmoid(x)"), Check("hard_sigmoid(x * 2)"),
         Check("exponential(x)"), Check("gelu(x)"), Check("silu(x)"), Check("swish(x)"), Check("hard_silu(x * 2)"),
         Check("hard_swish(x * 2)"), Check("mish(x)"), Check("log_sigmoid(x)"), Check("softmax(x)"), Check("log_softmax(x * 2)"),
+        // Away from their kinks (±0.5, ±1) too: 0.3, −1.2, 2.1, −0.7, 1.6, −2.4, 0.55, −0.45, 1.35, −1.85, 0.8, 2.6.
+        Check("celu(x)"), Check("squareplus(x)"), Check("soft_shrink(x)"), Check("hard_shrink(x)"), Check("sparse_plus(x)"),
+        Check("tanh_shrink(x)"), Check("sparse_sigmoid(x)"), Check("hard_tanh(x)"), Check("sparsemax(x)"),
         Check("pow(x, 3)"), Check("power(x, x)", [2, 3], Check.positive), Check("pow(2, x)"), Check("power(x, 0.5)", [2, 3], Check.positive),
         Check("minimum(x, 0.1)"), Check("maximum(x, x * 0.5)"), Check("maximum(x[:, 0:1], x)"), Check("minimum(x[0], x)"),
         Check("clip(x, -1, 1)"), Check("clip(x, x_min=x * 0.5 - 1, x_max=1.5)"),

@@ -38,12 +38,18 @@ def save_json(path, obj):
 
 def activations():
     """Every activation of the chapter (and a few more) on a grid, softmax on rows."""
-    x = np.concatenate([np.linspace(-6, 6, 49), [-1.0, 0.0, 0.5, 2.0, -30.0, 30.0]]).astype(np.float32)
-    x = x.reshape(5, 11)
+    # 12 values a row (glu halves the last axis); the grid's step of 0.25 holds every kink
+    # (0, ±0.5, ±1, ±3, 6) exactly.
+    x = np.concatenate([np.linspace(-6, 6, 49), [-1.0, 0.0, 0.5, 2.0, -30.0, 30.0],
+                        [-100.0, 100.0, 1e-4, -1e-4, 0.75]]).astype(np.float32)
+    x = x.reshape(5, 12)
     save("activations/x.npy", x)
+    # Every keras.activations function an activation name can stand for (threshold needs
+    # arguments: as a name it fails when called).
     names = ["linear", "elu", "selu", "relu", "softmax", "softplus", "softsign", "tanh", "sigmoid",
              "hard_sigmoid", "exponential", "relu6", "leaky_relu", "gelu", "silu", "hard_silu",
-             "mish", "log_sigmoid", "log_softmax"]
+             "mish", "log_sigmoid", "log_softmax", "celu", "squareplus", "soft_shrink", "sparse_plus",
+             "tanh_shrink", "sparse_sigmoid", "hard_tanh", "hard_shrink", "glu", "sparsemax"]
     for name in names:
         y = keras.ops.convert_to_numpy(keras.activations.get(name)(x))
         save(f"activations/{name}.npy", y)
@@ -757,6 +763,37 @@ LAYER_CASES = [
     ("UpSampling3D", [], [2, 1, 3, 2]),
     ("UpSampling3D", ["(1, 2, 3)"], [2, 2, 2, 1]),
     ("UpSampling3D", ["(3, 1, 2)", "data_format='channels_first'"], [2, 2, 3, 2]),
+    # The activation layers (keras/src/layers/activations/): every path of ReLU.static_call.
+    ("ReLU", [], [6]),
+    ("ReLU", ["6.0"], [3, 4]),
+    ("ReLU", ["max_value=6"], [5]),
+    ("ReLU", ["max_value=0.5"], [5]),
+    ("ReLU", ["negative_slope=0.1"], [5]),
+    ("ReLU", ["threshold=0.5"], [2, 5]),
+    ("ReLU", ["max_value=1.0", "negative_slope=0.2"], [6]),
+    ("ReLU", ["negative_slope=0.3", "threshold=0.25"], [6]),
+    ("ReLU", ["max_value=1.5", "negative_slope=0.1", "threshold=0.2"], [3, 2]),
+    ("LeakyReLU", [], [6]),
+    ("LeakyReLU", ["0.1"], [3, 4]),
+    ("LeakyReLU", ["negative_slope=0"], [5]),
+    ("PReLU", [], [5]),
+    ("PReLU", [], [3, 4]),
+    ("PReLU", ["shared_axes=1"], [3, 4]),
+    ("PReLU", ["shared_axes=(1, 2)"], [3, 4, 2]),
+    ("PReLU", ["shared_axes=[2]"], [2, 3, 4]),
+    ("PReLU", ["alpha_initializer='ones'"], [4]),
+    ("ELU", [], [6]),
+    ("ELU", ["alpha=0.5"], [3, 4]),
+    ("ELU", ["2"], [5]),
+    ("Softmax", [], [5]),
+    ("Softmax", ["axis=1"], [3, 4]),
+    ("Softmax", ["axis=-2"], [3, 4, 2]),
+    ("Softmax", ["axis=(1, 2)"], [3, 4]),
+    ("Softmax", ["axis=(-1, 1)"], [2, 3, 4]),
+    ("Activation", ["'celu'"], [6]),
+    ("Activation", ["'sparsemax'"], [2, 5]),
+    ("Activation", ["'squareplus'"], [6]),
+    ("Activation", ["'hard_tanh'"], [6]),
 ]
 
 
@@ -854,6 +891,24 @@ def reshaping_file():
     path = os.path.join(d, "cases.json")
     facts = [c for c in json.load(open(path)) if c["name"] != "reshaping"]
     save_json("files/cases.json", facts + [{"name": "reshaping", "layers": [l.name for l in model.layers]}])
+def activation_layers_file():
+    """files/activations/: a .keras file Keras writes with the five activation layers (ReLU's
+    relu6 and clipped-threshold paths, PReLU with a random alpha shared over axis 1, ELU, LeakyReLU,
+    Softmax over two axes) and activations glu, celu and sparsemax, with an input and Keras's output."""
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(3)
+    L = keras.layers
+    model = keras.Sequential([
+        keras.Input((5, 4)), L.Dense(6), L.ReLU(6.0), L.PReLU(alpha_initializer="random_normal", shared_axes=[1]),
+        L.ELU(alpha=0.7), L.LeakyReLU(0.05), L.ReLU(max_value=1.2, negative_slope=0.1, threshold=0.3),
+        L.Dense(6, activation="celu"), L.Activation("glu"), L.Softmax(axis=(1, 2)), L.Activation("sparsemax"),
+    ], name="activations")
+    x = np.random.default_rng(1).normal(size=(3, 5, 4)).astype(np.float32) * 2
+    save("files/activations/x.npy", x)
+    save("files/activations/y.npy", model.predict(x, verbose=0))
+    save_keras_file(model, "files/activations/model.keras")
+    with open(os.path.join(OUT, "files/activations/model.json"), "w") as f:
+        f.write(model.to_json() + "\n")  # keys in Keras's order (save_json would sort them)
 
 
 def conv_reference_examples():
@@ -1717,11 +1772,14 @@ def grads_activations():
     save("activations/grad_output.npy", dy)
     names = json.load(open(os.path.join(OUT, "activations", "names.json")))
 
+    # glu's output is half as wide: its dy is the first half of each row, saved beside it.
+    save("activations/glu.grad_output.npy", dy[:, : x.shape[1] // 2])
+
     def everything(x, dy):
         out = []
         for name in names:
             y, pull = jax.vjp(keras.activations.get(name), x)
-            out.append((y, pull(dy)[0]))
+            out.append((y, pull(dy[:, : y.shape[1]])[0]))
         return out
     for name, (y, g) in zip(names, jax.jit(everything)(x, dy)):
         check_forward(f"activations/{name}", y, load(f"activations/{name}.npy"))
@@ -2132,6 +2190,14 @@ if __name__ == "__main__":
         summary_json["skipped"] = [s for s in summary_json["skipped"] if not s["case"].startswith("layers/")] + skipped
         save_json("gradients/summary.json", summary_json)
         sys.exit(0)
+    if sys.argv[1:] == ["activations"]:
+        # Only the activation functions' values and their gradients.
+        activations()
+        grads_activations()
+        sys.exit(0)
+    if sys.argv[1:] == ["activation_file"]:
+        activation_layers_file()
+        sys.exit(0)
     if sys.argv[1:] == ["grads"]:
         # Only the gradients (they read the forward fixtures and add files beside them).
         grads()
@@ -2155,6 +2221,7 @@ if __name__ == "__main__":
     layer_cases()
     layer_error_cases()
     reshaping_file()
+    activation_layers_file()
     losses()
     cnn_model()
     optimizers()

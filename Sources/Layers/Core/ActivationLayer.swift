@@ -9,7 +9,7 @@ public struct ActivationLayer: DifferentiableUnaryLayer, DeclaredLayer {
     public var weights: [Tensor] = []
     public var activation = Activation.unset
 
-    static let table = ArgumentTable<ActivationLayer>([.activation(nil, \.activation)])
+    static let table = ArgumentTable<ActivationLayer>([.activation(nil, \.activation, shapeChanging: true)])
     public var argumentTable: ArgumentTable<ActivationLayer> { Self.table }
 
     public static let type = LayerType(
@@ -17,9 +17,22 @@ public struct ActivationLayer: DifferentiableUnaryLayer, DeclaredLayer {
         examples: ["add activation relu", "add activation softmax"], arguments: table, blank: { ActivationLayer() }
     ).with { $0.recordsBuildShape = false }
 
-    public func outputShape(for input: Shape) throws -> Shape { input }
+    /// glu halves the last axis (Keras's compute_output_shape still says the input's shape,
+    /// but its output has half the size: the shape here is the output's).
+    public func outputShape(for input: Shape) throws -> Shape {
+        guard activation.halvesLastAxis else { return input }
+        try checkEven(input.last)
+        return Shape(input.dims.dropLast() + [input.last.map { $0 / 2 }])
+    }
+
+    private func checkEven(_ n: Int?) throws {
+        if let n, n % 2 != 0 || n == 0 {
+            throw LabError("\(name): glu splits the last axis into two halves, but its size is \(n) (JAX: axis size must be divisible by 2)")
+        }
+    }
 
     public func call(_ x: Tensor, training: Bool) throws -> Tensor {
+        if activation.halvesLastAxis { try checkEven(x.shape.last ?? 0) }
         var y = x
         y.dtype = .float32
         activation.apply(&y)
@@ -28,8 +41,15 @@ public struct ActivationLayer: DifferentiableUnaryLayer, DeclaredLayer {
 
     public func explanation(for inputs: [Shape]) -> [String] {
         guard let input = inputs.first else { return [] }
-        let how = activation.name == "softmax" || activation.name == "log_softmax"
-            ? "along the last axis (each row of \(input.last.map(String.init) ?? "?") values)" : "to every value on its own"
+        let n = input.last.map(String.init) ?? "?"
+        if activation.halvesLastAxis {
+            let out = (try? outputShape(for: input))?.description ?? "?"
+            return ["output = a · sigmoid(b), a and b the two halves of the last axis (each row of \(n) values)",
+                    "output shape: the last axis halved: \(input) → \(out)   (Keras's summary still shows \(input))",
+                    "no weights: params = 0"]
+        }
+        let how = ["softmax", "log_softmax", "sparsemax"].contains(activation.name)
+            ? "along the last axis (each row of \(n) values)" : "to every value on its own"
         return ["output = \(activation.name)(x), applied \(how)",
                 "output shape = input shape: \(input) → \(input)",
                 "no weights: params = 0"]

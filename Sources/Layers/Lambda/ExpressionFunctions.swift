@@ -81,8 +81,9 @@ enum ExpressionFunctions {
         unary("sign", { $0 > 0 ? 1 : $0 < 0 ? -1 : $0 }, nil),
     ]
 
-    /// Every activation, under its Keras name and aliases (softmax acts on the last axis).
-    static let activations: [ExpressionFunction] = Activation.registry.entries.flatMap { activation in
+    /// Every activation, under its Keras name and aliases (softmax acts on the last axis); not
+    /// glu, which changes the shape, nor threshold, which needs arguments.
+    static let activations: [ExpressionFunction] = Activation.registry.entries.filter { !$0.halvesLastAxis && $0.refusal == nil }.flatMap { activation in
         ([activation.snakeName] + activation.aliases).map { name in
             ExpressionFunction(name: name, parameters: [("x", nil)], apply: { args in
                 switch try args[0].asTensor("\(name)()") {

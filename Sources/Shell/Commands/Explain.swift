@@ -47,7 +47,8 @@ extension Commands {
         guard let a = Activation.registry.lookup(topic) else { return nil }
         let aliases = a.aliases.isEmpty ? "" : " (also: \(a.aliases.joined(separator: ", ")))"
         return ([session.style.bold("\(a.className) (activation)") + aliases] + a.formula.map { "  " + $0 }
-                + ["  use it as: add dense 32 \(a.className), add activation \(a.className), or activation='\(a.className)' in Python"])
+                + ["  use it as: add dense 32 \(a.className), add activation \(a.className), or activation='\(a.className)' in Python"]
+                + (LayerType.registry.lookup(topic).map { ["  the layer \($0.className) is another thing, with its own arguments: help \($0.className)"] } ?? []))
             .joined(separator: "\n")
     }
 

@@ -34,7 +34,9 @@ extension Commands {
             if c.name == "add" { session.say("Layer types: " + LayerType.registry.names.joined(separator: ", ")) }
             return
         }
-        if let type = LayerType.registry.lookup(topic) {
+        // `help relu`, `help elu`, `help softmax` are the activations (their note names the layer);
+        // `help ReLU`, `help ELU`, `help re_lu` the layers.
+        if let type = LayerType.registry.lookup(topic), Activation.registry.lookup(topic) == nil || topic == type.className {
             session.say(session.style.bold("\(type.className) (add \(type.snakeName) …)") + ": " + type.summary)
             session.say("Arguments, with Keras's defaults:")
             let params = type.parameters

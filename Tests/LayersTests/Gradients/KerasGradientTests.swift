@@ -33,13 +33,16 @@ import TestSupport
     @Test(arguments: activationNames)
     func activationDerivativesMatchJAX(_ name: String) throws {
         let activation = try Activation.registry.get(name)
-        let x = try loadFixture("keras/activations/x.npy"), dy = try loadFixture("keras/activations/grad_output.npy")
+        // glu's output is half as wide: its dy is the first half of each row.
+        let x = try loadFixture("keras/activations/x.npy")
+        let dy = try loadFixture("keras/activations/\(name == "glu" ? "glu." : "")grad_output.npy")
         let ours = activation.gradient(dy, pre: x, output: activation(x))
         expectClose(ours, try loadFixture("keras/activations/\(name).grad_input.npy"), "\(name)′")
     }
 
     @Test func everyActivationIsCovered() {
-        #expect(Self.activationNames.count == 19)
-        #expect(Set(Self.activationNames).isSuperset(of: Activation.registry.entries.map(\.className)))
+        #expect(Self.activationNames.count == 29)
+        // threshold needs arguments: as a name Keras fails when it is called, and so does LayerLab when it is made.
+        #expect(Set(Self.activationNames).isSuperset(of: Activation.registry.entries.filter { $0.refusal == nil }.map(\.className)))
     }
 }
