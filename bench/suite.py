@@ -91,6 +91,22 @@ def text_gemms(b):
     return [(b, 64, 64), (b, 2, 64)]
 
 
+APPS = os.path.join(ROOT, "Tests", "Fixtures", "keras", "applications")
+
+
+def mobilenet_v2_keras(keras):
+    return keras.applications.MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, weights=None, classes=10)
+
+
+def resnet50_keras(keras):
+    return keras.applications.ResNet50(input_shape=(64, 64, 3), weights=None, classes=10)
+
+
+def no_gemms(b):
+    """Whole architectures: no single gemm stands for them (no %sgemm column)."""
+    return []
+
+
 # name, LayerLab commands, Keras model, input sample shape, batch, gemm shapes, kind (the target that applies)
 CASES = [
     ("MLP b1", MLP_LL, mlp_keras, (784,), 1, mlp_gemms, "dense"),
@@ -101,6 +117,9 @@ CASES = [
     ("CNN b256", CNN_LL, cnn_keras, (28, 28, 1), 256, cnn_gemms, "conv"),
     ("conv-heavy b32", CONV_LL, conv_keras, (64, 64, 3), 32, conv_gemms, "conv"),
     ("text b256", TEXT_LL, text_keras, (100,), 256, text_gemms, "gather"),
+    # keras.applications as Keras builds them (weights=None), opened in LayerLab from Keras's to_json().
+    ("MobileNetV2 b32", f"import json {APPS}/MobileNetV2/model.json", mobilenet_v2_keras, (96, 96, 3), 32, no_gemms, "app"),
+    ("ResNet50 b16", f"import json {APPS}/ResNet50/model.json", resnet50_keras, (64, 64, 3), 16, no_gemms, "app"),
 ]
 
 # One whole command: `forward --input x.npy` on these forward cases (by name).
@@ -279,7 +298,7 @@ def fmt(t):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="fewer runs per case")
-    p.add_argument("--only", help="comma-separated case prefixes (mlp, cnn, conv, text, cmd, grad, train, summary, init)")
+    p.add_argument("--only", help="comma-separated case prefixes (mlp, cnn, conv, text, mobilenetv2, resnet50, cmd, grad, train, summary, init)")
     p.add_argument("--no-build", action="store_true", help="use the existing release builds")
     p.add_argument("--json", help="also write every figure to this file")
     args = p.parse_args()
@@ -328,7 +347,7 @@ def main():
         cells = []
         for key, _, prefix in SETTINGS:
             ours = layerlab_forward(case, prefix, runs)
-            ref = sgemm_rate(case, prefix, runs)
+            ref = sgemm_rate(case, prefix, runs) if case[5](case[4]) else {"gflops": float("nan"), "min_ms": float("nan")}
             flops = 2 * ours["macs_per_sample"] * case[4]
             gf = flops / (ours["min_ms"] / 1e3) / 1e9
             bound = ours["weights_mb"] + ours["two_largest_activations_mb"] + 40
