@@ -12,7 +12,7 @@ extension Tensor {
         let outStrides = Tensor.strides(outShape)
         let offset = zip(outStrides, pads).reduce(0) { $0 + $1.0 * $1.1.before }
         // The input is the strided window of the output that starts at `offset`.
-        Tensor.copyRows(from: scalars, shape: shape, into: &out.scalars, strides: outStrides, offset: offset, scatter: true)
+        Tensor.copyRows(from: scalars, shape: shape, into: &out.scalars, strides: outStrides, offset: offset)
         return out
     }
 
@@ -92,26 +92,15 @@ extension Tensor {
         return Tensor(unchecked: outShape, out, dtype: dtype)
     }
 
-    /// Copies a row-major block of `shape` into (scatter) the strided window of `target`,
-    /// one innermost row at a time.
-    static func copyRows(from source: [Float], shape: [Int], into target: inout [Float], strides: [Int], offset: Int, scatter: Bool) {
-        let rank = shape.count, inner = shape[rank - 1], innerStride = strides[rank - 1]
-        var index = [Int](repeating: 0, count: rank)
-        var base = offset, o = 0
+    /// Copies a row-major block of `shape` into the strided window of `target` (the scatter
+    /// that undoes `strided`), one innermost row at a time.
+    static func copyRows(from source: [Float], shape: [Int], into target: inout [Float], strides: [Int], offset: Int) {
+        guard let inner = shape.last else { return }
+        let innerStride = strides[shape.count - 1]
         source.withUnsafeBufferPointer { src in
             target.withUnsafeMutableBufferPointer { dst in
-                while o < source.count {
-                    var p = base
-                    for _ in 0..<inner { dst[p] = src[o]; o += 1; p += innerStride }
-                    var axis = rank - 2
-                    while axis >= 0 {
-                        index[axis] += 1
-                        base += strides[axis]
-                        if index[axis] < shape[axis] { break }
-                        base -= strides[axis] * shape[axis]
-                        index[axis] = 0
-                        axis -= 1
-                    }
+                Tensor.forEachStridedRow(shape: shape, strides: strides, offset: offset) { o, p in
+                    for j in 0..<inner { dst[p + j * innerStride] = src[o + j] }
                 }
             }
         }

@@ -22,28 +22,40 @@ extension Tensor {
         let rank = shape.count
         guard rank > 0 else { return Tensor(unchecked: shape, [scalars[offset]], dtype: dtype) }
         let inner = shape[rank - 1], innerStride = strides[rank - 1]
-        var index = [Int](repeating: 0, count: rank)
-        var base = offset
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                var o = 0
-                while o < total {
-                    var p = base
-                    for _ in 0..<inner { dst[o] = src[p]; o += 1; p += innerStride }
-                    // Advance the outer index (all axes but the last), updating the base offset.
-                    var axis = rank - 2
-                    while axis >= 0 {
-                        index[axis] += 1
-                        base += strides[axis]
-                        if index[axis] < shape[axis] { break }
-                        base -= strides[axis] * shape[axis]
-                        index[axis] = 0
-                        axis -= 1
-                    }
+                Tensor.forEachStridedRow(shape: shape, strides: strides, offset: offset) { o, p in
+                    for j in 0..<inner { dst[o + j] = src[p + j * innerStride] }
                 }
             }
         }
         return Tensor(unchecked: shape, out, dtype: dtype)
+    }
+
+    /// Walks the innermost rows of a `shape` window laid out with `strides` from `offset`:
+    /// `row(o, p)` gets each row's start in row-major order (o) and in the strided layout (p).
+    /// The one loop behind every strided gather and scatter.
+    @inline(__always)
+    static func forEachStridedRow(shape: [Int], strides: [Int], offset: Int, _ row: (Int, Int) -> Void) {
+        let rank = shape.count
+        guard rank > 0, let total = Tensor.elementCount(shape), total > 0 else { return }
+        let inner = shape[rank - 1]
+        var index = [Int](repeating: 0, count: rank)
+        var base = offset, o = 0
+        while o < total {
+            row(o, base)
+            o += inner
+            // Advance the outer index (all axes but the last), updating the base offset.
+            var axis = rank - 2
+            while axis >= 0 {
+                index[axis] += 1
+                base += strides[axis]
+                if index[axis] < shape[axis] { break }
+                base -= strides[axis] * shape[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
     }
 
     /// NumPy's `transpose(axes)`: output axis `i` is input axis `axes[i]`.
