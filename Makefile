@@ -6,7 +6,7 @@ SWIFT ?= swift
 # fonts-dejavu-core is the font its labels are set in; libdnnl-dev is oneDNN (convolutions, pooling).
 APT_PACKAGES := libopenblas-dev libreadline-dev libhdf5-dev libdnnl-dev libgraphviz-dev fonts-dejavu-core
 
-.PHONY: deps build run test fixtures bench clean fuzz fuzz-build
+.PHONY: deps build run test fixtures bench parity clean fuzz fuzz-build
 
 deps:
 	@missing=""; \
@@ -65,6 +65,12 @@ fixtures:
 # The benchmark suite against Keras + JAX (docs/performance.md). Needs .venv-keras; CI does not run it.
 # BENCH_ARGS=--quick for fewer runs, BENCH_ARGS="--only mlp,summary" for some cases.
 KERAS_PYTHON := .venv-keras/bin/python
+# keras.applications opened by LayerLab against Keras's forward (outside CI: it needs Keras).
+parity:
+	@if [ ! -x $(KERAS_PYTHON) ]; then echo "make parity needs Keras 3 with JAX in $(KERAS_PYTHON)"; exit 1; fi
+	$(SWIFT) build $(RELEASE) --product layerlab
+	$(KERAS_PYTHON) scripts/parity/applications.py
+
 bench:
 	@if [ ! -x $(KERAS_PYTHON) ]; then \
 	  echo "make bench needs Keras 3 with JAX in $(KERAS_PYTHON) (relative to the repository root);"; \

@@ -200,7 +200,7 @@ public enum KerasModel {
             throw LabError("\(name) (\(cls)) \(reason)", suggestion: suggestion)
         }
         guard let type = LayerType.registry.lookup(cls) else {
-            throw LabError("\(name): LayerLab has no \(cls) layer", suggestion: "its layer types: " + LayerType.registry.names.joined(separator: ", "))
+            throw LabError("\(name): LayerLab has no \(cls) layer (yet)", suggestion: "'help layers' lists the \(LayerType.registry.entries.count) layer types it has")
         }
         if let dtype = config["dtype"], let policy = dtype["config"]?["name"]?.string ?? dtype.string, policy != "float32" {
             throw LabError("\(name): dtype policy '\(policy)' is not supported (LayerLab computes in float32)")
