@@ -7,7 +7,8 @@ import TestSupport
 @testable import Models
 @testable import TensorCore
 
-/// keras.applications built by Keras with weights=None (`generate.py applications`): every
+/// keras.applications built by Keras with weights=None, and the Keras tutorials' models
+/// (`generate.py applications`): every
 /// architecture whose layer classes LayerLab has opens from Keras's model.to_json() with
 /// Keras's summary (byte for byte) and parameter counts; the small ones also open from
 /// .keras with Keras's weights and give Keras's predictions. An architecture using a class
@@ -32,11 +33,13 @@ import TestSupport
     }
 
     @Test func fixturesArePresent() throws {
-        #expect(Self.names.count == 13, "\(Self.names)")
+        #expect(Self.names.filter { !$0.hasPrefix("tutorial_") }.count == 13, "\(Self.names)")
+        #expect(Self.names.filter { $0.hasPrefix("tutorial_") }.count == 6, "\(Self.names)")
         // These must open today; each layer added since makes more of them open.
         let opening = try Self.names.filter { try Case($0).missing.isEmpty }
         #expect(Set(["DenseNet121", "InceptionV3", "MobileNet", "MobileNetV2", "MobileNetV3Small", "NASNetMobile", "ResNet50", "ResNet50V2",
-                     "VGG16", "Xception"]).isSubset(of: opening), "\(opening)")
+                     "VGG16", "Xception", "tutorial_batchnorm", "tutorial_conv1d_text", "tutorial_conv_autoencoder",
+                     "tutorial_mnist_convnet", "tutorial_mnist_mlp", "tutorial_unet"]).isSubset(of: opening), "\(opening)")
     }
 
     @Test(arguments: names)

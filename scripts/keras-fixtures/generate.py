@@ -1544,7 +1544,66 @@ APPLICATIONS = [
 ]
 
 
+# The Keras tutorials' models (keras.io/examples), small enough to keep with their weights:
+# (name, code that makes `model` — `L` is keras.layers —, input shape, input dtype).
+TUTORIALS = [
+    ("tutorial_mnist_mlp", "model = keras.Sequential([keras.Input((784,)), L.Dense(64, activation='relu'), "
+     "L.Dense(64, activation='relu'), L.Dense(10, activation='softmax')])", (784,), "float32"),
+    ("tutorial_mnist_convnet", "model = keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(32, 3, activation='relu'), "
+     "L.MaxPooling2D(2), L.Conv2D(64, 3, activation='relu'), L.MaxPooling2D(2), L.Flatten(), L.Dropout(0.5), "
+     "L.Dense(10, activation='softmax')])", (28, 28, 1), "float32"),
+    ("tutorial_conv1d_text", "model = keras.Sequential([keras.Input((40,), dtype='int32'), L.Embedding(500, 16), "
+     "L.Dropout(0.5), L.Conv1D(16, 5, padding='valid', activation='relu', strides=2), L.GlobalMaxPooling1D(), "
+     "L.Dense(16, activation='relu'), L.Dense(1, activation='sigmoid')])", (40,), "int32"),
+    ("tutorial_conv_autoencoder", "model = keras.Sequential([keras.Input((28, 28, 1)), "
+     "L.Conv2D(8, 3, activation='relu', padding='same'), L.MaxPooling2D(2, padding='same'), "
+     "L.Conv2D(8, 3, activation='relu', padding='same'), L.MaxPooling2D(2, padding='same'), "
+     "L.Conv2DTranspose(8, 3, strides=2, activation='relu', padding='same'), L.UpSampling2D(2), "
+     "L.Conv2D(1, 3, activation='sigmoid', padding='same')])", (28, 28, 1), "float32"),
+    ("tutorial_unet", "i = keras.Input((32, 32, 3))\n"
+     "c1 = L.Conv2D(8, 3, padding='same', activation='relu')(i)\np1 = L.MaxPooling2D()(c1)\n"
+     "c2 = L.Conv2D(16, 3, padding='same', activation='relu')(p1)\np2 = L.MaxPooling2D()(c2)\n"
+     "b = L.Conv2D(32, 3, padding='same', activation='relu')(p2)\n"
+     "u2 = L.Conv2DTranspose(16, 2, strides=2, padding='same')(b)\nu2 = L.Concatenate()([u2, c2])\n"
+     "c3 = L.Conv2D(16, 3, padding='same', activation='relu')(u2)\n"
+     "u1 = L.UpSampling2D(2, interpolation='bilinear')(c3)\nu1 = L.Concatenate()([u1, c1])\n"
+     "c4 = L.Conv2D(8, 3, padding='same', activation='relu')(u1)\n"
+     "o = L.Conv2D(2, 1, activation='softmax')(c4)\nmodel = keras.Model(i, o, name='unet')", (32, 32, 3), "float32"),
+    ("tutorial_batchnorm", "model = keras.Sequential([keras.Input((16, 16, 3)), L.Conv2D(8, 3, use_bias=False), "
+     "L.BatchNormalization(), L.ReLU(), L.Conv2D(8, 3, use_bias=False), L.BatchNormalization(momentum=0.9), "
+     "L.Activation('relu'), L.GlobalAveragePooling2D(), L.Dense(4)])\n"
+     "model.compile(optimizer='adam', loss='mse')\n"
+     "r = np.random.default_rng(5)\n"
+     "model.fit(r.normal(size=(64, 16, 16, 3)) * 2 + 1, r.normal(size=(64, 4)), epochs=3, batch_size=16, verbose=0)",
+     (16, 16, 3), "float32"),
+]
+
+
 def applications():
+    for name, code, shape, dtype in TUTORIALS:
+        folder = f"applications/{name}"
+        os.makedirs(os.path.join(OUT, folder), exist_ok=True)
+        # The summary of the model as built (Keras adds "Optimizer params" once one is compiled and trained).
+        build, _, train = code.partition("\nmodel.compile")
+        full = ("import keras, json, numpy as np\nL = keras.layers\nkeras.utils.set_random_seed(1)\n" + build + "\n"
+                "model.summary()\n" + ("model.compile" + train + "\n" if train else "") +
+                f"open({os.path.join(OUT, folder, 'model.json')!r}, 'w').write(json.dumps(json.loads(model.to_json()), indent=1, sort_keys=True))\n"
+                "count = lambda ws: int(sum(np.prod(w.shape) for w in ws))\n"
+                "classes = sorted({l.__class__.__name__ for l in model._flatten_layers(include_self=False, recursive=True)})\n"
+                f"case = {{'name': {name!r}, 'call': None, 'input_shape': {list(shape)!r}, 'params': count(model.weights), "
+                "'trainable_params': count(model.trainable_weights), 'non_trainable_params': count(model.non_trainable_weights), "
+                "'layers': len(model.layers), 'classes': classes, 'weights_kept': True}\n"
+                f"json.dump(case, open({os.path.join(OUT, folder, 'case.json')!r}, 'w'), indent=1)\n"
+                f"model.save({os.path.join(OUT, folder, 'model.keras')!r})\n"
+                f"r = np.random.default_rng(7)\n"
+                + (f"x = r.integers(0, 500, size=(2,) + {tuple(shape)!r}).astype(np.int32)\n" if dtype == "int32"
+                   else f"x = r.uniform(-1, 1, size=(2,) + {tuple(shape)!r}).astype(np.float32)\n") +
+                f"np.save({os.path.join(OUT, folder, 'input.npy')!r}, x)\n"
+                f"np.save({os.path.join(OUT, folder, 'output.npy')!r}, np.asarray(model(x, training=False)))\n")
+        open(os.path.join(OUT, folder, "summary.txt"), "w").write(run_python(full, 80))
+        print(name, "done", file=sys.stderr)
+    if sys.argv[2:] == ["tutorials"]:
+        return
     for name, call, shape, keep in APPLICATIONS:
         folder = f"applications/{name}"
         os.makedirs(os.path.join(OUT, folder), exist_ok=True)
@@ -2168,7 +2227,8 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["training_state"]:
         training_state()
         sys.exit(0)
-    if sys.argv[1:] == ["applications"]:
+    if sys.argv[1:2] == ["applications"]:
+        # `applications tutorials`: only the tutorial models.
         applications()
         sys.exit(0)
     if sys.argv[1:] == ["normalization"]:
