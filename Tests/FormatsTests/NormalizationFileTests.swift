@@ -43,4 +43,24 @@ import TestSupport
             #expect(vars.integerSize("0") == 0 && vars.integerSize("1") == 0)
         }
     }
+
+    /// Python's layer.adapt(data) on a NumPy array, before and after the layer is in a model
+    /// (the numbers of Keras's own docstring examples).
+    @Test func pythonAdaptSetsMeanAndVariance() throws {
+        let run = ShellRun("""
+            import keras
+            import numpy as np
+            norm = keras.layers.Normalization()
+            norm.adapt(np.array([[0., 7., 4.], [2., 9., 6.], [0., 7., 4.], [2., 9., 6.]]))
+            model = keras.Sequential([keras.Input(shape=(3,)), norm])
+            """)
+        #expect(run.ok, "\(run.errors)")
+        let weights = try #require(run.session.model.nodes.first?.layer.weights)
+        #expect(weights.map(\.scalars) == [[1, 8, 5], [1, 1, 1], [0]])
+        #expect(run.run("n2 = keras.layers.Normalization(axis=None)\nmodel2 = keras.Sequential([keras.Input(shape=(3,)), n2])\nn2.adapt(np.array([1., 2., 3., 4., 5.]))"))
+        let y = try run.session.model.forward([run.session.model.inputs[0].name: try Tensor(shape: [1, 3], scalars: [1, 2, 3])])
+        let out = try #require(y.first?.value.scalars)
+        #expect(out.count == 3 && abs(out[0] + 1.4142135) < 1e-6 && abs(out[1] + 0.70710677) < 1e-6 && out[2] == 0)
+        #expect(!run.run("keras.layers.Normalization(mean=1.0, variance=2.0).adapt(np.array([1., 2.]))"))
+    }
 }

@@ -75,7 +75,7 @@ public struct Normalization: DifferentiableUnaryLayer, DeclaredLayer {
                 }
             }
         }).with {
-            $0.helpNotes = ["Keras's layer.adapt(data) sets mean and variance from data; LayerLab has no adapt yet: give mean= and variance=, or load them from a .keras file."]
+            $0.helpNotes = ["In Python, layer.adapt(data) on a NumPy array sets mean and variance from the data, as Keras does; at the prompt give mean= and variance=, or load the weights from a .keras file."]
         }
 
     public var adapted: Bool { mean == .null }
@@ -106,6 +106,30 @@ public struct Normalization: DifferentiableUnaryLayer, DeclaredLayer {
         var count = WeightSpec("count", [], zeros, trainable: false)
         count.kerasInteger = true
         return [WeightSpec("mean", shape, zeros, trainable: false), WeightSpec("variance", shape, ones, trainable: false), count]
+    }
+
+    /// Keras's `adapt(data)` on one array: the mean and (biased) variance of `data` over every
+    /// axis but the kept ones — the new weights mean, variance and count. Keras 3.15's adapt
+    /// leaves count as it was (0), and so does this.
+    public func adaptedWeights(_ data: Tensor) throws -> [Tensor] {
+        guard adapted else {
+            throw LabError("\(name.isEmpty ? "Normalization" : name): adapt() sets mean and variance, but this layer was given them (mean=\(mean.python))")
+        }
+        let kept = try keptAxes(rank: data.rank)
+        let shape = kept.map { data.shape[$0] }
+        if weights.count == 3, weights[0].shape != shape {
+            throw LabError("\(name): the layer was built for mean and variance of shape \(Tensor.describe(weights[0].shape)), but adapt() got data of shape \(Tensor.describe(data.shape))")
+        }
+        guard data.count > 0 else { throw LabError("Normalization: adapt() got no data") }
+        let (group, count) = data.groups(reducing: Set(0..<data.rank).subtracting(kept))
+        var sums = [Double](repeating: 0, count: count), n = [Int](repeating: 0, count: count)
+        for (i, v) in data.scalars.enumerated() { sums[group[i]] += Double(v); n[group[i]] += 1 }
+        let means = (0..<count).map { sums[$0] / Double(max(1, n[$0])) }
+        var squares = [Double](repeating: 0, count: count)
+        for (i, v) in data.scalars.enumerated() { let d = Double(v) - means[group[i]]; squares[group[i]] += d * d }
+        let variances = (0..<count).map { squares[$0] / Double(max(1, n[$0])) }
+        return [try Tensor(shape: shape, scalars: means.map { Float($0) }), try Tensor(shape: shape, scalars: variances.map { Float($0) }),
+                weights.count == 3 ? weights[2] : try Tensor(zeros: [])]
     }
 
     /// Per element: its mean and its denominator max(√variance, ε).
