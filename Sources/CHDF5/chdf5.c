@@ -219,3 +219,13 @@ int ll_h5_write_int32_scalar(int64_t loc, const char *name, int32_t value) {
 int ll_h5_read_int64_dataset(int64_t loc, const char *name, int64_t *out, uint64_t count) {
     return read_dataset(loc, name, H5T_NATIVE_INT64, out, count);
 }
+
+int ll_h5_dataset_is_integer(int64_t loc, const char *name) {
+    hid_t set = H5Dopen2(loc, name, H5P_DEFAULT);
+    if (set < 0) return -1;
+    hid_t type = H5Dget_type(set);
+    int result = type >= 0 && H5Tget_class(type) == H5T_INTEGER ? (int)H5Tget_size(type) : 0;
+    if (type >= 0) H5Tclose(type);
+    H5Dclose(set);
+    return result;
+}

@@ -164,6 +164,9 @@ extension HDF5Group {
         guard ll_h5_write_int32_scalar(id, name, value) == 0 else { throw LabError("cannot write the HDF5 dataset \(path)/\(name)") }
     }
 
+    /// The byte size of the dataset's integer elements (4: int32); 0 for floats.
+    func integerSize(_ name: String) -> Int { Int(max(0, ll_h5_dataset_is_integer(id, name))) }
+
     /// A scalar dataset of numbers read as a whole number (a float is refused unless whole).
     func readIntScalar(_ name: String) throws -> Int {
         try Interrupt.check()

@@ -46,7 +46,17 @@ public enum KerasArchive {
                 let g = try layers.createGroup(group)
                 let vars = try g.createGroup("vars")
                 try vars.setAttribute("name", name)
-                for (i, w) in (model.node(named: name)?.layer.weights ?? []).enumerated() { try vars.writeDataset(String(i), w) }
+                guard let node = model.node(named: name) else { continue }
+                let specs = node.layer.weights.isEmpty ? [] : try model.weightSpecs(of: node)
+                for (i, w) in node.layer.weights.enumerated() {
+                    // An int weight of Keras's (Normalization's count, a scalar) is written as Keras writes it.
+                    if i < specs.count, specs[i].kerasInteger, w.count == 1, w.shape.isEmpty {
+                        let v = w.scalars[0]
+                        try vars.writeInt32Scalar(String(i), v.isFinite ? Int32(max(-2e9, min(2e9, v.rounded()))) : 0)
+                    } else {
+                        try vars.writeDataset(String(i), w)
+                    }
+                }
             }
             try KerasTraining.write(model, into: file.root)
             try file.root.createGroup("vars").setAttribute("name", model.name)

@@ -64,7 +64,8 @@ extension PyEvaluator {
             case "trainable": return .bool(object.layer.trainable)
             case "built": return .bool(node?.outputShape != nil)
             case "get_weights", "count_params": return .method(base, name)
-            case "weights": return .list((node?.layer.weights ?? []).map { .array($0) })
+            case "adapt" where object.layer is Normalization: return .method(base, name)
+            case "weights": return .list((node?.layer.weights ?? object.layer.weights).map { .array($0) })
             case "kernel", "bias":
                 guard let node else { throw LabError("\(object.layer.name) is not built yet: add it to a model with an input") }
                 let specs = try model.weightSpecs(of: node)
@@ -282,6 +283,26 @@ extension PyEvaluator {
                     throw LabError("You tried to call `count_params` on layer '\(object.layer.name)', but the layer isn't built.")
                 }
                 return .int(node.layer.parameterCount)
+            case "adapt":
+                // Normalization.adapt(data) on one NumPy array: mean and variance over the reduced axes.
+                let a = try bind("adapt", [("data", nil), ("batch_size", PyObject.none), ("steps", PyObject.none)], args, kwargs)
+                guard case .array(let data)? = a["data"] else {
+                    throw LabError("LayerLab's adapt(data) takes one NumPy array", suggestion: "datasets and lists of batches are not supported")
+                }
+                guard var layer = (node?.layer ?? object.layer) as? Normalization else {
+                    throw LabError("'\(object.layer.className)' object has no attribute 'adapt'")
+                }
+                let values = try layer.adaptedWeights(data)
+                if let node {
+                    for (weight, value) in zip(["mean", "variance", "count"], values) {
+                        try model.setWeight(layer: node.name, weight: weight, to: value)
+                    }
+                    changed = true
+                } else {
+                    layer.weights = values
+                    state.layers[id]?.layer = layer
+                }
+                return .none
             default: throw LabError("'\(object.layer.className)' object has no attribute '\(name)'")
             }
         case .dict(let entries):

@@ -32,6 +32,9 @@ public struct WeightSpec: Sendable {
     /// False for a layer's state that training sets without gradients (BatchNormalization's
     /// moving statistics): Keras's non-trainable variables.
     public var trainable: Bool
+    /// Keras's dtype for it is an int (Normalization's `count`): held as a float, written to
+    /// a .keras file as int32 (what Keras on JAX stores).
+    public var kerasInteger = false
 
     public init(_ name: String, _ shape: [Int], _ initializer: any Initializer,
                 regularizer: (any Regularizer)? = nil, constraint: (any Constraint)? = nil, trainable: Bool = true) {

@@ -99,7 +99,8 @@ public struct LayerType: Registered {
         RepeatVector.type, Embedding.type, Lambda.type,
     ] + Convolution.types + Pooling.types + GlobalPooling.types + LocallyConnected.types
       + ZeroPadding.types + Cropping.types + UpSampling.types
-      + Merge.types + [Concatenate.type, Dot.type, IdentityLayer.type, BatchNormalization.type, LayerNormalization.type, Rescaling.type])
+      + Merge.types + [Concatenate.type, Dot.type, IdentityLayer.type, BatchNormalization.type, LayerNormalization.type,
+         GroupNormalization.type, UnitNormalization.type, Normalization.type, Rescaling.type])
 
     /// The layer and, when `input_shape=` was given, the input shape it asks for.
     public func build(_ args: Arguments, seeds: inout SeedSource) throws -> (layer: any Layer, inputShape: [Int]?) {

@@ -1462,6 +1462,25 @@ NORMALIZATION_CASES = [
     ("Rescaling", ["0.00392156862745098"], [4, 3]),
     ("Rescaling", ["scale=0.00784313725490196", "offset=-1"], [2, 2, 3]),
     ("Rescaling", ["[0.5, 1.0, 2.0]", "offset=[0.1, 0.2, 0.3]"], [2, 3]),
+    # Normalization with weights (mean, variance, count; adapt() sets them) and with constants.
+    ("Normalization", [], [5]),
+    ("Normalization", ["axis=None"], [3, 4]),
+    ("Normalization", ["axis=[1, 2]"], [3, 4]),
+    ("Normalization", ["axis=(-3, -1)", "invert=True"], [2, 3, 2]),
+    ("Normalization", ["mean=3.0", "variance=2.0"], [4]),
+    ("Normalization", ["axis=3", "mean=[0.485, 0.456, 0.406]", "variance=[0.052441, 0.050176, 0.050625]"], [2, 2, 3]),
+    ("Normalization", ["axis=[1, 2]", "mean=[1.0, 2.0]", "variance=[0.5, 4.0]"], [3, 2]),
+    ("Normalization", ["axis=1", "mean=[1.0, 2.0, 3.0]", "variance=[1.0, 0.0, 4.0]", "invert=True"], [3, 2]),
+    ("UnitNormalization", [], [5]),
+    ("UnitNormalization", ["axis=1"], [3, 4]),
+    ("UnitNormalization", ["axis=[1, 2]"], [3, 4]),
+    ("UnitNormalization", ["axis=(-3, -1)"], [2, 3, 2]),
+    ("GroupNormalization", ["groups=2"], [3, 4]),
+    ("GroupNormalization", ["groups=3", "epsilon=1e-5"], [2, 2, 6]),
+    ("GroupNormalization", [], [2, 32]),
+    ("GroupNormalization", ["groups=1", "axis=1", "center=False"], [4, 3, 2]),
+    ("GroupNormalization", ["groups=2", "scale=False"], [2, 2, 4]),
+    ("GroupNormalization", ["groups=4", "axis=-2"], [4, 2]),
 ]
 
 
@@ -1478,14 +1497,18 @@ def normalization_layers():
         layer.build(x.shape)
         weights = []
         for w in layer.weights:
-            if "variance" in w.name:
+            if w.name == "count":
+                weights.append(np.array(12, dtype=np.int64))
+            elif "variance" in w.name:
                 weights.append(rng.uniform(0.5, 2.0, size=w.shape).astype(np.float32))
             else:
                 weights.append(rng.normal(size=w.shape).astype(np.float32))
         layer.set_weights(weights)
+        if cls == "Normalization":
+            layer.finalize_state()  # its call reads mean and variance copied from the weights
         save(f"{folder}/input.npy", x)
         for i, w in enumerate(weights):
-            save(f"{folder}/weight{i}.npy", w)
+            save(f"{folder}/weight{i}.npy", np.asarray(w, dtype=np.float32))  # count as LayerLab holds it
         tv = [v.value for v in layer.trainable_variables]
         ntv = [v.value for v in layer.non_trainable_variables]
         for mode, training in (("inference", False), ("training", True)):
@@ -1516,6 +1539,24 @@ def normalization_layers():
                       "config": {k: plain(v) for k, v in config.items() if k not in ("name", "trainable", "dtype")},
                       "folder": folder})
     save_json("normalization/cases.json", cases)
+    normalization_file()
+
+
+def normalization_file():
+    """normalization/adapted.keras: Normalization adapted on data (its weights mean, variance
+    and count, an int32 scalar in the file), then Dense; input.npy and Keras's output.npy (inference)."""
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(3)
+    rng = case_rng("normalization/adapted")
+    data = rng.normal(size=(40, 3)).astype(np.float32) * [1.0, 5.0, 0.1] + [2.0, -1.0, 0.5]
+    norm = keras.layers.Normalization()
+    norm.adapt(data)
+    norm.count.assign(40)  # Keras 3.15's adapt() leaves count at 0; a value shows the round trip keeps it
+    model = keras.Sequential([keras.Input(shape=(3,)), norm, keras.layers.Dense(2)], name="adapted")
+    save_keras_file(model, "normalization/adapted.keras")
+    x = rng.normal(size=(5, 3)).astype(np.float32)
+    save("normalization/adapted_input.npy", x)
+    save("normalization/adapted_output.npy", np.asarray(model(x)))
 
 
 # ---------------------------------------------------------------------------

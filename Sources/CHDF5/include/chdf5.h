@@ -45,4 +45,6 @@ int ll_h5_read_float_dataset(int64_t loc, const char *name, float *out, uint64_t
 int ll_h5_write_int32_scalar(int64_t loc, const char *name, int32_t value);
 /* Reads the whole dataset converted to int64 into out (count values). */
 int ll_h5_read_int64_dataset(int64_t loc, const char *name, int64_t *out, uint64_t count);
+/* The size in bytes of the dataset's integer elements; 0 when it does not hold integers. */
+int ll_h5_dataset_is_integer(int64_t loc, const char *name);
 #endif
