@@ -1569,8 +1569,8 @@ def normalization_file():
 
 APPLICATIONS = [
     # (name, constructor call, input shape, keep weights)
-    ("MobileNetV2", "MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, weights=None, classes=10)", (96, 96, 3), True),
-    ("MobileNet", "MobileNet(input_shape=(64, 64, 3), alpha=0.25, weights=None, classes=10)", (64, 64, 3), True),
+    ("MobileNetV2", "MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, weights=None, classes=10, classifier_activation=None)", (96, 96, 3), True),
+    ("MobileNet", "MobileNet(input_shape=(64, 64, 3), alpha=0.25, weights=None, classes=10, classifier_activation=None)", (64, 64, 3), True),
     ("VGG16", "VGG16(input_shape=(64, 64, 3), weights=None, classes=10)", (64, 64, 3), False),
     ("ResNet50", "ResNet50(input_shape=(64, 64, 3), weights=None, classes=10)", (64, 64, 3), False),
     ("DenseNet121", "DenseNet121(input_shape=(64, 64, 3), weights=None, classes=10)", (64, 64, 3), False),
@@ -1660,6 +1660,15 @@ def applications():
                 f"'layers': len(model.layers), 'classes': classes, 'weights_kept': {keep!r}}}\n"
                 f"json.dump(case, open({os.path.join(OUT, folder, 'case.json')!r}, 'w'), indent=1)\n")
         if keep:
+            # Random weights shrink a deep relu network's signal to nothing (the softmax gave 0.1
+            # everywhere): the BatchNormalization statistics are set from a batch first (momentum 0,
+            # one training-mode call), so the logits compared are of order 1.
+            code += ("bns = [l for l in model._flatten_layers(include_self=False, recursive=True) "
+                     "if isinstance(l, keras.layers.BatchNormalization)]\n"
+                     "saved = [l.momentum for l in bns]\n"
+                     "for l in bns: l.momentum = 0.0\n"
+                     f"model(np.random.default_rng(8).uniform(-1, 1, size=(8,) + {tuple(shape)!r}).astype(np.float32), training=True)\n"
+                     "for l, m in zip(bns, saved): l.momentum = m\n")
             code += (f"model.save({os.path.join(OUT, folder, 'model.keras')!r})\n"
                      f"x = np.random.default_rng(7).uniform(-1, 1, size=(2,) + {tuple(shape)!r}).astype(np.float32)\n"
                      f"np.save({os.path.join(OUT, folder, 'input.npy')!r}, x)\n"
