@@ -196,6 +196,12 @@ public enum KerasModel {
             throw LabError("a layer entry has no class_name or config")
         }
         let name = config["name"]?.string ?? entry["name"]?.string ?? snakeCase(cls)
+        // A keras.ops call in a functional graph (MobileNetV3's `x + 3.0` is keras.src.ops.numpy.Add):
+        // not the layer of the same class name, which would drop the constant.
+        if let module = entry["module"]?.string, module.hasPrefix("keras.src.ops") {
+            throw LabError("\(name): a \(module.split(separator: ".").last.map(String.init) ?? "keras.ops") operation (\(cls)) in the graph, not a layer — LayerLab does not open keras.ops calls yet",
+                           suggestion: "build that step with a layer (Add, Multiply, Lambda) in Keras")
+        }
         if let (reason, suggestion) = LayerType.registry.lookup(cls)?.unloadable {
             throw LabError("\(name) (\(cls)) \(reason)", suggestion: suggestion)
         }

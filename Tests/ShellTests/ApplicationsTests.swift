@@ -12,7 +12,8 @@ import TestSupport
 /// architecture whose layer classes LayerLab has opens from Keras's model.to_json() with
 /// Keras's summary (byte for byte) and parameter counts; the small ones also open from
 /// .keras with Keras's weights and give Keras's predictions. An architecture using a class
-/// LayerLab lacks is refused with one line naming it.
+/// LayerLab lacks, or a keras.ops call in its graph (MobileNetV3's `x + 3.0`), is refused
+/// with one line naming it.
 @Suite struct ApplicationsTests {
     static let folder = "keras/applications"
     static let names: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: fixture(folder).path)) ?? []).sorted()
@@ -27,9 +28,16 @@ import TestSupport
             }
             params = try f("params"); trainable = try f("trainable_params"); nonTrainable = try f("non_trainable_params")
             classes = try f("classes"); weightsKept = try f("weights_kept")
+            let json = try JSON.parse(try String(contentsOf: fixture("\(ApplicationsTests.folder)/\(name)/model.json"), encoding: .utf8))
+            operations = Array(Set((json["config"]?["layers"]?.array ?? []).compactMap { layer -> String? in
+                guard layer["module"]?.string?.hasPrefix("keras.src.ops") == true else { return nil }
+                return layer["class_name"]?.string
+            })).sorted()
         }
-        /// The classes LayerLab has no layer for.
-        var missing: [String] { classes.filter { $0 != "InputLayer" && LayerType.registry.lookup($0) == nil } }
+        /// keras.ops calls in the graph (`x + 3.0`), which LayerLab does not open yet.
+        var operations: [String] = []
+        /// The classes LayerLab has no layer for, and the operations.
+        var missing: [String] { classes.filter { $0 != "InputLayer" && LayerType.registry.lookup($0) == nil } + operations }
     }
 
     @Test func fixturesArePresent() throws {
@@ -37,7 +45,7 @@ import TestSupport
         #expect(Self.names.filter { $0.hasPrefix("tutorial_") }.count == 6, "\(Self.names)")
         // These must open today; each layer added since makes more of them open.
         let opening = try Self.names.filter { try Case($0).missing.isEmpty }
-        #expect(Set(["DenseNet121", "EfficientNetB0", "EfficientNetV2B0", "InceptionV3", "MobileNet", "MobileNetV2", "MobileNetV3Small",
+        #expect(Set(["DenseNet121", "EfficientNetB0", "EfficientNetV2B0", "InceptionV3", "MobileNet", "MobileNetV2",
                      "NASNetMobile", "ResNet50", "ResNet50V2", "VGG16", "Xception", "tutorial_batchnorm", "tutorial_conv1d_text",
                      "tutorial_conv_autoencoder", "tutorial_mnist_convnet", "tutorial_mnist_mlp", "tutorial_unet"]).isSubset(of: opening),
                 "\(opening)")
