@@ -18,10 +18,16 @@ public enum KerasModel {
     static func shapeJSON(_ s: Shape) -> JSON { .array(s.dims.map { $0.map(JSON.int) ?? .null }) }
 
     static func layerConfig(_ layer: any Layer) -> JSON {
-        let early = Set(layer.layerType?.configBeforeTrainable ?? [])
+        let type = layer.layerType
+        let early = Set(type?.configBeforeTrainable ?? []), first = Set(type?.configBeforeName ?? [])
         let entries = layer.config.map { ($0.key, JSON($0.value)) }
-        return .object([("name", .string(layer.name))] + entries.filter { early.contains($0.0) }
-                       + [("trainable", .bool(layer.trainable)), ("dtype", dtypePolicy)] + entries.filter { !early.contains($0.0) })
+        let rest = entries.filter { !early.contains($0.0) && !first.contains($0.0) }
+        guard type?.configHasTrainable ?? true else {
+            // A hand-written get_config (SpatialDropout): no trainable, dtype a plain string.
+            return .object(entries.filter { first.contains($0.0) } + [("name", .string(layer.name)), ("dtype", .string("float32"))] + rest)
+        }
+        return .object(entries.filter { first.contains($0.0) } + [("name", .string(layer.name))] + entries.filter { early.contains($0.0) }
+                       + [("trainable", .bool(layer.trainable)), ("dtype", dtypePolicy)] + rest)
     }
 
     static func inputLayer(_ input: InputNode, functional: Bool) -> JSON {

@@ -34,6 +34,11 @@ public struct LayerType: Registered {
     /// Config keys Keras writes between name and trainable (ELU's alpha: a class without
     /// get_config has its constructor arguments recorded first).
     public var configBeforeTrainable: [String] = []
+    /// Config keys Keras writes before name (SpatialDropout's hand-written get_config:
+    /// rate, seed, name, dtype, data_format).
+    public var configBeforeName: [String] = []
+    /// False when Keras's get_config has no trainable and a plain "float32" dtype (SpatialDropout).
+    public var configHasTrainable = true
     /// The layer is called on a list of tensors (`Add()([a, b])`), even a list of one.
     public var takesInputList = false
     /// Lines `help TYPE` adds after the examples.
@@ -94,7 +99,8 @@ public struct LayerType: Registered {
     /// Every layer type, in the order `help` lists them. Swift has no reflection to find
     /// them, so each layer file's `type` (or a family's `types`) is named here once.
     public static let registry = Registry<LayerType>(kind: "layer type", [
-        Dense.type, ActivationLayer.type, Dropout.type, Flatten.type, Reshape.type, Permute.type,
+        Dense.type, ActivationLayer.type, Dropout.type] + SpatialDropout.types + [GaussianNoise.type, GaussianDropout.type,
+        AlphaDropout.type, ActivityRegularization.type, Flatten.type, Reshape.type, Permute.type,
         ReLU.type, LeakyReLU.type, PReLU.type, ELU.type, Softmax.type,
         RepeatVector.type, Embedding.type, Lambda.type,
     ] + Convolution.types + Pooling.types + GlobalPooling.types + LocallyConnected.types

@@ -794,6 +794,22 @@ LAYER_CASES = [
     ("Activation", ["'sparsemax'"], [2, 5]),
     ("Activation", ["'squareplus'"], [6]),
     ("Activation", ["'hard_tanh'"], [6]),
+    # Regularisation layers (keras/src/layers/regularization/): the identity at inference,
+    # config keys in Keras's order (SpatialDropout's own get_config), ints kept as typed.
+    ("SpatialDropout1D", ["0.2"], [4, 3]),
+    ("SpatialDropout2D", ["0.3", "seed=5"], [3, 4, 2]),
+    ("SpatialDropout2D", ["0.5", "data_format='channels_first'"], [2, 3, 4]),
+    ("SpatialDropout3D", ["0.1"], [2, 2, 3, 2]),
+    ("SpatialDropout3D", ["0.25", "data_format='channels_first'", "seed=2"], [2, 3, 2, 2]),
+    ("GaussianNoise", ["0.1"], [5]),
+    ("GaussianNoise", ["1", "seed=7"], [3, 4]),
+    ("GaussianDropout", ["0.3"], [6]),
+    ("GaussianDropout", ["0.5", "seed=1"], [2, 3]),
+    ("AlphaDropout", ["0.2"], [5]),
+    ("AlphaDropout", ["0.1", "noise_shape=(None, 1, 4)", "seed=3"], [3, 4]),
+    ("ActivityRegularization", [], [4]),
+    ("ActivityRegularization", ["0.01", "0.02"], [3, 4]),
+    ("ActivityRegularization", ["l2=1"], [5]),
 ]
 
 
@@ -815,6 +831,11 @@ LAYER_ERROR_CASES = [
     ("UpSampling1D", ["(2,)"], [3, 2]), ("UpSampling1D", ["0"], [3, 2]), ("UpSampling1D", ["2.0"], [3, 2]),
     ("UpSampling2D", ["0"], [3, 3, 2]), ("UpSampling2D", ["(2, 0)"], [3, 3, 2]), ("UpSampling2D", ["(2, 2, 2)"], [3, 3, 2]),
     ("UpSampling2D", ["interpolation='cubic'"], [3, 3, 2]), ("UpSampling3D", ["(1, -1, 2)"], [2, 2, 2, 1]),
+    ("SpatialDropout1D", ["1.5"], [4, 3]), ("SpatialDropout2D", ["-0.1"], [3, 3, 2]),
+    ("SpatialDropout2D", ["0.1", "data_format='nchw'"], [3, 3, 2]),
+    ("GaussianNoise", ["1.5"], [4]), ("GaussianNoise", ["-0.1"], [4]), ("GaussianDropout", ["2"], [4]),
+    ("AlphaDropout", ["-1"], [4]), ("ActivityRegularization", ["-1"], [4]),
+    ("ActivityRegularization", ["l2='a'"], [4]),
 ]
 
 
