@@ -58,24 +58,27 @@ extension Parallel {
 
     /// Reduces `0..<count` piece by piece, split over the cores (a part takes at least
     /// `minimumPieces` pieces: waking a thread costs tens of microseconds). `body` gives
-    /// a piece's partial result; `combine` folds them in order. Between pieces Ctrl-C
+    /// a piece's partial result; `combine` folds them in order, piece by piece. Between pieces Ctrl-C
     /// is looked at: once it is pressed the rest is skipped (the command that asked then
     /// throws `Interrupt.check()`).
     public static func reduce<Partial>(_ count: Int, minimumPieces: Int = 4, into initial: Partial,
                                        _ body: (Range<Int>) -> Partial,
                                        combine: (inout Partial, Partial) -> Void) -> Partial {
         let pieces = (count + piece - 1) / piece
-        var results = [Partial](repeating: initial, count: workers)
+        // One partial per piece, folded in order afterwards: the result is the same however
+        // the pieces were split over the threads (and whether another split loop was running,
+        // which makes this one run on one thread) — the same bits on every run.
+        var results = [Partial?](repeating: nil, count: pieces)
         results.withUnsafeMutableBufferPointer { results in
-            parts(pieces, minimum: minimumPieces) { part, range in
-                var partial = initial
+            parts(pieces, minimum: minimumPieces) { _, range in
                 for k in range {
                     if Interrupt.isRequested { break }
-                    combine(&partial, body(k * piece..<Swift.min(count, (k + 1) * piece)))
+                    results[k] = body(k * piece..<Swift.min(count, (k + 1) * piece))
                 }
-                results[part] = partial
             }
         }
-        return results.reduce(into: initial, combine)
+        return results.reduce(into: initial) { total, partial in
+            if let partial { combine(&total, partial) }
+        }
     }
 }
