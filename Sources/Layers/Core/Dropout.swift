@@ -39,24 +39,9 @@ public struct Dropout: DifferentiableUnaryLayer, RandomLayer, DeclaredLayer {
         examples: ["add dropout 0.5", "add dropout 0.25 noise_shape=(None, 1, 8) seed=7"], arguments: table, blank: { Dropout() }
     ).with { $0.recordsBuildShape = false }
 
-    private var noiseText: String {
-        Value.tuple((noiseShape ?? []).map { $0.map { .int($0) } ?? .null }).python
-    }
 
     /// The mask's shape for an input: noise_shape with None entries taken from the input.
-    private func maskShape(_ input: [Int?]) throws -> [Int?] {
-        guard let noiseShape else { return input }
-        guard noiseShape.count == input.count else {
-            throw LabError("\(name): noise_shape \(noiseText) has \(noiseShape.count) entries but the input \(Shape(input)) has \(input.count) axes")
-        }
-        return try zip(noiseShape, input).map { n, d in
-            guard let n else { return d }
-            guard n == 1 || d == nil || n == d else {
-                throw LabError("\(name): noise_shape \(noiseText) does not fit the input \(Shape(input)): each size must be None, 1 or the input's size")
-            }
-            return n
-        }
-    }
+    private func maskShape(_ input: [Int?]) throws -> [Int?] { try Dropout.maskShape(noiseShape, for: input, layer: name) }
 
     public func outputShape(for input: Shape) throws -> Shape {
         _ = try maskShape(input.dims)
@@ -107,10 +92,34 @@ public struct Dropout: DifferentiableUnaryLayer, RandomLayer, DeclaredLayer {
             "so the expected value of every output equals its input",
         ]
         if noiseShape != nil, let mask = try? maskShape(input.dims) {
-            lines.append("noise_shape \(noiseText): one mask of shape \(Shape(mask)) shared along the axes of size 1 (None takes the input's size)")
+            lines.append("noise_shape \(Dropout.noiseText(noiseShape)): one mask of shape \(Shape(mask)) shared along the axes of size 1 (None takes the input's size)")
         }
         lines += ["output shape = input shape: \(input) → \(input)", "no weights: params = 0"]
         return lines
+    }
+}
+
+extension Dropout {
+    /// A mask's shape for an input: `noiseShape` with None entries taken from the input
+    /// (each given size None, 1 or the input's) — Dropout's and AlphaDropout's noise_shape.
+    /// `(None, 1, 8)` as Keras writes a noise_shape.
+    static func noiseText(_ noiseShape: [Int?]?) -> String {
+        Value.tuple((noiseShape ?? []).map { $0.map { .int($0) } ?? .null }).python
+    }
+
+    static func maskShape(_ noiseShape: [Int?]?, for input: [Int?], layer name: String) throws -> [Int?] {
+        guard let noiseShape else { return input }
+        let text = noiseText(noiseShape)
+        guard noiseShape.count == input.count else {
+            throw LabError("\(name): noise_shape \(text) has \(noiseShape.count) entries but the input \(Shape(input)) has \(input.count) axes")
+        }
+        return try zip(noiseShape, input).map { n, d in
+            guard let n else { return d }
+            guard n == 1 || d == nil || n == d else {
+                throw LabError("\(name): noise_shape \(text) does not fit the input \(Shape(input)): each size must be None, 1 or the input's size")
+            }
+            return n
+        }
     }
 }
 

@@ -331,21 +331,8 @@ public struct AlphaDropout: NoiseLayer, DeclaredLayer {
         return (a, -a * ap * rate)
     }
 
-    private var noiseText: String { Value.tuple((noiseShape ?? []).map { $0.map { .int($0) } ?? .null }).python }
 
-    private func maskShape(_ input: [Int?]) throws -> [Int?] {
-        guard let noiseShape else { return input }
-        guard noiseShape.count == input.count else {
-            throw LabError("\(name): noise_shape \(noiseText) has \(noiseShape.count) entries but the input \(Shape(input)) has \(input.count) axes")
-        }
-        return try zip(noiseShape, input).map { n, d in
-            guard let n else { return d }
-            guard n == 1 || d == nil || n == d else {
-                throw LabError("\(name): noise_shape \(noiseText) does not fit the input \(Shape(input)): each size must be None, 1 or the input's size")
-            }
-            return n
-        }
-    }
+    private func maskShape(_ input: [Int?]) throws -> [Int?] { try Dropout.maskShape(noiseShape, for: input, layer: name) }
 
     public func outputShape(for input: Shape) throws -> Shape {
         _ = try maskShape(input.dims)
@@ -375,7 +362,7 @@ public struct AlphaDropout: NoiseLayer, DeclaredLayer {
             "backward: ∂x = ∂y · a where kept, 0 where dropped",
         ]
         if noiseShape != nil, let mask = try? maskShape(input.dims) {
-            lines.append("noise_shape \(noiseText): one mask of shape \(Shape(mask)) shared along the axes of size 1 (None takes the input's size)")
+            lines.append("noise_shape \(Dropout.noiseText(noiseShape)): one mask of shape \(Shape(mask)) shared along the axes of size 1 (None takes the input's size)")
         }
         lines += ["output shape = input shape: \(input) → \(input)", "no weights: params = 0"]
         return lines
